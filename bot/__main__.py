@@ -1,0 +1,156 @@
+"""Command line: `python -m bot [run|sync|check|commands|export]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+import discord
+
+from bot.client import ReadingRoomBot
+from bot.config import ConfigError, Settings, load_settings
+from bot.endpoints import use_endpoints
+from bot.store.export import library_to_dict
+from bot.store.loader import ContentError, load_library
+from bot.store.store import Store
+
+log = logging.getLogger("bot")
+NO_TOKEN = "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it."
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    use_endpoints(settings.api_base, settings.gateway_url)
+    handlers = {
+        "run": lambda: _run_online(settings),
+        "sync": lambda: _sync(settings, args.guild),
+        "check": lambda: _check(settings),
+        "commands": lambda: _print_commands(settings),
+        "export": lambda: _export(settings),
+    }
+    try:
+        return handlers[args.command or "run"]()
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="start the bot (the default)")
+    sync = sub.add_parser("sync", help="sync slash commands globally, or to one guild")
+    sync.add_argument("--guild", type=int, help="guild (server) id to sync to instead")
+    sub.add_parser("check", help="validate the curated content and print a coverage summary")
+    commands = sub.add_parser("commands", help="print the command definitions sent to Discord")
+    commands.add_argument("--json", action="store_true", required=True)
+    sub.add_parser("export", help="print the whole loaded store as JSON")
+    return parser
+
+
+def _run_online(settings: Settings) -> int:
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    return asyncio.run(_until_signalled(_serve(settings)))
+
+
+async def _until_signalled(coroutine: object) -> int:
+    """Run `coroutine` until it ends or SIGTERM/SIGINT arrives, then shut down cleanly."""
+    task = asyncio.ensure_future(coroutine)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    log.info("stopped")
+    return 0
+
+
+async def _serve(settings: Settings) -> None:
+    async with (
+        await Store.open(settings.database_path, settings.data_dir) as store,
+        ReadingRoomBot(settings, store) as bot,
+    ):
+        await bot.login(settings.token)
+        await bot.sync_on_start()
+        await bot.connect()
+
+
+def _sync(settings: Settings, guild_id: int | None) -> int:
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+
+    async def sync() -> None:
+        async with (
+            await Store.open(settings.database_path, settings.data_dir) as store,
+            ReadingRoomBot(settings, store) as bot,
+        ):
+            await bot.login(settings.token)
+            if guild_id is None:
+                await bot.sync_global()
+            else:
+                guild = discord.Object(guild_id)
+                bot.tree.copy_global_to(guild=guild)
+                synced = await bot.tree.sync(guild=guild)
+                print(f"synced {len(synced)} commands to guild {guild_id}")
+
+    asyncio.run(sync())
+    return 0
+
+
+def _check(settings: Settings) -> int:
+    library = load_library(settings.data_dir)
+    for reading in library.readings:
+        print(f"{reading.id}: {reading.title}")
+        print(
+            f"  {len(reading.sections)} sections, {len(reading.passages)} passages, "
+            f"{len(reading.speakers)} speakers, {len(reading.quotes)} quotes, "
+            f"{len(reading.concepts)} concepts, {len(reading.publications)} publications"
+        )
+        for speaker in reading.speakers:
+            said = sum(1 for q in reading.quotes if q.speaker == speaker.id)
+            print(f"  {speaker.name}: {said} quotes")
+        bare = [c.id for c in reading.concepts if not c.evidence]
+        print(f"  concepts without evidence: {', '.join(bare) if bare else 'none'}")
+    print(f"ok: {len(library.readings)} reading(s) valid")
+    return 0
+
+
+def _print_commands(settings: Settings) -> int:
+    async def payload() -> list[dict]:
+        async with (
+            await Store.open(":memory:", settings.data_dir) as store,
+            ReadingRoomBot(settings, store) as bot,
+        ):
+            await bot.load_extensions()
+            return bot.command_payload()
+
+    print(json.dumps(asyncio.run(payload()), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _export(settings: Settings) -> int:
+    async def export() -> dict:
+        async with await Store.open(settings.database_path, settings.data_dir) as store:
+            return library_to_dict(await store.library())
+
+    print(json.dumps(asyncio.run(export()), indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

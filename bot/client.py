@@ -1,0 +1,77 @@
+"""The bot: Discord client settings, extensions and command syncing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.store.store import Store
+from bot.tree import ReadingRoomTree
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.lookup", "cogs.experts", "cogs.library")
+COMMANDS_HASH_KEY = "global_commands_hash"
+
+
+class ReadingRoomBot(commands.Bot):
+    """A slash-command-only client: no privileged intents, no message or member cache."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        # A text-only bot: silence discord.py's warnings about missing voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            tree_cls=ReadingRoomTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            max_messages=None,
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+        )
+        self.settings = settings
+        self.store = store
+
+    async def setup_hook(self) -> None:
+        await self.load_extensions()
+
+    async def load_extensions(self) -> None:
+        for extension in EXTENSIONS:
+            if extension not in self.extensions:
+                await self.load_extension(extension)
+
+    def command_payload(self) -> list[dict[str, Any]]:
+        """Exactly the JSON the bot PUTs to Discord for its global commands."""
+        return [command.to_dict(self.tree) for command in self.tree.get_commands()]
+
+    async def sync_on_start(self) -> None:
+        """Sync to the dev guild when set; otherwise globally, only if the commands changed."""
+        if self.settings.dev_guild_id is not None:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), guild.id)
+            return
+        digest = commands_hash(self.command_payload())
+        if await self.store.get_state(COMMANDS_HASH_KEY) == digest:
+            log.info("global commands unchanged since the last sync")
+            return
+        await self.sync_global()
+
+    async def sync_global(self) -> None:
+        synced = await self.tree.sync()
+        await self.store.set_state(COMMANDS_HASH_KEY, commands_hash(self.command_payload()))
+        log.info("synced %d global commands", len(synced))
+
+
+def commands_hash(payload: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,62 @@
+"""All settings, read once from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token: str = ""
+    database_path: Path = Path("reading-room.db")
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+    data_dir: Path = DEFAULT_DATA_DIR
+    api_base: str = ""
+    gateway_url: str = ""
+
+    def __repr__(self) -> str:
+        hidden = "<set>" if self.token else "<empty>"
+        return f"Settings(token={hidden}, database_path={self.database_path!s}, ...)"
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = PROJECT_ROOT / ".env"
+) -> Settings:
+    """Settings from `environ` (default: the process environment) over the `.env` file."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str:
+        return values.get(name, "").strip()
+
+    guild = get("DEV_GUILD_ID")
+    if guild and not guild.isdigit():
+        raise ConfigError(f"DEV_GUILD_ID must be a server id (digits only), not {guild!r}.")
+    level = (get("LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
+    return Settings(
+        token=get("DISCORD_TOKEN"),
+        database_path=Path(get("DATABASE_PATH") or "reading-room.db"),
+        dev_guild_id=int(guild) if guild else None,
+        log_level=level,
+        data_dir=Path(get("READING_ROOM_DATA") or DEFAULT_DATA_DIR),
+        api_base=get("DISCORD_API_BASE"),
+        gateway_url=get("DISCORD_GATEWAY_URL"),
+    )

@@ -1,0 +1,202 @@
+"""The one place that turns store answers into Discord messages (embeds, text, choices)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import discord
+from discord import app_commands
+from discord.utils import escape_markdown, escape_mentions
+
+from bot.store.errors import NotFoundError, UserError
+from bot.store.views import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    Attributed,
+    ConceptEntry,
+    ExpertEntry,
+    PublicationEntry,
+    ReadingOverview,
+    SearchHit,
+    Suggestion,
+)
+
+COLOUR = discord.Colour.from_rgb(46, 92, 138)
+EMBED_TOTAL_BUDGET = 5800  # below Discord's 6000 so the page footer always fits
+FIELDS_PER_PAGE = 5
+FIELD_VALUE_LIMIT = 1024
+TITLE_LIMIT = 256
+CHOICE_LIMIT = 100
+MAX_CHOICES = 25
+KIND_LABELS = {
+    "concept": "Concept",
+    "quote": "Quote",
+    "passage": "Passage",
+    "publication": "Publication",
+}
+
+
+def clean(text: str) -> str:
+    """Text shown as it is: markdown and mentions neutralised."""
+    return escape_mentions(escape_markdown(text))
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _quote_line(item: Attributed, with_speaker: bool = True) -> str:
+    text = f"“{clean(item.quote.text)}”"
+    if item.quote.context:
+        text += f"\n*In context:* {clean(item.quote.context)}"
+    if with_speaker:
+        text += f"\n— **{clean(item.speaker.name)}**"
+    return text
+
+
+def _paginate(
+    title: str,
+    description: str,
+    fields: Sequence[tuple[str, str]],
+    footer: str,
+) -> list[discord.Embed]:
+    """Pages of one embed each, as many fields on a page as the limits allow."""
+    pages: list[discord.Embed] = []
+
+    def new_page() -> discord.Embed:
+        embed = discord.Embed(
+            title=clip(title, TITLE_LIMIT),
+            description=description if not pages else None,
+            colour=COLOUR,
+        )
+        pages.append(embed)
+        return embed
+
+    page = new_page()
+    for name, value in fields:
+        name, value = clip(name, 256), clip(value, FIELD_VALUE_LIMIT)
+        full = len(page.fields) >= FIELDS_PER_PAGE
+        if full or len(page) + len(name) + len(value) > EMBED_TOTAL_BUDGET:
+            page = new_page()
+        page.add_field(name=name, value=value, inline=False)
+    for number, embed in enumerate(pages, start=1):
+        suffix = f" · page {number}/{len(pages)}" if len(pages) > 1 else ""
+        embed.set_footer(text=clip(footer + suffix, 2048))
+    return pages
+
+
+def concept_pages(entries: Sequence[ConceptEntry]) -> list[discord.Embed]:
+    pages = []
+    for entry in entries:
+        concept = entry.concept
+        description = clean(concept.definition)
+        if concept.aliases:
+            description += f"\n\n*Also:* {clean(', '.join(concept.aliases))}"
+        fields = [("Said in the reading", _quote_line(quote)) for quote in entry.quotes]
+        fields += [
+            (f"From the reading · {clean(entry.section)}", clip(clean(passage.text), 1000))
+            for passage in entry.passages
+            if not entry.quotes
+        ][:1]
+        if entry.related:
+            fields.append(("Related", clean(", ".join(entry.related))))
+        footer = f"{entry.reading} · section: {entry.section}"
+        pages += _paginate(concept.term, description, fields, footer)
+    return pages
+
+
+def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
+    speaker = entry.speaker
+    description = f"{clean(speaker.role)}, {clean(speaker.affiliation)}"
+    if entry.topic:
+        description += f"\n\nOn **{clean(entry.topic)}**"
+    elif entry.topics:
+        description += f"\n\n*Speaks on:* {clean(', '.join(entry.topics))}"
+    fields = [(item.section, _quote_line(item, with_speaker=False)) for item in entry.quotes]
+    return _paginate(speaker.name, description, fields, entry.reading)
+
+
+def quote_embed(item: Attributed) -> discord.Embed:
+    speaker = item.speaker
+    embed = discord.Embed(description=_quote_line(item, with_speaker=False), colour=COLOUR)
+    embed.set_author(name=clip(f"{speaker.name} · {speaker.affiliation}", 256))
+    if item.quote.topics:
+        embed.add_field(name="Topics", value=clean(", ".join(item.quote.topics)))
+    embed.set_footer(text=clip(f"{item.reading} · section: {item.section}", 2048))
+    return embed
+
+
+def publication_pages(entries: Sequence[PublicationEntry]) -> list[discord.Embed]:
+    fields = []
+    for entry in entries:
+        pub = entry.publication
+        summary = clean(pub.summary) + (" *(our summary)*" if pub.summary_is_own else "")
+        meta = f"{pub.date} · {clean(pub.type)} · {clean(', '.join(pub.topics))}"
+        fields.append((pub.title, f"{meta}\n{summary}"))
+    readings = sorted({entry.reading for entry in entries})
+    return _paginate("Related publications", "Newest first.", fields, " · ".join(readings))
+
+
+def search_pages(query: str, hits: Sequence[SearchHit]) -> list[discord.Embed]:
+    fields = []
+    for hit in hits:
+        snippet = clean(hit.snippet).replace(HIGHLIGHT_START, "**").replace(HIGHLIGHT_END, "**")
+        fields.append((f"{KIND_LABELS.get(hit.kind, hit.kind)} · {hit.title}", snippet))
+    description = f"{len(hits)} result(s) for “{clean(clip(query, 200))}”, best first."
+    return _paginate("Search", description, fields, "Reading Room search")
+
+
+def overview_pages(overviews: Iterable[ReadingOverview]) -> list[discord.Embed]:
+    pages = []
+    for reading in overviews:
+        provenance = " · ".join(p for p in (reading.publisher, reading.author, reading.date) if p)
+        description = clean(provenance) + (f"\n{reading.url}" if reading.url else "")
+        counts = ", ".join(f"{n} {kind}" for kind, n in reading.counts.items())
+        fields = [
+            ("Sections", clean("\n".join(s.title for s in reading.sections))),
+            (
+                "Speakers",
+                "\n".join(
+                    f"**{clean(s.name)}**, {clean(s.role)}, {clean(s.affiliation)}"
+                    for s in reading.speakers
+                ),
+            ),
+            ("In the store", counts),
+        ]
+        pages += _paginate(reading.title, description, fields, f"reading id: {reading.id}")
+    return pages
+
+
+def help_embed(commands: Iterable[tuple[str, str]]) -> discord.Embed:
+    lines = [f"`/{name}` — {description}" for name, description in commands]
+    return discord.Embed(title="Reading Room", description="\n".join(lines), colour=COLOUR)
+
+
+def choices(suggestions: Iterable[Suggestion]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices, one per value, the matching spelling shown when it differs."""
+    seen: dict[str, app_commands.Choice[str]] = {}
+    for suggestion in suggestions:
+        if suggestion.value in seen or len(seen) >= MAX_CHOICES:
+            continue
+        label = suggestion.value
+        if suggestion.label.casefold() != suggestion.value.casefold():
+            label = f"{suggestion.value} ({suggestion.label})"
+        seen[suggestion.value] = app_commands.Choice(
+            name=clip(label, CHOICE_LIMIT), value=clip(suggestion.value, CHOICE_LIMIT)
+        )
+    return list(seen.values())
+
+
+def user_error_text(error: UserError) -> str:
+    text = clean(str(error))
+    if isinstance(error, NotFoundError) and error.suggestions:
+        text += "\nDid you mean: " + ", ".join(f"**{clean(s)}**" for s in error.suggestions)
+    return clip(text, 2000)
+
+
+def unexpected_error_text(code: str) -> str:
+    return f"Something went wrong on our side (error code `{code}`). Please try again."
+
+
+def shared_by_text(user: discord.abc.User) -> str:
+    return f"Shared by {user.mention}"

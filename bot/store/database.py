@@ -1,0 +1,227 @@
+"""The SQLite file: versioned migrations and the content tables built from a loaded library."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.store.models import Library, Reading
+from bot.store.normalize import term_key, topic_key, words
+
+log = logging.getLogger(__name__)
+
+CONTENT_HASH_KEY = "content_hash"
+CONTENT_TABLES = (
+    "search_index",
+    "suggestions",
+    "topics",
+    "lookup_keys",
+    "publications",
+    "concepts",
+    "quotes",
+    "passages",
+    "speakers",
+    "readings",
+)
+
+
+def migrations() -> list[tuple[int, str]]:
+    """The numbered SQL migrations shipped with the package, in order."""
+    folder = resources.files("bot.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+async def connect(path: Path | str) -> aiosqlite.Connection:
+    """Open the database, apply pending migrations and return the connection."""
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    connection.row_factory = aiosqlite.Row
+    await connection.execute("PRAGMA journal_mode = WAL")
+    await connection.execute("PRAGMA foreign_keys = ON")
+    await connection.execute("PRAGMA busy_timeout = 5000")
+    await migrate(connection)
+    return connection
+
+
+async def migrate(connection: aiosqlite.Connection) -> None:
+    async with connection.execute("PRAGMA user_version") as cursor:
+        (version,) = await cursor.fetchone()
+    for number, sql in migrations():
+        if number <= version:
+            continue
+        log.info("applying migration %04d", number)
+        try:
+            await connection.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except Exception:
+            if connection.in_transaction:
+                await connection.execute("ROLLBACK")
+            raise
+
+
+async def get_meta(connection: aiosqlite.Connection, key: str) -> str | None:
+    async with connection.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else row[0]
+
+
+async def set_meta(connection: aiosqlite.Connection, key: str, value: str) -> None:
+    await connection.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def to_json(item: Any) -> str:
+    return json.dumps(dataclasses.asdict(item), ensure_ascii=False)
+
+
+async def build_content(
+    connection: aiosqlite.Connection, library: Library, content_version: str
+) -> None:
+    """Replace all content tables with `library` in one transaction, recording its version."""
+    await connection.execute("BEGIN IMMEDIATE")
+    try:
+        for table in CONTENT_TABLES:
+            await connection.execute(f"DELETE FROM {table}")
+        suggestions: dict[tuple[str, str, str], None] = {}
+        for reading in library.readings:
+            suggestions.update(dict.fromkeys(await _insert_reading(connection, reading)))
+        await connection.executemany(
+            "INSERT INTO suggestions (label, kind, value) VALUES (?, ?, ?)", list(suggestions)
+        )
+        await set_meta(connection, CONTENT_HASH_KEY, content_version)
+        await connection.execute("COMMIT")
+    except BaseException:
+        await connection.execute("ROLLBACK")
+        raise
+
+
+async def _insert_reading(db: aiosqlite.Connection, reading: Reading) -> list[tuple[str, str, str]]:
+    """Insert one reading's rows; return its autocomplete suggestions (label, kind, value)."""
+    meta = {
+        field.name: getattr(reading, field.name)
+        for field in dataclasses.fields(reading)
+        if field.name not in {"speakers", "quotes", "concepts", "passages", "publications"}
+    }
+    meta["sections"] = [dataclasses.asdict(section) for section in reading.sections]
+    cursor = await db.execute(
+        "INSERT INTO readings (id, title, item) VALUES (?, ?, ?)",
+        (reading.id, reading.title, json.dumps(meta, ensure_ascii=False)),
+    )
+    r = cursor.lastrowid
+    section_titles = {s.id: s.title for s in reading.sections}
+    speaker_names = {s.id: s.name for s in reading.speakers}
+
+    await db.executemany(
+        "INSERT INTO speakers (reading, id, name, item) VALUES (?, ?, ?, ?)",
+        [(r, s.id, s.name, to_json(s)) for s in reading.speakers],
+    )
+    await db.executemany(
+        "INSERT INTO passages (reading, id, section, item) VALUES (?, ?, ?, ?)",
+        [(r, p.id, p.section, to_json(p)) for p in reading.passages],
+    )
+    await db.executemany(
+        "INSERT INTO quotes (reading, speaker, passage, id, item) VALUES (?1, "
+        "(SELECT rowid FROM speakers WHERE reading = ?1 AND id = ?2), "
+        "(SELECT rowid FROM passages WHERE reading = ?1 AND id = ?3), ?4, ?5)",
+        [(r, q.speaker, q.passage, q.id, to_json(q)) for q in reading.quotes],
+    )
+    await db.executemany(
+        "INSERT INTO concepts (reading, id, term, item) VALUES (?, ?, ?, ?)",
+        [(r, c.id, c.term, to_json(c)) for c in reading.concepts],
+    )
+    await db.executemany(
+        "INSERT INTO publications (reading, id, date, type_key, item) VALUES (?, ?, ?, ?, ?)",
+        [(r, p.id, p.date, topic_key(p.type), to_json(p)) for p in reading.publications],
+    )
+
+    await _insert_targeted(
+        db,
+        "lookup_keys",
+        "speakers",
+        r,
+        [("speaker", key, s.id) for s in reading.speakers for key in _speaker_keys(s.name)],
+    )
+    await _insert_targeted(
+        db,
+        "lookup_keys",
+        "concepts",
+        r,
+        [("concept", term_key(t), c.id) for c in reading.concepts for t in {c.term, *c.aliases}],
+    )
+    await _insert_targeted(
+        db,
+        "topics",
+        "quotes",
+        r,
+        [("quote", topic_key(t), q.id) for q in reading.quotes for t in q.topics],
+    )
+    await _insert_targeted(
+        db,
+        "topics",
+        "concepts",
+        r,
+        [("concept", topic_key(t), c.id) for c in reading.concepts for t in c.topics],
+    )
+    await _insert_targeted(
+        db,
+        "topics",
+        "publications",
+        r,
+        [("publication", topic_key(t), p.id) for p in reading.publications for t in p.topics],
+    )
+    indexed = {
+        "passages": [
+            (section_titles[p.section], p.text, "passage", p.id) for p in reading.passages
+        ],
+        "quotes": [(speaker_names[q.speaker], q.text, "quote", q.id) for q in reading.quotes],
+        "concepts": [
+            (c.term, " ".join((c.definition, *c.aliases)), "concept", c.id)
+            for c in reading.concepts
+        ],
+        "publications": [(p.title, p.summary, "publication", p.id) for p in reading.publications],
+    }
+    for table, rows in indexed.items():
+        await _insert_targeted(db, "search_index", table, r, rows)
+
+    suggestions = [(s.name, "speaker", s.name) for s in reading.speakers]
+    suggestions += [
+        (spelling, "term", c.term) for c in reading.concepts for spelling in (c.term, *c.aliases)
+    ]
+    suggestions += [(t, "quote_topic", t) for q in reading.quotes for t in q.topics]
+    for p in reading.publications:
+        suggestions += [(t, "publication_topic", t) for t in p.topics]
+        suggestions.append((p.type, "publication_type", p.type))
+    return suggestions
+
+
+def _speaker_keys(name: str) -> set[str]:
+    """A speaker is found by full name or surname."""
+    name_words = words(name)
+    return {" ".join(name_words), *name_words[-1:]}
+
+
+async def _insert_targeted(
+    db: aiosqlite.Connection, into: str, table: str, reading_row: int, rows: list[tuple]
+) -> None:
+    """Insert `rows` into `into`, replacing each row's last value (an item id) by its rowid."""
+    if not rows:
+        return
+    values = ", ".join("?" for _ in rows[0][:-1])
+    await db.executemany(
+        f"INSERT OR IGNORE INTO {into} SELECT {values}, rowid FROM {table} "
+        "WHERE reading = ? AND id = ?",
+        [(*row[:-1], reading_row, row[-1]) for row in rows],
+    )

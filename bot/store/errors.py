@@ -1,0 +1,15 @@
+"""Errors whose message is meant for the person who typed the command."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem with what the user asked for; its message is shown to them as it is."""
+
+
+class NotFoundError(UserError):
+    """Nothing matched; `suggestions` holds the closest names the store knows."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []

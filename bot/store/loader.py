@@ -1,0 +1,198 @@
+"""Reads the curated TOML files of every reading into the content model, refusing bad content."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.store.models import (
+    Concept,
+    Library,
+    Passage,
+    Publication,
+    Quote,
+    Reading,
+    Section,
+    Speaker,
+)
+from bot.store.validate import Problem, validate_reading
+
+READINGS_DIR = "readings"
+READING_FILE = "reading.toml"
+
+# file name -> (top-level array name, item class)
+ITEM_FILES: dict[str, tuple[str, type]] = {
+    "speakers.toml": ("speakers", Speaker),
+    "passages.toml": ("passages", Passage),
+    "quotes.toml": ("quotes", Quote),
+    "concepts.toml": ("concepts", Concept),
+    "publications.toml": ("publications", Publication),
+}
+_READING_SCALARS = ("id", "title", "publisher", "source_file", "author", "date", "url")
+
+
+class ContentError(Exception):
+    """The curated content is invalid; `problems` names file, item and field of each fault."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"{len(problems)} problem(s) in the curated content:\n{lines}")
+
+
+def reading_dirs(data_dir: Path) -> list[Path]:
+    root = data_dir / READINGS_DIR
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+def content_hash(data_dir: Path) -> str:
+    """A hash of every file of every reading: the store rebuilds only when it changes."""
+    digest = hashlib.sha256()
+    for folder in reading_dirs(data_dir):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(data_dir).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def load_library(data_dir: Path) -> Library:
+    """Load and validate every reading under `data_dir`; raise ContentError if any is bad."""
+    problems: list[Problem] = []
+    readings: list[Reading] = []
+    folders = reading_dirs(data_dir)
+    if not folders:
+        problems.append(Problem(str(data_dir / READINGS_DIR), "-", "-", "no reading folders"))
+    for folder in folders:
+        reading = _load_reading(folder, problems)
+        if reading is not None:
+            problems.extend(validate_reading(reading, folder))
+            readings.append(reading)
+    if problems:
+        raise ContentError(problems)
+    return Library(readings=tuple(readings), content_hash=content_hash(data_dir))
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(str(path), "-", "-", "file is missing"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        problems.append(Problem(str(path), "-", "-", f"not valid TOML: {error}"))
+    return None
+
+
+def _load_reading(folder: Path, problems: list[Problem]) -> Reading | None:
+    start = len(problems)
+    meta_path = folder / READING_FILE
+    meta = _read_toml(meta_path, problems)
+    if meta is None:
+        return None
+    item_id = str(meta.get("id", folder.name))
+    scalars = {}
+    for name in _READING_SCALARS:
+        value = meta.get(name, "")
+        if not isinstance(value, str):
+            problems.append(Problem(str(meta_path), item_id, name, "must be a string"))
+            value = ""
+        scalars[name] = value
+    for name in ("id", "title", "publisher", "source_file"):
+        if not scalars[name].strip():
+            problems.append(Problem(str(meta_path), item_id, name, "is required and empty"))
+    unknown = set(meta) - {*_READING_SCALARS, "sections"}
+    for name in sorted(unknown):
+        problems.append(Problem(str(meta_path), item_id, name, "unknown field"))
+    sections = _build_items(meta_path, meta, "sections", Section, problems)
+
+    source_text = ""
+    if scalars["source_file"]:
+        source_path = folder / scalars["source_file"]
+        try:
+            source_text = source_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(str(source_path), item_id, "source_file", str(error)))
+
+    items: dict[str, tuple] = {}
+    for file_name, (array, cls) in ITEM_FILES.items():
+        path = folder / file_name
+        raw = _read_toml(path, problems)
+        items[array] = () if raw is None else _build_items(path, raw, array, cls, problems)
+    if len(problems) > start:
+        return None
+    return Reading(
+        **scalars,
+        source_text=source_text,
+        sections=sections,
+        **items,
+    )
+
+
+def _build_items(
+    path: Path, raw: dict[str, Any], array: str, cls: type, problems: list[Problem]
+) -> tuple:
+    entries = raw.get(array)
+    if not isinstance(entries, list) or not entries:
+        problems.append(Problem(str(path), "-", array, f"needs at least one [[{array}]] entry"))
+        return ()
+    built = []
+    for index, entry in enumerate(entries):
+        item = _build_item(path, entry, index, cls, problems)
+        if item is not None:
+            built.append(item)
+    return tuple(built)
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldSpec:
+    name: str
+    kind: type
+    required: bool
+
+
+def _field_specs(cls: type) -> list[_FieldSpec]:
+    specs = []
+    for field in dataclasses.fields(cls):
+        has_default = field.default is not dataclasses.MISSING
+        kind = type(field.default) if has_default else str
+        specs.append(_FieldSpec(field.name, kind, required=not has_default))
+    return specs
+
+
+def _build_item(
+    path: Path, entry: Any, index: int, cls: type, problems: list[Problem]
+) -> Any | None:
+    item_id = str(entry.get("id", f"#{index + 1}")) if isinstance(entry, dict) else f"#{index + 1}"
+    if not isinstance(entry, dict):
+        problems.append(Problem(str(path), item_id, "-", "must be a table"))
+        return None
+    start = len(problems)
+    values: dict[str, Any] = {}
+    specs = _field_specs(cls)
+    for spec in specs:
+        if spec.name not in entry:
+            if spec.required:
+                problems.append(Problem(str(path), item_id, spec.name, "is required"))
+            continue
+        value = entry[spec.name]
+        if spec.kind is tuple:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(Problem(str(path), item_id, spec.name, "must be a list of strings"))
+                continue
+            value = tuple(value)
+        elif not isinstance(value, spec.kind):
+            problems.append(
+                Problem(str(path), item_id, spec.name, f"must be a {spec.kind.__name__}")
+            )
+            continue
+        values[spec.name] = value
+    for name in sorted(set(entry) - {spec.name for spec in specs}):
+        problems.append(Problem(str(path), item_id, name, "unknown field"))
+    if len(problems) > start:
+        return None
+    return cls(**values)

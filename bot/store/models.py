@@ -1,0 +1,88 @@
+"""The content model: one reading and everything curated from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    id: str
+    name: str
+    role: str
+    affiliation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    id: str
+    section: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    speaker: str
+    text: str
+    passage: str
+    topics: tuple[str, ...] = ()
+    context: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    id: str
+    term: str
+    definition: str
+    section: str
+    aliases: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    id: str
+    title: str
+    date: str
+    type: str
+    summary: str
+    topics: tuple[str, ...] = ()
+    summary_is_own: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    id: str
+    title: str
+    publisher: str
+    source_file: str
+    source_text: str
+    sections: tuple[Section, ...]
+    speakers: tuple[Speaker, ...]
+    quotes: tuple[Quote, ...]
+    concepts: tuple[Concept, ...]
+    passages: tuple[Passage, ...]
+    publications: tuple[Publication, ...]
+    date: str = ""
+    url: str = ""
+    author: str = ""
+
+    def section_title(self, section_id: str) -> str:
+        return next((s.title for s in self.sections if s.id == section_id), section_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Every reading loaded from the data folder, with the hash of the files they came from."""
+
+    readings: tuple[Reading, ...]
+    content_hash: str = field(default="", compare=False)

@@ -1,0 +1,39 @@
+"""Folding of what people type into keys that match the spellings a concept was curated with."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+")
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _fold_word(word: str) -> str:
+    """Fold British spellings and plurals so 'marketisations' and 'marketization' meet."""
+    word = re.sub(r"is(ation|e|ed|es|ing)$", r"iz\1", word)
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The lowercase words of `text`, accents removed, punctuation and hyphens dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _WORD.findall(plain)
+
+
+def term_key(text: str) -> str:
+    """The lookup key of a term: case, accents, hyphens, articles, plurals and -ise folded."""
+    folded = [_fold_word(word) for word in words(text)]
+    while len(folded) > 1 and folded[0] in _ARTICLES:
+        folded.pop(0)
+    return " ".join(folded)
+
+
+def topic_key(text: str) -> str:
+    """Topics match ignoring case and spacing."""
+    return " ".join(words(text))

@@ -1,0 +1,191 @@
+"""Checks one loaded reading: references, duplicates, empty text, sizes and verbatim quotes."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.store.models import Reading
+from bot.store.normalize import term_key, words
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+# Longest text each field may hold so every rendering of it fits Discord's limits.
+MAX_LENGTH = {
+    "title": 256,
+    "name": 100,
+    "term": 100,
+    "aliases": 100,
+    "topics": 100,
+    "type": 100,
+    "role": 256,
+    "affiliation": 256,
+    "definition": 1000,
+    "text": 1000,
+    "context": 1000,
+    "summary": 1000,
+    "passage_text": 3500,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    item: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.item!r}, field {self.field!r}: {self.message}"
+
+
+def validate_reading(reading: Reading, folder: Path) -> list[Problem]:
+    """Every problem in `reading`, each naming file, item id and field."""
+    return list(_ReadingChecks(reading, folder).run())
+
+
+class _ReadingChecks:
+    def __init__(self, reading: Reading, folder: Path) -> None:
+        self.reading = reading
+        self.folder = folder
+
+    def file(self, name: str) -> str:
+        return str(self.folder / name)
+
+    def run(self) -> Iterable[Problem]:
+        r = self.reading
+        if r.id != self.folder.name:
+            yield Problem(self.file("reading.toml"), r.id, "id", "must equal the folder name")
+        yield from self.check_ids("reading.toml", r.sections)
+        yield from self.check_ids("speakers.toml", r.speakers)
+        yield from self.check_ids("passages.toml", r.passages)
+        yield from self.check_ids("quotes.toml", r.quotes)
+        yield from self.check_ids("concepts.toml", r.concepts)
+        yield from self.check_ids("publications.toml", r.publications)
+        yield from self.check_texts()
+        yield from self.check_passages()
+        yield from self.check_quotes()
+        yield from self.check_concepts()
+        yield from self.check_publications()
+        if r.date:
+            yield from self.check_date("reading.toml", r.id, r.date)
+
+    def check_ids(self, file_name: str, items: Iterable) -> Iterable[Problem]:
+        counts = Counter(item.id for item in items)
+        for item_id, count in counts.items():
+            if not SLUG.match(item_id):
+                yield Problem(self.file(file_name), item_id, "id", "must be a lowercase slug")
+            if count > 1:
+                yield Problem(self.file(file_name), item_id, "id", f"used {count} times")
+
+    def check_texts(self) -> Iterable[Problem]:
+        r = self.reading
+        groups = [
+            ("reading.toml", r.sections),
+            ("speakers.toml", r.speakers),
+            ("passages.toml", r.passages),
+            ("quotes.toml", r.quotes),
+            ("concepts.toml", r.concepts),
+            ("publications.toml", r.publications),
+        ]
+        for file_name, items in groups:
+            for item in items:
+                for name in item.__slots__:
+                    value = getattr(item, name)
+                    values = value if isinstance(value, tuple) else (value,)
+                    for text in values:
+                        if isinstance(text, str):
+                            yield from self.check_text(file_name, item.id, name, text)
+
+    def check_text(self, file_name: str, item_id: str, name: str, text: str) -> Iterable[Problem]:
+        optional = name in {"context", "author", "date", "url"}
+        if not text.strip() and not optional:
+            yield Problem(self.file(file_name), item_id, name, "is empty")
+        limit_name = "passage_text" if file_name == "passages.toml" and name == "text" else name
+        limit = MAX_LENGTH.get(limit_name)
+        if limit is not None and len(text) > limit:
+            yield Problem(
+                self.file(file_name), item_id, name, f"is {len(text)} characters, over {limit}"
+            )
+
+    def check_passages(self) -> Iterable[Problem]:
+        sections = {s.id for s in self.reading.sections}
+        source = self.reading.source_text
+        cursor = 0
+        for passage in self.reading.passages:
+            if passage.section not in sections:
+                yield self.unknown("passages.toml", passage.id, "section", passage.section)
+            found = source.find(passage.text, cursor)
+            if found < 0:
+                where = "verbatim in the source" if passage.text not in source else "in order"
+                yield Problem(
+                    self.file("passages.toml"), passage.id, "text", f"does not occur {where}"
+                )
+            else:
+                cursor = found + len(passage.text)
+
+    def check_quotes(self) -> Iterable[Problem]:
+        speakers = {s.id: s for s in self.reading.speakers}
+        passages = {p.id: p for p in self.reading.passages}
+        file_name = self.file("quotes.toml")
+        for quote in self.reading.quotes:
+            speaker = speakers.get(quote.speaker)
+            passage = passages.get(quote.passage)
+            if speaker is None:
+                yield self.unknown("quotes.toml", quote.id, "speaker", quote.speaker)
+            if passage is None:
+                yield self.unknown("quotes.toml", quote.id, "passage", quote.passage)
+            if quote.text not in self.reading.source_text:
+                yield Problem(file_name, quote.id, "text", "does not occur verbatim in the source")
+            elif passage is not None and quote.text not in passage.text:
+                yield Problem(file_name, quote.id, "text", f"is not in passage {passage.id!r}")
+            if quote.context and quote.text not in quote.context:
+                yield Problem(file_name, quote.id, "context", "does not contain the quote")
+            if passage is not None and quote.context and quote.context not in passage.text:
+                yield Problem(file_name, quote.id, "context", f"is not in passage {passage.id!r}")
+            if speaker is not None and passage is not None:
+                surname = words(speaker.name)[-1:]
+                if not surname or surname[0] not in words(passage.text):
+                    yield Problem(
+                        file_name, quote.id, "speaker", f"is not named in passage {passage.id!r}"
+                    )
+
+    def check_concepts(self) -> Iterable[Problem]:
+        r = self.reading
+        file_name = self.file("concepts.toml")
+        sections = {s.id for s in r.sections}
+        concepts = {c.id for c in r.concepts}
+        evidence = {q.id for q in r.quotes} | {p.id for p in r.passages}
+        owners: dict[str, str] = {}
+        for concept in r.concepts:
+            if concept.section not in sections:
+                yield self.unknown("concepts.toml", concept.id, "section", concept.section)
+            for ref in concept.evidence:
+                if ref not in evidence:
+                    yield self.unknown("concepts.toml", concept.id, "evidence", ref)
+            for ref in concept.related:
+                if ref not in concepts or ref == concept.id:
+                    yield self.unknown("concepts.toml", concept.id, "related", ref)
+            for spelling in {term_key(t) for t in (concept.term, *concept.aliases)}:
+                owner = owners.setdefault(spelling, concept.id)
+                if owner != concept.id:
+                    yield Problem(
+                        file_name, concept.id, "aliases", f"{spelling!r} also names {owner!r}"
+                    )
+
+    def check_publications(self) -> Iterable[Problem]:
+        for publication in self.reading.publications:
+            yield from self.check_date("publications.toml", publication.id, publication.date)
+
+    def check_date(self, file_name: str, item_id: str, value: str) -> Iterable[Problem]:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            yield Problem(self.file(file_name), item_id, "date", "must be an ISO date YYYY-MM-DD")
+
+    def unknown(self, file_name: str, item_id: str, field: str, ref: str) -> Problem:
+        return Problem(self.file(file_name), item_id, field, f"refers to unknown id {ref!r}")

@@ -121,7 +121,7 @@ class Store:
         )
         if not rows:
             raise NotFoundError(
-                f"No concept called “{term}” in the readings.",
+                f"No concept called “{_shown(term)}” in the readings.",
                 await self._closest("term", term),
             )
         return [await self._concept_entry(row) for row in rows]
@@ -168,11 +168,12 @@ class Store:
         )
         if not rows:
             raise NotFoundError(
-                f"No expert called “{name}” in the readings.", await self._closest("speaker", name)
+                f"No expert called “{_shown(name)}” in the readings.",
+                await self._closest("speaker", name),
             )
         names = sorted({json.loads(r["item"])["name"] for r in rows})
         if len(names) > 1:
-            raise NotFoundError(f"“{name}” could be {', '.join(names)}: pick one.", names)
+            raise NotFoundError(f"“{_shown(name)}” could be {', '.join(names)}: pick one.", names)
         speaker_rows = [r["rowid"] for r in rows]
         marks = ", ".join("?" for _ in speaker_rows)
         quotes = [
@@ -187,7 +188,7 @@ class Store:
             quotes = [a for a in quotes if wanted in {topic_key(t) for t in a.quote.topics}]
             if not quotes:
                 raise NotFoundError(
-                    f"{names[0]} has no quotes on “{topic}”.",
+                    f"{names[0]} has no quotes on “{_shown(topic)}”.",
                     list(topics[:5]),
                 )
         first = rows[0]
@@ -217,7 +218,12 @@ class Store:
         total = rows[0][0]
         if total == 0:
             wanted = " and ".join(
-                part for part in (speaker and f"by “{speaker}”", topic and f"on “{topic}”") if part
+                part
+                for part in (
+                    speaker and f"by “{_shown(speaker)}”",
+                    topic and f"on “{_shown(topic)}”",
+                )
+                if part
             )
             suggestions = await self._closest(
                 "speaker" if speaker else "quote_topic", speaker or topic
@@ -267,7 +273,7 @@ class Store:
             hits = await self._search(match, limit)
             if hits:
                 return hits
-        raise NotFoundError(f"Nothing in the readings matches “{query}”.")
+        raise NotFoundError(f"Nothing in the readings matches “{_shown(query)}”.")
 
     async def _search(self, match: str, limit: int) -> list[SearchHit]:
         rows = await self._rows(
@@ -362,6 +368,12 @@ class Store:
                 reading[table] = [json.loads(item["item"]) for item in items]
             readings.append(reading)
         return library_from_dict({"format": FORMAT, "readings": readings})
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """What the user typed, shortened for an error message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _like_prefix(text: str) -> str:

@@ -1,0 +1,277 @@
+"""The store answers from SQLite: lookups, variants, search ranking, hostile input, rebuilds."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.store import database
+from bot.store import store as store_module
+from bot.store.errors import NotFoundError, UserError
+from bot.store.export import library_from_dict, library_to_dict
+from bot.store.loader import load_library
+from bot.store.store import Store
+from bot.store.views import HIGHLIGHT_END, HIGHLIGHT_START
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    async with await Store.open(tmp_path / "store.db", DATA_DIR) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("civil society", "Civil society"),
+        ("Civil Societies", "Civil society"),
+        ("marketisation", "Marketization"),
+        ("MARKETIZATION", "Marketization"),
+        ("patron client networks", "Patron-client networks"),
+        ("patron-client network", "Patron-client networks"),
+        ("trust network", "Trust networks"),
+        ("the Arduous March", "Arduous March"),
+        ("semi autonomous public sphere", "Semi-autonomous public sphere"),
+    ],
+)
+async def test_define_finds_variants(store: Store, typed: str, term: str) -> None:
+    entries = await store.define(typed)
+    assert [entry.concept.term for entry in entries] == [term]
+
+
+async def test_define_carries_evidence_related_and_section(store: Store) -> None:
+    (entry,) = await store.define("trust networks")
+    assert entry.reading == "Can Markets Help Foster Civil Society in North Korea?"
+    assert entry.section in {s.title for s in load_library(DATA_DIR).readings[0].sections}
+    assert entry.quotes, "trust networks is supported by quotes"
+    for item in entry.quotes:
+        assert item.quote.id in entry.concept.evidence
+        assert item.quote.speaker == item.speaker.id
+    assert "Social trust" in entry.related
+
+
+async def test_define_miss_suggests_closest(store: Store) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        await store.define("civl societi")
+    assert "Civil society" in caught.value.suggestions
+    assert "civl societi" in str(caught.value)
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "—", "!!!"])
+async def test_define_without_words_is_a_user_error(store: Store, typed: str) -> None:
+    with pytest.raises(UserError, match="Type a term"):
+        await store.define(typed)
+
+
+@pytest.mark.parametrize("name", ["Hastings", "hastings", "Justin Hastings", " justin  HASTINGS "])
+async def test_expert_by_surname_or_full_name(store: Store, name: str) -> None:
+    entry = await store.expert(name)
+    assert entry.speaker.name == "Justin Hastings"
+    assert entry.speaker.affiliation == "University of Sydney"
+    assert len(entry.quotes) == 7
+    assert all(item.speaker.id == "hastings" for item in entry.quotes)
+
+
+async def test_expert_topic_filters_quotes(store: Store) -> None:
+    everything = await store.expert("Yeo")
+    on_dissent = await store.expert("Yeo", "Dissent")
+    assert 0 < len(on_dissent.quotes) < len(everything.quotes)
+    assert all("dissent" in item.quote.topics for item in on_dissent.quotes)
+
+
+async def test_expert_unknown_topic_lists_their_topics(store: Store) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        await store.expert("Baek", "astronomy")
+    assert caught.value.suggestions
+    assert set(caught.value.suggestions) <= set((await store.expert("Baek")).topics)
+
+
+async def test_expert_unknown_name_suggests(store: Store) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        await store.expert("Hastigs")
+    assert caught.value.suggestions == ["Justin Hastings"]
+
+
+async def test_random_quote_respects_filters_and_rng(store: Store) -> None:
+    picks = {
+        (await store.random_quote("Hastings", "markets", random.Random(seed))).quote.id
+        for seed in range(40)
+    }
+    hastings_on_markets = {
+        item.quote.id for item in (await store.expert("Hastings", "markets")).quotes
+    }
+    assert picks == hastings_on_markets
+    first = await store.random_quote(rng=random.Random(7))
+    again = await store.random_quote(rng=random.Random(7))
+    assert first == again
+
+
+async def test_random_quote_no_match(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="No quote by"):
+        await store.random_quote("Nobody", "", random.Random(1))
+
+
+async def test_publications_newest_first_and_filters(store: Store) -> None:
+    everything = await store.publications()
+    dates = [entry.publication.date for entry in everything]
+    assert len(everything) == 4
+    assert dates == sorted(dates, reverse=True)
+    analyses = await store.publications(kind="analysis")
+    assert {e.publication.type for e in analyses} == {"Analysis"}
+    assert len(analyses) == 3
+    conflict = await store.publications(topic="conflict analysis & prevention")
+    assert all("Conflict Analysis & Prevention" in e.publication.topics for e in conflict)
+    with pytest.raises(NotFoundError):
+        await store.publications(topic="Astronomy")
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "title"),
+    [
+        ("semi-autonomous public sphere", "concept", "Semi-autonomous public sphere"),
+        ("chasing control", "concept", "Chasing control"),
+        ("troops Russia Ukraine", "publication", None),
+    ],
+)
+async def test_search_ranks_the_best_match_first(
+    store: Store, query: str, kind: str, title: str | None
+) -> None:
+    hits = await store.search(query)
+    assert hits[0].kind == kind
+    if title:
+        assert hits[0].title == title
+
+
+async def test_search_highlights_matched_words(store: Store) -> None:
+    hits = await store.search("addicted")
+    quote = next(hit for hit in hits if hit.kind == "quote")
+    assert quote.title == "Justin Hastings"
+    assert f"{HIGHLIGHT_START}addicted{HIGHLIGHT_END}" in quote.snippet
+
+
+async def test_search_falls_back_to_any_word(store: Store) -> None:
+    hits = await store.search("famine zzzunknownzzz")
+    assert hits, "a word that matches still finds something when another does not"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        'NEAR("a" "b")',
+        "civil*",
+        "AND OR NOT",
+        "title:markets",
+        "^markets",
+        "'; DROP TABLE quotes; --",
+        "market\x00s",
+        "@everyone **bold** `code`",
+        "北朝鮮 市場",
+        "🙂🙂🙂",
+        "x" * 1000,
+        "{col1 col2}: word",
+    ],
+)
+async def test_search_is_safe_for_any_input(store: Store, query: str) -> None:
+    try:
+        hits = await store.search(query)
+    except UserError as error:
+        assert len(str(error)) < 200
+    else:
+        assert all(hit.snippet for hit in hits)
+    assert (await store.search("markets"))[0]
+
+
+async def test_suggest_word_prefixes_and_limits(store: Store) -> None:
+    labels = [s.value for s in await store.suggest("term", "civ")]
+    assert labels[0] == "Civil society"
+    assert len(await store.suggest("term", "")) == 25
+    assert [s.value for s in await store.suggest("speaker", "ha")] == ["Justin Hastings"]
+    assert [s.value for s in await store.suggest("publication_type", "")] == [
+        "Analysis",
+        "Question and Answer",
+    ]
+    assert await store.suggest("term", '"*(') == await store.suggest("term", "")
+    with pytest.raises(ValueError, match="unknown suggestion kind"):
+        await store.suggest("nonsense", "x")
+
+
+async def test_export_round_trips_the_loaded_content(store: Store) -> None:
+    exported = json.loads(json.dumps(library_to_dict(await store.library())))
+    assert library_from_dict(exported) == load_library(DATA_DIR)
+
+
+async def test_overview_counts(store: Store) -> None:
+    (overview,) = await store.overview()
+    reading = load_library(DATA_DIR).readings[0]
+    assert overview.counts == {
+        "passages": len(reading.passages),
+        "quotes": len(reading.quotes),
+        "concepts": len(reading.concepts),
+        "publications": len(reading.publications),
+    }
+    assert [s.name for s in overview.speakers] == [s.name for s in reading.speakers]
+
+
+async def test_rebuilds_only_when_content_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR / "readings", data / "readings")
+    db_path = tmp_path / "store.db"
+    async with await Store.open(db_path, data):
+        pass
+
+    def refuse(_: Path) -> None:
+        raise AssertionError("content unchanged: the store must not reload it")
+
+    monkeypatch.setattr(store_module, "load_library", refuse)
+    async with await Store.open(db_path, data) as warm:
+        assert (await warm.define("civil society"))[0].concept.term == "Civil society"
+    monkeypatch.undo()
+
+    concepts = next((data / "readings").iterdir()) / "concepts.toml"
+    concepts.write_text(
+        concepts.read_text(encoding="utf-8").replace(
+            'term = "Civil society"', 'term = "Civic life"'
+        ),
+        encoding="utf-8",
+    )
+    async with await Store.open(db_path, data) as rebuilt:
+        assert (await rebuilt.define("civic life"))[0].concept.term == "Civic life"
+
+
+async def test_migrations_apply_once(tmp_path: Path) -> None:
+    db_path = tmp_path / "store.db"
+    for _ in range(2):
+        async with await Store.open(db_path, DATA_DIR) as opened:
+            async with opened.connection.execute("PRAGMA user_version") as cursor:
+                (version,) = await cursor.fetchone()
+            assert version == database.migrations()[-1][0]
+
+
+async def test_state_survives_reopening(tmp_path: Path) -> None:
+    db_path = tmp_path / "store.db"
+    async with await Store.open(db_path, DATA_DIR) as opened:
+        await opened.set_state("k", "v1")
+        await opened.set_state("k", "v2")
+    async with await Store.open(db_path, DATA_DIR) as reopened:
+        assert await reopened.get_state("k") == "v2"
+        assert await reopened.get_state("missing") is None
+
+
+def test_store_layer_imports_nothing_from_discord() -> None:
+    code = (
+        "import sys, bot.store.store, bot.store.loader, bot.store.export; "
+        "sys.exit(any(m == 'discord' or m.startswith('discord.') for m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0

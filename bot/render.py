@@ -26,6 +26,7 @@ EMBED_TOTAL_BUDGET = 5800  # below Discord's 6000 so the page footer always fits
 FIELDS_PER_PAGE = 5
 FIELD_VALUE_LIMIT = 1024
 TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
 CHOICE_LIMIT = 100
 MAX_CHOICES = 25
 KIND_LABELS = {
@@ -66,7 +67,7 @@ def _paginate(
     def new_page() -> discord.Embed:
         embed = discord.Embed(
             title=clip(title, TITLE_LIMIT),
-            description=description if not pages else None,
+            description=clip(description, DESCRIPTION_LIMIT) if not pages else None,
             colour=COLOUR,
         )
         pages.append(embed)

@@ -184,9 +184,11 @@ async def test_search_is_safe_for_any_input(store: Store, query: str) -> None:
     try:
         hits = await store.search(query)
     except UserError as error:
-        assert len(str(error)) < 200
+        message = str(error)
     else:
+        message = ""
         assert all(hit.snippet for hit in hits)
+    assert len(message) < 200
     assert (await store.search("markets"))[0]
 
 

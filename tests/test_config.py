@@ -1,0 +1,46 @@
+"""Settings come from one module: environment over `.env`, with one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_DATA_DIR, ConfigError, load_settings
+
+
+def test_defaults_without_anything() -> None:
+    settings = load_settings({}, env_file=None)
+    assert settings.token == ""
+    assert settings.database_path == Path("reading-room.db")
+    assert settings.dev_guild_id is None
+    assert settings.log_level == "INFO"
+    assert settings.data_dir == DEFAULT_DATA_DIR
+
+
+def test_environment_overrides_env_file(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("DISCORD_TOKEN=from-file\nDEV_GUILD_ID=42\nLOG_LEVEL=debug\n")
+    settings = load_settings({"DISCORD_TOKEN": "from-env"}, env_file=env_file)
+    assert settings.token == "from-env"
+    assert settings.dev_guild_id == 42
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"DEV_GUILD_ID": "my-server"}, "DEV_GUILD_ID"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ],
+)
+def test_bad_values_give_one_clear_line(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_settings(environ, env_file=None)
+    assert "\n" not in str(caught.value)
+
+
+def test_repr_never_shows_the_token() -> None:
+    settings = load_settings({"DISCORD_TOKEN": "super-secret-token"}, env_file=None)
+    assert "super-secret-token" not in repr(settings)
+    assert "super-secret-token" not in str(settings)

@@ -9,19 +9,24 @@ _WORD = re.compile(r"[^\W_]+")
 _ARTICLES = frozenset({"the", "a", "an"})
 
 
-def _fold_word(word: str) -> str:
-    """Fold British spellings and plurals so 'marketisations' and 'marketization' meet."""
-    word = re.sub(r"is(ation|e|ed|es|ing)$", r"iz\1", word)
+def _singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("sses"):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 
 
+def _fold_word(word: str) -> str:
+    """Fold plurals, then British spellings, so 'marketisations' and 'marketization' meet."""
+    return re.sub(r"is(ation|e|ed|ing)$", r"iz\1", _singular(word))
+
+
 def words(text: str) -> list[str]:
     """The lowercase words of `text`, accents removed, punctuation and hyphens dropped."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _WORD.findall(plain)
 

@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.store.attribution import credited_speaker
 from bot.store.models import Reading
-from bot.store.normalize import term_key, words
+from bot.store.normalize import term_key
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # Longest text each field may hold so every rendering of it fits Discord's limits.
 MAX_LENGTH = {
@@ -60,6 +62,8 @@ class _ReadingChecks:
         r = self.reading
         if r.id != self.folder.name:
             yield Problem(self.file("reading.toml"), r.id, "id", "must equal the folder name")
+        if not SLUG.fullmatch(r.id):
+            yield Problem(self.file("reading.toml"), r.id, "id", "must be a lowercase slug")
         yield from self.check_ids("reading.toml", r.sections)
         yield from self.check_ids("speakers.toml", r.speakers)
         yield from self.check_ids("passages.toml", r.passages)
@@ -77,7 +81,7 @@ class _ReadingChecks:
     def check_ids(self, file_name: str, items: Iterable) -> Iterable[Problem]:
         counts = Counter(item.id for item in items)
         for item_id, count in counts.items():
-            if not SLUG.match(item_id):
+            if not SLUG.fullmatch(item_id):
                 yield Problem(self.file(file_name), item_id, "id", "must be a lowercase slug")
             if count > 1:
                 yield Problem(self.file(file_name), item_id, "id", f"used {count} times")
@@ -125,13 +129,20 @@ class _ReadingChecks:
                 yield Problem(
                     self.file("passages.toml"), passage.id, "text", f"does not occur {where}"
                 )
-            else:
-                cursor = found + len(passage.text)
+                continue
+            cursor = found + len(passage.text)
+            line_end = source.find("\n", cursor)
+            rest = source[cursor : len(source) if line_end < 0 else line_end]
+            if (found > 0 and source[found - 1] != "\n") or rest.strip():
+                yield Problem(
+                    self.file("passages.toml"), passage.id, "text", "is not a whole paragraph"
+                )
 
     def check_quotes(self) -> Iterable[Problem]:
         speakers = {s.id: s for s in self.reading.speakers}
         passages = {p.id: p for p in self.reading.passages}
         file_name = self.file("quotes.toml")
+        surnames = {s.name.split()[-1]: s.id for s in self.reading.speakers if s.name.split()}
         for quote in self.reading.quotes:
             speaker = speakers.get(quote.speaker)
             passage = passages.get(quote.passage)
@@ -139,6 +150,8 @@ class _ReadingChecks:
                 yield self.unknown("quotes.toml", quote.id, "speaker", quote.speaker)
             if passage is None:
                 yield self.unknown("quotes.toml", quote.id, "passage", quote.passage)
+            if quote.text.rstrip().endswith(","):
+                yield Problem(file_name, quote.id, "text", "ends with the article's comma")
             if quote.text not in self.reading.source_text:
                 yield Problem(file_name, quote.id, "text", "does not occur verbatim in the source")
             elif passage is not None and quote.text not in passage.text:
@@ -147,12 +160,11 @@ class _ReadingChecks:
                 yield Problem(file_name, quote.id, "context", "does not contain the quote")
             if passage is not None and quote.context and quote.context not in passage.text:
                 yield Problem(file_name, quote.id, "context", f"is not in passage {passage.id!r}")
-            if speaker is not None and passage is not None:
-                surname = words(speaker.name)[-1:]
-                if not surname or surname[0] not in words(passage.text):
-                    yield Problem(
-                        file_name, quote.id, "speaker", f"is not named in passage {passage.id!r}"
-                    )
+            if speaker and passage and quote.text.strip() and quote.text in passage.text:
+                credited = credited_speaker(passage.text, quote.text, surnames)
+                if credited != speaker.id:
+                    who = f"credits {credited!r}" if credited else "names no speaker for it"
+                    yield Problem(file_name, quote.id, "speaker", f"passage {passage.id!r} {who}")
 
     def check_concepts(self) -> Iterable[Problem]:
         r = self.reading
@@ -168,7 +180,11 @@ class _ReadingChecks:
                 if ref not in evidence:
                     yield self.unknown("concepts.toml", concept.id, "evidence", ref)
             for ref in concept.related:
-                if ref not in concepts or ref == concept.id:
+                if ref == concept.id:
+                    yield Problem(
+                        file_name, concept.id, "related", "a concept cannot relate to itself"
+                    )
+                elif ref not in concepts:
                     yield self.unknown("concepts.toml", concept.id, "related", ref)
             for spelling in {term_key(t) for t in (concept.term, *concept.aliases)}:
                 owner = owners.setdefault(spelling, concept.id)
@@ -183,8 +199,10 @@ class _ReadingChecks:
 
     def check_date(self, file_name: str, item_id: str, value: str) -> Iterable[Problem]:
         try:
-            datetime.date.fromisoformat(value)
+            valid = bool(ISO_DATE.fullmatch(value)) and bool(datetime.date.fromisoformat(value))
         except ValueError:
+            valid = False
+        if not valid:
             yield Problem(self.file(file_name), item_id, "date", "must be an ISO date YYYY-MM-DD")
 
     def unknown(self, file_name: str, item_id: str, field: str, ref: str) -> Problem:

@@ -110,7 +110,7 @@ def _text(value: Any) -> str:
 
 
 def embed_size(embed: Mapping[str, Any]) -> int:
-    """Characters an embed counts towards the 6000 total: title, description, fields, footer, author."""
+    """Characters counted towards the 6000 total: title, description, fields, footer, author."""
     total = len(_text(embed.get("title"))) + len(_text(embed.get("description")))
     for field in embed.get("fields") or []:
         total += len(_text(field.get("name"))) + len(_text(field.get("value")))
@@ -247,7 +247,8 @@ def component_problems(components: Sequence[Mapping[str, Any]], flags: int = 0) 
             problems += _length(f"{path}.custom_id", custom_id, 1, CUSTOM_ID_MAX)
             if custom_id in seen:
                 problems.append(
-                    f"{path}.custom_id: duplicate custom_id {custom_id!r} (also at {seen[custom_id]})"
+                    f"{path}.custom_id: duplicate custom_id {custom_id!r}"
+                    f" (also at {seen[custom_id]})"
                 )
             seen.setdefault(custom_id, path)
     if v2 and total > COMPONENTS_V2_TOTAL_MAX:
@@ -275,8 +276,7 @@ def _row_problems(path: str, row: Mapping[str, Any]) -> list[str]:
         return []
     if len(children) > ROW_BUTTONS_MAX:
         return [
-            f"{path}.components: must be {ROW_BUTTONS_MAX} or fewer in length"
-            f" (got {len(children)})"
+            f"{path}.components: must be {ROW_BUTTONS_MAX} or fewer in length (got {len(children)})"
         ]
     return []
 
@@ -430,17 +430,21 @@ def _option_problems(path: str, option: Mapping[str, Any], label: str) -> list[s
         problems.append(f"{path}.type: unknown option type {kind!r} in {label}")
     choices = option.get("choices") or []
     if choices and kind not in CHOICE_TYPES:
-        problems.append(f"{path}.choices: only string, integer and number options have choices")
+        problems.append(f"{path}.choices: only string, integer and number options in {label}")
     if choices and option.get("autocomplete"):
         problems.append(f"{path}.autocomplete: cannot be combined with choices in {label}")
     if option.get("autocomplete") and kind not in CHOICE_TYPES:
-        problems.append(f"{path}.autocomplete: only string, integer and number options autocomplete")
-    problems += [f"{p} in {label}" for p in _choice_problems(f"{path}.choices", choices, COMMAND_CHOICES_MAX)]
+        problems.append(f"{path}.autocomplete: only string, integer and number options in {label}")
+    problems += [
+        f"{p} in {label}" for p in _choice_problems(f"{path}.choices", choices, COMMAND_CHOICES_MAX)
+    ]
     for index, choice in enumerate(choices):
         value = choice.get("value")
         expected = {STRING: str, INTEGER: int, NUMBER: int | float}.get(kind)
         if expected and (not isinstance(value, expected) or isinstance(value, bool)):
-            problems.append(f"{path}.choices.{index}.value: {value!r} does not fit type {kind}")
+            problems.append(
+                f"{path}.choices.{index}.value: {value!r} does not fit type {kind} in {label}"
+            )
     for key, low in (("min_length", 0), ("max_length", 1)):
         value = option.get(key)
         if value is None:
@@ -451,11 +455,11 @@ def _option_problems(path: str, option: Mapping[str, Any], label: str) -> list[s
             problems.append(f"{path}.{key}: must be from {low} to {OPTION_LENGTH_MAX} in {label}")
     low, high = option.get("min_value"), option.get("max_value")
     if (low is not None or high is not None) and kind not in (INTEGER, NUMBER):
-        problems.append(f"{path}.min_value: only integer and number options have bounds")
+        problems.append(f"{path}.min_value: only integer and number options in {label}")
     if low is not None and high is not None and low > high:
         problems.append(f"{path}.min_value: greater than max_value in {label}")
     if option.get("channel_types") and kind != 7:
-        problems.append(f"{path}.channel_types: only channel options have channel_types")
+        problems.append(f"{path}.channel_types: only channel options in {label}")
     children = option.get("options") or []
     if kind == SUB_COMMAND_GROUP:
         problems += _options_problems(f"{path}.options", children, label, allow={SUB_COMMAND})
@@ -539,9 +543,9 @@ def _command_problems(path: str, command: Mapping[str, Any]) -> list[str]:
     elif kind in (USER_COMMAND, MESSAGE_COMMAND):
         problems += _length(f"{path}.name", name, 1, COMMAND_NAME_MAX)
         if command.get("description"):
-            problems.append(f"{path}.description: context menu commands have no description")
+            problems.append(f"{path}.description: context menus have no description in {label}")
         if command.get("options"):
-            problems.append(f"{path}.options: context menu commands have no options")
+            problems.append(f"{path}.options: context menus have no options in {label}")
     else:
         problems.append(f"{path}.type: unknown command type {kind!r}")
     size = command_size(command)
@@ -552,13 +556,17 @@ def _command_problems(path: str, command: Mapping[str, Any]) -> list[str]:
         )
     permissions = command.get("default_member_permissions")
     if permissions is not None and not str(permissions).isdigit():
-        problems.append(f"{path}.default_member_permissions: must be a permission bitset string")
+        problems.append(
+            f"{path}.default_member_permissions: must be a permission bitset string in {label}"
+        )
     for context in command.get("contexts") or []:
         if context not in (0, 1, 2):
-            problems.append(f"{path}.contexts: unknown interaction context {context!r}")
+            problems.append(f"{path}.contexts: unknown interaction context {context!r} in {label}")
     for integration in command.get("integration_types") or []:
         if integration not in (0, 1):
-            problems.append(f"{path}.integration_types: unknown integration type {integration!r}")
+            problems.append(
+                f"{path}.integration_types: unknown integration type {integration!r} in {label}"
+            )
     return problems
 
 

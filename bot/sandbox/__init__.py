@@ -1,0 +1,68 @@
+"""A local Discord-compatible server (REST + gateway) that the real discord.py client logs into.
+
+Names are imported lazily so that `bot.sandbox.limits` stays free of aiohttp and discord.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "LocalDiscord": "bot.sandbox.server",
+    "Fault": "bot.sandbox.faults",
+    "ManualClock": "bot.sandbox.records",
+    "InteractionRecord": "bot.sandbox.records",
+    "RecordedRequest": "bot.sandbox.records",
+    "GatewayFrame": "bot.sandbox.records",
+    "SandboxError": "bot.sandbox.records",
+    "UnknownCommandError": "bot.sandbox.records",
+    "OptionError": "bot.sandbox.records",
+    "NoSuchComponentError": "bot.sandbox.records",
+    "InteractionTimeoutError": "bot.sandbox.records",
+    "InteractionRejectedError": "bot.sandbox.records",
+    "run_bot_against": "bot.sandbox.harness",
+    "BotRun": "bot.sandbox.harness",
+    "BotCrashedError": "bot.sandbox.harness",
+}
+
+__all__ = [
+    "BotCrashedError",
+    "BotRun",
+    "Fault",
+    "GatewayFrame",
+    "InteractionRecord",
+    "InteractionRejectedError",
+    "InteractionTimeoutError",
+    "LocalDiscord",
+    "ManualClock",
+    "NoSuchComponentError",
+    "OptionError",
+    "RecordedRequest",
+    "SandboxError",
+    "UnknownCommandError",
+    "run_bot_against",
+]
+
+if TYPE_CHECKING:
+    from bot.sandbox.faults import Fault
+    from bot.sandbox.harness import BotCrashedError, BotRun, run_bot_against
+    from bot.sandbox.records import (
+        GatewayFrame,
+        InteractionRecord,
+        InteractionRejectedError,
+        InteractionTimeoutError,
+        ManualClock,
+        NoSuchComponentError,
+        OptionError,
+        RecordedRequest,
+        SandboxError,
+        UnknownCommandError,
+    )
+    from bot.sandbox.server import LocalDiscord
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'bot.sandbox' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

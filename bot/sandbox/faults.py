@@ -1,0 +1,89 @@
+"""Injected failures: the next N matching requests get an error status, as Discord sends it."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox.rest import json_response
+
+DEFAULT_ERRORS = {
+    400: (50035, "Invalid Form Body"),
+    401: (0, "401: Unauthorized"),
+    403: (50013, "Missing Permissions"),
+    404: (10003, "Unknown Channel"),
+    429: (0, "You are being rate limited."),
+    500: (0, "500: Internal Server Error"),
+    502: (0, "502: Bad Gateway"),
+    503: (0, "503: Service Unavailable"),
+    504: (0, "504: Gateway Timeout"),
+}
+
+
+@dataclass
+class Fault:
+    """An injected failure: the next `remaining` requests matching method and path get `status`."""
+
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    remaining: int
+    retry_after: float
+    code: int
+    message: str
+    is_global: bool = False
+    hits: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether this fault applies to the request."""
+        method_ok = self.method in ("*", method)
+        return self.remaining > 0 and method_ok and bool(self.pattern.search(path))
+
+    def response(self) -> web.Response:
+        """The reply Discord (or its proxy) would send."""
+        body: dict[str, Any] = {"message": self.message, "code": self.code}
+        headers: dict[str, str] = {}
+        if self.status == 429:
+            body.update(retry_after=self.retry_after, **{"global": self.is_global})
+            headers = {
+                "Via": "1.1 google",
+                "Retry-After": str(math.ceil(self.retry_after)),
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": f"{time.time() + self.retry_after:.3f}",
+                "X-RateLimit-Reset-After": f"{self.retry_after:.3f}",
+                "X-RateLimit-Bucket": f"sandbox-{abs(hash(self.pattern.pattern)):x}",
+                "X-RateLimit-Scope": "global" if self.is_global else "user",
+            }
+            if self.is_global:
+                headers["X-RateLimit-Global"] = "true"
+        return json_response(body, status=self.status, headers=headers)
+
+
+def make_fault(
+    method: str,
+    path_regex: str,
+    status: int,
+    times: int,
+    retry_after: float,
+    code: int | None,
+    message: str | None,
+    is_global: bool,
+) -> Fault:
+    """A Fault with Discord's usual code and message for the status unless given."""
+    default_code, default_message = DEFAULT_ERRORS.get(status, (0, f"{status}: Error"))
+    return Fault(
+        method.upper() if method != "*" else "*",
+        re.compile(path_regex),
+        status,
+        times,
+        retry_after,
+        default_code if code is None else code,
+        message or default_message,
+        is_global,
+    )

@@ -1,0 +1,220 @@
+"""The sandbox gateway: HELLO, heartbeats, IDENTIFY/READY, RESUME with replay, dispatches."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.sandbox.world import World
+
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME, REQUEST_MEMBERS = 0, 1, 2, 6, 8
+INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
+GUILDS_INTENT = 1 << 0
+GUILD_MESSAGES_INTENT = 1 << 9
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+REPLAY_BUFFER = 2000
+
+FrameRecorder = Callable[[str, "str | None", dict[str, Any]], None]
+
+
+def _dumps(payload: Any) -> str:
+    return json.dumps(payload, separators=(",", ":"))
+
+
+class GatewaySession:
+    """One identified session: its sequence, intents, replay buffer and current socket."""
+
+    def __init__(self, session_id: str, intents: int, record: FrameRecorder) -> None:
+        self.id = session_id
+        self.intents = intents
+        self.seq = 0
+        self.ws: web.WebSocketResponse | None = None
+        self.ended = False
+        self.buffer: deque[tuple[int, str, dict[str, Any]]] = deque(maxlen=REPLAY_BUFFER)
+        self._record = record
+        self._lock = asyncio.Lock()
+
+    async def _write(self, text: str, frame: dict[str, Any]) -> None:
+        ws = self.ws
+        if ws is None or ws.closed:
+            return
+        try:
+            await ws.send_str(text)
+        except (ConnectionError, RuntimeError):
+            self.ws = None
+            return
+        self._record("send", self.id, frame)
+
+    async def dispatch(self, event: str, data: Any) -> int:
+        """Send (or buffer, while disconnected) one dispatch; return its sequence number."""
+        async with self._lock:
+            self.seq += 1
+            frame = {"op": DISPATCH, "t": event, "s": self.seq, "d": data}
+            text = _dumps(frame)
+            self.buffer.append((self.seq, text, json.loads(text)))
+            await self._write(text, frame)
+            return self.seq
+
+    async def attach(self, ws: web.WebSocketResponse, after_seq: int) -> None:
+        """Take over a new socket and replay every dispatch after `after_seq`."""
+        async with self._lock:
+            self.ws = ws
+            for seq, text, frame in list(self.buffer):
+                if seq > after_seq:
+                    await self._write(text, frame)
+
+
+class Gateway:
+    """Accepts gateway websockets and fans dispatches out to live sessions."""
+
+    def __init__(
+        self,
+        world: World,
+        record: FrameRecorder,
+        *,
+        url: Callable[[], str],
+        token: str | None,
+        heartbeat_interval_ms: int,
+        privileged_intents: bool,
+    ) -> None:
+        self.world = world
+        self.sessions: dict[str, GatewaySession] = {}
+        self.identifies = 0
+        self.resumes = 0
+        self._record = record
+        self._url = url
+        self._token = token
+        self._heartbeat_interval_ms = heartbeat_interval_ms
+        self._privileged_intents = privileged_intents
+        self._sockets: set[web.WebSocketResponse] = set()
+
+    @property
+    def live_sessions(self) -> list[GatewaySession]:
+        """Sessions that can still receive events (connected, or resumable)."""
+        return [s for s in self.sessions.values() if not s.ended]
+
+    @property
+    def connected(self) -> bool:
+        """Whether some session currently has an open socket."""
+        return any(s.ws is not None and not s.ws.closed for s in self.live_sessions)
+
+    async def _send(self, ws: web.WebSocketResponse, session_id: str | None, frame: dict) -> None:
+        await ws.send_str(_dumps(frame))
+        self._record("send", session_id, frame)
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        """The websocket endpoint the bot connects to."""
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        session: GatewaySession | None = None
+        try:
+            hello = {"heartbeat_interval": self._heartbeat_interval_ms, "_trace": ["sandbox"]}
+            await self._send(ws, None, {"op": HELLO, "d": hello, "s": None, "t": None})
+            async for message in ws:
+                if message.type is not WSMsgType.TEXT:
+                    continue
+                frame = json.loads(message.data)
+                self._record("recv", session.id if session else None, frame)
+                op, data = frame.get("op"), frame.get("d") or {}
+                if op == HEARTBEAT:
+                    await self._send(ws, session and session.id, {"op": HEARTBEAT_ACK})
+                elif op == IDENTIFY:
+                    session = await self._identify(ws, data)
+                elif op == RESUME:
+                    session = await self._resume(ws, data)
+                elif op == REQUEST_MEMBERS and session is not None:
+                    await self._members_chunk(session, data)
+        finally:
+            self._sockets.discard(ws)
+            if session is not None and session.ws is ws:
+                session.ws = None
+                if ws.close_code in (1000, 1001):
+                    session.ended = True  # a clean close from the client ends the session
+        return ws
+
+    async def _identify(self, ws: web.WebSocketResponse, data: dict) -> GatewaySession | None:
+        if self._token is not None and data.get("token") != self._token:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return None
+        intents = int(data.get("intents", 0))
+        if intents & PRIVILEGED_INTENTS and not self._privileged_intents:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return None
+        self.identifies += 1
+        session = GatewaySession(f"sandbox-session-{self.identifies}", intents, self._record)
+        self.sessions[session.id] = session
+        session.ws = ws
+        shard = data.get("shard") or [0, 1]
+        in_shard = (self.world.guild_id >> 22) % shard[1] == shard[0]
+        guilds = [{"id": str(self.world.guild_id), "unavailable": True}] if in_shard else []
+        ready = {
+            "v": 10,
+            "user": {**self.world.user(self.world.bot_id), "verified": True, "mfa_enabled": False},
+            "guilds": guilds,
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": self._url(),
+            "shard": shard,
+            "application": {"id": str(self.world.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "_trace": ["sandbox"],
+        }
+        await session.dispatch("READY", ready)
+        if in_shard:
+            await session.dispatch("GUILD_CREATE", self.world.guild())
+        return session
+
+    async def _resume(self, ws: web.WebSocketResponse, data: dict) -> GatewaySession | None:
+        session = self.sessions.get(str(data.get("session_id")))
+        bad_token = self._token is not None and data.get("token") != self._token
+        if session is None or session.ended or bad_token:
+            await self._send(ws, None, {"op": INVALID_SESSION, "d": False})
+            return None
+        old = session.ws
+        if old is not None and old is not ws:
+            await old.close(code=4000, message=b"Session resumed elsewhere.")
+        await session.attach(ws, int(data.get("seq") or 0))
+        self.resumes += 1
+        await session.dispatch("RESUMED", {"_trace": ["sandbox"]})
+        return session
+
+    async def _members_chunk(self, session: GatewaySession, data: dict) -> None:
+        members = [self.world.member(user_id) for user_id in self.world.members]
+        chunk = {
+            "guild_id": str(self.world.guild_id),
+            "members": members,
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+        }
+        if data.get("nonce"):
+            chunk["nonce"] = data["nonce"]
+        await session.dispatch("GUILD_MEMBERS_CHUNK", chunk)
+
+    async def dispatch(self, event: str, data: Any, intent: int | None = None) -> int:
+        """Send an event to every live session that has `intent`; return how many got it."""
+        targets = [s for s in self.live_sessions if intent is None or s.intents & intent]
+        for session in targets:
+            await session.dispatch(event, data)
+        return len(targets)
+
+    async def drop(self, code: int = 4000) -> None:
+        """Close every gateway socket with `code`; sessions stay resumable."""
+        for session in self.sessions.values():
+            session.ws = None
+        sockets = list(self._sockets)
+        await asyncio.gather(*(ws.close(code=code, message=b"sandbox drop") for ws in sockets))
+
+    async def close(self) -> None:
+        """Close all sockets and end all sessions (server shutdown)."""
+        for session in self.sessions.values():
+            session.ended = True
+        await self.drop(code=1001)

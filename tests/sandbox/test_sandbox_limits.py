@@ -1,0 +1,252 @@
+"""The one validator of Discord's payload limits (bot.sandbox.limits)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.sandbox import limits
+from bot.sandbox.limits import (
+    autocomplete_problems,
+    command_problems,
+    is_empty_message,
+    message_problems,
+    modal_problems,
+    name_problem,
+)
+
+
+def _only(problems: list[str], path: str) -> str:
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}: "), problems
+    return problems[0]
+
+
+def test_module_imports_neither_discord_nor_aiohttp() -> None:
+    code = (
+        "import sys, bot.sandbox.limits; "
+        "print(sorted(m for m in ('discord', 'aiohttp') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@given(st.integers(min_value=0, max_value=2100))
+def test_content_limit(length: int) -> None:
+    problems = message_problems({"content": "a" * length})
+    assert bool(problems) == (length > limits.MESSAGE_CONTENT_MAX)
+
+
+@pytest.mark.parametrize(
+    ("embed", "path"),
+    [
+        ({"title": "t" * 257}, "embeds.0.title"),
+        ({"description": "d" * 4097}, "embeds.0.description"),
+        ({"fields": [{"name": "n", "value": "v"}] * 26}, "embeds.0.fields"),
+        ({"fields": [{"name": "n" * 257, "value": "v"}]}, "embeds.0.fields.0.name"),
+        ({"fields": [{"name": "n", "value": "v" * 1025}]}, "embeds.0.fields.0.value"),
+        ({"fields": [{"name": "", "value": "v"}]}, "embeds.0.fields.0.name"),
+        ({"footer": {"text": "f" * 2049}}, "embeds.0.footer.text"),
+        ({"author": {"name": "a" * 257}}, "embeds.0.author.name"),
+        ({"url": "not a url"}, "embeds.0.url"),
+        ({"thumbnail": {"url": "https://x/" + "y" * 2048}}, "embeds.0.thumbnail.url"),
+        ({"color": 0x1000000}, "embeds.0.color"),
+    ],
+)
+def test_embed_limits(embed: dict[str, Any], path: str) -> None:
+    _only(message_problems({"embeds": [embed]}), path)
+
+
+def test_embed_limits_at_the_edge_are_fine() -> None:
+    embed = discord.Embed(title="t" * 256, description="d" * 4096, url="https://example.org")
+    embed.set_footer(text="f" * 800)  # 256 + 4096 + 800 + 256 + 25 * 20 = 5908
+    embed.set_author(name="a" * 256)
+    for _ in range(25):
+        embed.add_field(name="n" * 10, value="v" * 10)
+    assert message_problems({"content": "c" * 2000, "embeds": [embed.to_dict()]}) == []
+
+
+def test_embed_total_is_across_all_embeds() -> None:
+    embeds = [{"description": "d" * 3000}, {"description": "d" * 3000}]
+    assert message_problems({"embeds": embeds}) == []
+    embeds[1]["title"] = "t"
+    assert "6000" in _only(message_problems({"embeds": embeds}), "embeds")
+
+
+def test_too_many_embeds() -> None:
+    _only(message_problems({"embeds": [{"title": "t"}] * 11}), "embeds")
+
+
+def _row(*children: dict[str, Any]) -> dict[str, Any]:
+    return {"type": 1, "components": list(children)}
+
+
+def _button(custom_id: str | None = "b", label: str | None = "Go", **extra: Any) -> dict:
+    button = {"type": 2, "style": 1, "custom_id": custom_id, "label": label, **extra}
+    return {k: v for k, v in button.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("components", "path"),
+    [
+        ([_row(_button(f"b{i}")) for i in range(6)], "components"),
+        ([_row(*[_button(f"b{i}") for i in range(6)])], "components.0.components"),
+        ([_row(_button("x" * 101))], "components.0.components.0.custom_id"),
+        ([_row(_button(""))], "components.0.components.0.custom_id"),
+        ([_row(_button(label="l" * 81))], "components.0.components.0.label"),
+        ([_row(_button("same"), _button("same"))], "components.0.components.1.custom_id"),
+        ([_row(_button(None, style=5))], "components.0.components.0.url"),
+        ([_button()], "components.0.type"),
+        ([_row()], "components.0.components"),
+    ],
+)
+def test_component_limits(components: list[dict], path: str) -> None:
+    _only(message_problems({"components": components}), path)
+
+
+def test_select_limits() -> None:
+    options = [{"label": f"o{i}", "value": f"v{i}"} for i in range(26)]
+    select = {"type": 3, "custom_id": "s", "options": options, "placeholder": "p" * 151}
+    problems = message_problems({"components": [_row(select)]})
+    assert {p.split(": ")[0] for p in problems} == {
+        "components.0.components.0.placeholder",
+        "components.0.components.0.options",
+    }
+
+
+def test_real_discord_view_passes() -> None:
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label="Open", custom_id="open"))
+    view.add_item(discord.ui.Button(label="Docs", url="https://example.org"))
+    view.add_item(discord.ui.Select(custom_id="pick", options=[discord.SelectOption(label="a")]))
+    assert message_problems({"content": "hi", "components": view.to_components()}) == []
+
+
+def test_allowed_mentions_conflicts() -> None:
+    payload = {"content": "x", "allowed_mentions": {"parse": ["users"], "users": ["1"]}}
+    _only(message_problems(payload), "allowed_mentions.parse")
+    assert message_problems({"content": "x", "allowed_mentions": {"parse": []}}) == []
+
+
+def test_empty_message() -> None:
+    assert is_empty_message({"content": "", "embeds": []})
+    assert not is_empty_message({"embeds": [{"title": "t"}]})
+
+
+@given(st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=120))
+def test_autocomplete_limits(count: int, name_length: int) -> None:
+    choices = [{"name": "n" * name_length, "value": "v"} for _ in range(count)]
+    problems = autocomplete_problems({"choices": choices})
+    too_many = count > limits.AUTOCOMPLETE_CHOICES_MAX
+    bad_name = count > 0 and not 1 <= name_length <= limits.CHOICE_NAME_MAX
+    assert bool(problems) == (too_many or bad_name)
+
+
+def test_autocomplete_value_length() -> None:
+    _only(
+        autocomplete_problems({"choices": [{"name": "n", "value": "v" * 101}]}), "choices.0.value"
+    )
+
+
+@given(st.text(alphabet="abcXYZ-_'0 !é", min_size=0, max_size=34))
+def test_name_rule(name: str) -> None:
+    ok = 1 <= len(name) <= 32 and all(c not in " !" for c in name) and name == name.lower()
+    assert (name_problem(name) is None) == ok
+
+
+def _command(**extra: Any) -> dict[str, Any]:
+    return {"name": "echo", "description": "Repeat", "type": 1, "options": [], **extra}
+
+
+def _option(name: str = "text", **extra: Any) -> dict[str, Any]:
+    return {"type": 3, "name": name, "description": "What", "required": True, **extra}
+
+
+@pytest.mark.parametrize(
+    ("command", "path"),
+    [
+        (_command(name="Echo"), "0.name"),
+        (_command(name="has space"), "0.name"),
+        (_command(description=""), "0.description"),
+        (_command(description="d" * 101), "0.description"),
+        (_command(options=[_option(f"o{i}") for i in range(26)]), "0.options"),
+        (_command(options=[_option(description="")]), "0.options.0.description"),
+        (
+            _command(options=[_option(choices=[{"name": "a", "value": "a"}] * 26)]),
+            "0.options.0.choices",
+        ),
+        (
+            _command(options=[_option(autocomplete=True, choices=[{"name": "a", "value": "a"}])]),
+            "0.options.0.autocomplete",
+        ),
+        (_command(options=[_option(max_length=6001)]), "0.options.0.max_length"),
+        (_command(options=[_option("a", required=False), _option("b")]), "0.options.1.required"),
+        (_command(options=[_option("a"), _option("a")]), "0.options"),
+        (_command(default_member_permissions="admin"), "0.default_member_permissions"),
+    ],
+)
+def test_command_limits(command: dict[str, Any], path: str) -> None:
+    problem = _only(command_problems([command]), path)
+    assert "echo" in problem or "Echo" in problem or "has space" in problem
+
+
+def test_command_total_characters() -> None:
+    choices = [{"name": "n" * 100, "value": "v" * 100} for _ in range(25)]
+    options = [_option(f"o{i}", description="d" * 100, choices=choices) for i in range(2)]
+    problem = _only(command_problems([_command(options=options)]), "0")
+    assert "8000" in problem
+
+
+def test_command_list_limits() -> None:
+    problems = command_problems([_command(), _command()])
+    assert problems == ["commands: duplicate command names ['echo'] (type 1)"]
+    many = [_command(name=f"c{i}") for i in range(101)]
+    assert "at most 100" in _only(command_problems(many), "commands")
+    menus = [{"name": f"Menu {i}", "type": 3} for i in range(6)]
+    assert "at most 5" in _only(command_problems(menus), "commands")
+
+
+def test_subcommand_structure() -> None:
+    sub = {"type": 1, "name": "start", "description": "Start", "options": [_option()]}
+    group = {"type": 2, "name": "session", "description": "Sessions", "options": [sub]}
+    assert command_problems([_command(options=[group])]) == []
+    mixed = _command(options=[sub, _option("x")])
+    assert any("mixed" in p for p in command_problems([mixed]))
+    deep = {**sub, "options": [sub]}
+    assert any("nested" in p for p in command_problems([_command(options=[deep])]))
+
+
+def test_real_command_tree_passes() -> None:
+    client = discord.Client(intents=discord.Intents.none())
+    tree = app_commands.CommandTree(client)
+
+    @tree.command(description="Find a passage")
+    @app_commands.describe(query="Words to look for", limit="How many")
+    @app_commands.choices(mode=[app_commands.Choice(name="exact", value="exact")])
+    async def find(
+        interaction: discord.Interaction, query: str, mode: str, limit: int = 5
+    ) -> None: ...
+
+    group = app_commands.Group(name="study", description="Study")
+    group.command(name="start", description="Start")(find.callback)
+    tree.add_command(group)
+
+    @tree.context_menu(name="Save quote")
+    async def save(interaction: discord.Interaction, message: discord.Message) -> None: ...
+
+    payload = [command.to_dict(tree) for command in tree.get_commands()]
+    assert command_problems(payload) == []
+
+
+def test_modal_limits() -> None:
+    modal = discord.ui.Modal(title="t" * 45, custom_id="m")
+    modal.add_item(discord.ui.TextInput(label="Note", custom_id="note"))
+    assert modal_problems(modal.to_dict()) == []
+    assert "title" in modal_problems({**modal.to_dict(), "title": "t" * 46})[0]

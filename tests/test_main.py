@@ -1,0 +1,93 @@
+"""The command line: check, commands --json, export, and run without a token."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.limits import command_problems
+from bot.store.export import library_from_dict
+from bot.store.loader import load_library
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data"
+
+
+def run_cli(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_PATH": str(tmp_path / "cli.db"),
+        "DISCORD_TOKEN": "",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_check_passes_on_the_shipped_data(tmp_path: Path) -> None:
+    result = run_cli("check", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "concepts without evidence: none" in result.stdout
+    assert result.stdout.strip().endswith("ok: 1 reading(s) valid")
+
+
+def test_check_fails_naming_file_item_and_field(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR / "readings", data / "readings")
+    quotes = next((data / "readings").iterdir()) / "quotes.toml"
+    text = quotes.read_text(encoding="utf-8")
+    quotes.write_text(text.replace("shared norms and idea", "shared norms and ideas"), "utf-8")
+    result = run_cli("check", tmp_path=tmp_path, READING_ROOM_DATA=str(data))
+    assert result.returncode == 1
+    assert "quotes.toml: 'yeo-shared-norms', field 'text'" in result.stderr
+
+
+def test_commands_json_is_valid_against_platform_limits(tmp_path: Path) -> None:
+    result = run_cli("commands", "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    commands = json.loads(result.stdout)
+    assert {c["name"] for c in commands} == {
+        "define",
+        "search",
+        "expert",
+        "quote",
+        "publications",
+        "reading",
+        "help",
+    }
+    assert command_problems(commands) == []
+
+
+def test_export_round_trips_the_store(tmp_path: Path) -> None:
+    result = run_cli("export", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert library_from_dict(json.loads(result.stdout)) == load_library(DATA_DIR)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEV_GUILD_ID": "not-a-number"}, "DEV_GUILD_ID must be"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL must be"),
+    ],
+)
+def test_bad_configuration_is_one_clear_line(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = run_cli("check", tmp_path=tmp_path, **env)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1

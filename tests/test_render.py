@@ -1,0 +1,177 @@
+"""Everything the renderer makes, from the real data and from content at its size limits,
+stays inside Discord's limits; user text is escaped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot import render
+from bot.sandbox.limits import autocomplete_problems, component_problems, message_problems
+from bot.store.errors import NotFoundError
+from bot.store.models import Concept, Passage, Publication, Quote, Speaker
+from bot.store.store import Store
+from bot.store.validate import MAX_LENGTH
+from bot.store.views import (
+    HIGHLIGHT_END,
+    HIGHLIGHT_START,
+    Attributed,
+    ConceptEntry,
+    ExpertEntry,
+    PublicationEntry,
+    SearchHit,
+    Suggestion,
+)
+from bot.ui import PageView
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    async with await Store.open(tmp_path / "store.db", DATA_DIR) as opened:
+        yield opened
+
+
+def assert_pages_fit(pages: list[discord.Embed]) -> None:
+    assert pages
+    for page in pages:
+        problems = message_problems({"embeds": [page.to_dict()]})
+        assert problems == [], problems
+    view = PageView(pages, owner_id=1, shareable=True)
+    assert component_problems(view.to_components()) == []
+
+
+async def test_every_real_concept_renders_within_limits(store: Store) -> None:
+    library = await store.library()
+    for concept in (c for reading in library.readings for c in reading.concepts):
+        pages = render.concept_pages(await store.define(concept.term))
+        assert_pages_fit(pages)
+        assert pages[0].title == concept.term
+
+
+async def test_every_real_expert_renders_within_limits(store: Store) -> None:
+    (overview,) = await store.overview()
+    for speaker in overview.speakers:
+        entry = await store.expert(speaker.name)
+        pages = render.expert_pages(entry)
+        assert_pages_fit(pages)
+        shown = "".join(field.value for page in pages for field in page.fields)
+        for item in entry.quotes:
+            assert render.clean(item.quote.text) in shown
+        for topic in entry.topics:
+            assert_pages_fit(render.expert_pages(await store.expert(speaker.name, topic)))
+
+
+async def test_every_real_publication_and_quote_renders_within_limits(store: Store) -> None:
+    assert_pages_fit(render.publication_pages(await store.publications()))
+    library = await store.library()
+    for quote in library.readings[0].quotes:
+        entry = await store.expert(quote.speaker)
+        for item in entry.quotes:
+            assert_pages_fit([render.quote_embed(item)])
+    assert_pages_fit(render.overview_pages(await store.overview()))
+
+
+@pytest.mark.parametrize("query", ["markets", "civil society trust", "state", "x"])
+async def test_search_results_render_within_limits(store: Store, query: str) -> None:
+    try:
+        hits = await store.search(query)
+    except NotFoundError:
+        return
+    pages = render.search_pages(query, hits)
+    assert_pages_fit(pages)
+    assert "**" in pages[0].fields[0].value or query == "x"
+
+
+def _longest(name: str, fill: str = "w") -> str:
+    return (fill + " ") * (MAX_LENGTH[name] // 2)
+
+
+def _speaker() -> Speaker:
+    return Speaker("s", _longest("name")[:100], _longest("role"), _longest("affiliation"))
+
+
+def _attributed(index: int) -> Attributed:
+    quote = Quote(
+        id=f"q{index}",
+        speaker="s",
+        text=_longest("text"),
+        passage="p",
+        topics=("t",),
+        context=_longest("context"),
+    )
+    return Attributed(quote, _speaker(), "S" * 256, "R" * 256)
+
+
+def test_content_at_its_size_limits_pages_within_discords_limits() -> None:
+    quotes = tuple(_attributed(i) for i in range(30))
+    concept = Concept(
+        id="c",
+        term="T" * 100,
+        definition=_longest("definition"),
+        section="s",
+        aliases=tuple("a" * 100 for _ in range(20)),
+        related=(),
+    )
+    related = tuple("r" * 100 for _ in range(40))
+    entry = ConceptEntry(concept, "R" * 256, "S" * 256, quotes, (Passage("p", "s", "x"),), related)
+    pages = render.concept_pages([entry])
+    assert len(pages) > 1
+    assert_pages_fit(pages)
+    expert = ExpertEntry(_speaker(), "R" * 256, "", quotes, tuple("t" * 100 for _ in range(40)))
+    assert_pages_fit(render.expert_pages(expert))
+    publications = [
+        PublicationEntry(
+            Publication(f"p{i}", "P" * 256, "2024-01-01", "T" * 100, "s" * 1000, ("t" * 100,) * 5),
+            "R" * 256,
+        )
+        for i in range(12)
+    ]
+    assert_pages_fit(render.publication_pages(publications))
+    hits = [SearchHit("quote", "H" * 256, "s" * 2000, "R") for _ in range(25)]
+    assert_pages_fit(render.search_pages("q" * 1000, hits))
+
+
+def test_user_text_is_escaped() -> None:
+    hit = SearchHit("quote", "t", f"a *b* {HIGHLIGHT_START}@everyone{HIGHLIGHT_END}", "r")
+    (page,) = render.search_pages("**bold** @everyone <@123>", [hit])
+    assert "\\*\\*bold\\*\\*" in page.description
+    assert "@everyone" not in page.description.replace("@\u200beveryone", "")
+    assert "\\*b\\*" in page.fields[0].value
+    text = render.user_error_text(NotFoundError("No concept called “@here _x_”.", ["__y__"]))
+    assert "@here" not in text.replace("@\u200bhere", "")
+    assert "\\_x\\_" in text
+    assert "\\_\\_y\\_\\_" in text
+
+
+def test_choices_fit_autocomplete_limits() -> None:
+    suggestions = [Suggestion(f"{i} " + "l" * 120, f"{i} " + "v" * 120) for i in range(40)]
+    choices = render.choices(suggestions)
+    payload = {"choices": [{"name": c.name, "value": c.value} for c in choices]}
+    assert len(choices) == 25
+    assert autocomplete_problems(payload) == []
+
+
+def test_choices_show_one_entry_per_value_with_the_matching_spelling() -> None:
+    choices = render.choices(
+        [
+            Suggestion("marketisation", "Marketization"),
+            Suggestion("Marketization", "Marketization"),
+            Suggestion("Civil society", "Civil society"),
+        ]
+    )
+    assert [(c.name, c.value) for c in choices] == [
+        ("Marketization (marketisation)", "Marketization"),
+        ("Civil society", "Civil society"),
+    ]
+
+
+def test_single_page_view_has_only_share() -> None:
+    page = discord.Embed(title="t")
+    assert [b.label for b in PageView([page], 1, shareable=True).children] == ["Share"]
+    assert not PageView([page], 1, shareable=False).is_useful
+    labels = [b.label for b in PageView([page, page], 1, shareable=False).children]
+    assert labels == ["Previous", "Next"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -40,6 +41,7 @@ class ReadingRoomBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
+        _guard_parsers(self._connection.parsers)
 
     async def setup_hook(self) -> None:
         await self.load_extensions()
@@ -71,6 +73,22 @@ class ReadingRoomBot(commands.Bot):
         synced = await self.tree.sync()
         await self.store.set_state(COMMANDS_HASH_KEY, commands_hash(self.command_payload()))
         log.info("synced %d global commands", len(synced))
+
+
+def _guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:
+    """Drop a malformed gateway event with a log line: discord.py would stop the whole client."""
+
+    def guarded(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+        def parse_or_drop(data: Any) -> None:
+            try:
+                parse(data)
+            except Exception:
+                log.exception("dropped a malformed %s event", event)
+
+        return parse_or_drop
+
+    for event, parse in parsers.items():
+        parsers[event] = guarded(event, parse)
 
 
 def commands_hash(payload: list[dict[str, Any]]) -> str:

@@ -174,18 +174,18 @@ def help_embed(commands: Iterable[tuple[str, str]]) -> discord.Embed:
 
 
 def choices(suggestions: Iterable[Suggestion]) -> list[app_commands.Choice[str]]:
-    """Autocomplete choices, one per value, the matching spelling shown when it differs."""
-    seen: dict[str, app_commands.Choice[str]] = {}
-    for suggestion in suggestions:
-        if suggestion.value in seen or len(seen) >= MAX_CHOICES:
-            continue
+    """Autocomplete choices, the matching spelling shown when it differs from the value."""
+    shown = []
+    for suggestion in list(suggestions)[:MAX_CHOICES]:
         label = suggestion.value
         if suggestion.label.casefold() != suggestion.value.casefold():
             label = f"{suggestion.value} ({suggestion.label})"
-        seen[suggestion.value] = app_commands.Choice(
-            name=clip(label, CHOICE_LIMIT), value=clip(suggestion.value, CHOICE_LIMIT)
+        shown.append(
+            app_commands.Choice(
+                name=clip(label, CHOICE_LIMIT), value=clip(suggestion.value, CHOICE_LIMIT)
+            )
         )
-    return list(seen.values())
+    return shown
 
 
 def user_error_text(error: UserError) -> str:

@@ -26,8 +26,8 @@ class Experts(commands.Cog):
     async def expert(
         self,
         interaction: discord.Interaction,
-        name: app_commands.Range[str, 1, 100],
-        topic: app_commands.Range[str, 1, 100] | None = None,
+        name: str,
+        topic: str | None = None,
     ) -> None:
         """Who an expert is and what they said in the reading."""
         entry = await self.store.expert(name, topic or "")
@@ -38,8 +38,8 @@ class Experts(commands.Cog):
     async def quote(
         self,
         interaction: discord.Interaction,
-        speaker: app_commands.Range[str, 1, 100] | None = None,
-        topic: app_commands.Range[str, 1, 100] | None = None,
+        speaker: str | None = None,
+        topic: str | None = None,
     ) -> None:
         """A random quote from the reading, with who said it and where."""
         item = await self.store.random_quote(speaker or "", topic or "", self.rng)

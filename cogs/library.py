@@ -22,8 +22,8 @@ class Library(commands.Cog):
     async def publications(
         self,
         interaction: discord.Interaction,
-        topic: app_commands.Range[str, 1, 100] | None = None,
-        type: app_commands.Range[str, 1, 100] | None = None,
+        topic: str | None = None,
+        type: str | None = None,
     ) -> None:
         """The publisher's related publications, newest first."""
         entries = await self.store.publications(topic or "", type or "")

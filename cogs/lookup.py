@@ -18,9 +18,7 @@ class Lookup(commands.Cog):
 
     @app_commands.command()
     @app_commands.describe(term="A concept from the reading, such as civil society")
-    async def define(
-        self, interaction: discord.Interaction, term: app_commands.Range[str, 1, 200]
-    ) -> None:
+    async def define(self, interaction: discord.Interaction, term: str) -> None:
         """What a concept from the reading means, with what the experts said about it."""
         entries = await self.store.define(term)
         await send_pages(interaction, render.concept_pages(entries), ephemeral=True)
@@ -33,9 +31,7 @@ class Lookup(commands.Cog):
 
     @app_commands.command()
     @app_commands.describe(query="Words to look for in concepts, quotes, passages, publications")
-    async def search(
-        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 300]
-    ) -> None:
+    async def search(self, interaction: discord.Interaction, query: str) -> None:
         """Search everything in the readings, best matches first."""
         hits = await self.store.search(query)
         await send_pages(interaction, render.search_pages(query, hits), ephemeral=True)

@@ -1,11 +1,21 @@
-"""Shared fixtures: the real data folder, and a throwaway copy of a reading to corrupt."""
+"""Shared fixtures: the real data folder, a copy of a reading to corrupt, and the real bot
+logged in to the local Discord sandbox."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from bot.client import ReadingRoomBot
+from bot.config import Settings
+from bot.sandbox import BotRun, InteractionRecord, LocalDiscord, run_bot_against
+from bot.sandbox.limits import autocomplete_problems, message_problems
+from bot.store.store import Store
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 READING_ID = "markets-and-civil-society-north-korea"
@@ -22,3 +32,56 @@ def reading_copy(tmp_path: Path) -> Path:
     """A data dir in tmp_path holding a copy of the real reading, safe to edit; returns the dir."""
     shutil.copytree(DATA_DIR / "readings" / READING_ID, tmp_path / "readings" / READING_ID)
     return tmp_path
+
+
+@dataclass
+class Sandbox:
+    server: LocalDiscord
+    run: BotRun
+    bot: ReadingRoomBot
+
+    async def ask(self, name: str, options: dict[str, Any] | None = None, **kw: Any) -> dict:
+        """Invoke a command and return the accepted initial response."""
+        record = await self.invoke(name, options, **kw)
+        return await record.first_response(within=3.0)
+
+    async def invoke(
+        self, name: str, options: dict[str, Any] | None = None, **kw: Any
+    ) -> InteractionRecord:
+        return await self.server.invoke(name, options, **kw)
+
+    async def choices(self, command: str, focused: str, typed: str, **others: str) -> list[dict]:
+        return await self.server.autocomplete(command, {**others, focused: typed}, focused=focused)
+
+
+# Discord's answers to a bot that broke the rules (injected 429/5xx/403 faults are not these).
+REFUSAL_CODES = {10062, 40060, 50035}
+
+
+def sent_within_limits(server: LocalDiscord) -> None:
+    """Every message and choice list the bot sent passes the one limits validator."""
+    for record in server.interactions:
+        for response in record.responses:
+            data = response.get("data") or {}
+            problems = (
+                autocomplete_problems(data) if response["type"] == 8 else message_problems(data)
+            )
+            assert problems == [], (record.name, problems)
+    refused = [r for r in server.requests if r.status == 400 or r.code in REFUSAL_CODES]
+    assert refused == [], [(r.method, r.path, r.status, r.response) for r in refused]
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    async with (
+        LocalDiscord() as server,
+        await Store.open(tmp_path / "e2e.db", DATA_DIR) as store,
+    ):
+        settings = Settings(database_path=tmp_path / "e2e.db", dev_guild_id=server.guild_id)
+        bot = ReadingRoomBot(settings, store)
+        async with run_bot_against(server, bot) as run:
+            await bot.sync_on_start()
+            yield Sandbox(server, run, bot)
+            assert run.alive, "the bot must stay up"
+            assert server.internal_errors == []
+        sent_within_limits(server)

@@ -38,6 +38,8 @@ STORE_FORMAT = "1"
 SUGGESTION_KINDS = frozenset(
     {"term", "speaker", "quote_topic", "publication_topic", "publication_type"}
 )
+# Spellings fetched per suggestion wanted, since several spellings may share one value.
+SUGGESTION_SPREAD = 4
 # Ranking every match of a very common word costs more than it tells: rank the first N.
 SEARCH_CANDIDATES = 2000
 
@@ -298,22 +300,27 @@ class Store:
         return self._readings[rows[0][0]].title
 
     async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
-        """Autocomplete: labels of `kind` with a word starting with each typed word."""
+        """Autocomplete, one entry per value: labels of `kind` with a word starting with each
+        typed word, whole-label prefixes and shorter labels first."""
         if kind not in SUGGESTION_KINDS:
             raise ValueError(f"unknown suggestion kind {kind!r}")
         tokens = words(text)
         if not tokens:
             rows = await self._rows(
-                "SELECT label, value FROM suggestions WHERE kind = ? ORDER BY label LIMIT ?",
+                "SELECT value AS label, value FROM suggestions WHERE kind = ? "
+                "GROUP BY value ORDER BY value LIMIT ?",
                 (kind, limit),
             )
         else:
             rows = await self._rows(
                 "SELECT label, value FROM suggestions WHERE suggestions MATCH ? AND kind = ? "
                 "ORDER BY label NOT LIKE ? ESCAPE '\\', length(label), label LIMIT ?",
-                (prefix_match(tokens), kind, _like_prefix(text), limit),
+                (prefix_match(tokens), kind, _like_prefix(text), limit * SUGGESTION_SPREAD),
             )
-        return [Suggestion(row["label"], row["value"]) for row in rows]
+        best: dict[str, Suggestion] = {}
+        for row in rows:
+            best.setdefault(row["value"], Suggestion(row["label"], row["value"]))
+        return list(best.values())[:limit]
 
     async def _closest(self, kind: str, text: str, limit: int = 5) -> list[str]:
         """The nearest known values for a miss: word prefixes first, then similar spellings."""

@@ -1,0 +1,89 @@
+"""/expert and /quote end to end, with paging and sharing through real button clicks."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import DEFAULT_DATA_DIR
+from bot.store.loader import load_library
+from tests.conftest import Sandbox
+
+READING = load_library(DEFAULT_DATA_DIR).readings[0]
+
+
+def quotes_of(speaker_id: str) -> list[str]:
+    return [q.text for q in READING.quotes if q.speaker == speaker_id]
+
+
+@pytest.mark.parametrize("name", ["Hastings", "justin hastings", "Justin Hastings"])
+async def test_expert_by_any_form_of_the_name(sandbox: Sandbox, name: str) -> None:
+    (page,) = (await sandbox.ask("expert", {"name": name}))["data"]["embeds"]
+    assert page["title"] == "Justin Hastings"
+    assert "University of Sydney" in page["description"]
+
+
+async def test_expert_topic_filter(sandbox: Sandbox) -> None:
+    (page,) = (await sandbox.ask("expert", {"name": "Yeo", "topic": "dissent"}))["data"]["embeds"]
+    assert "On **dissent**" in page["description"]
+    dissent = [q.text for q in READING.quotes if q.speaker == "yeo" and "dissent" in q.topics]
+    assert len(page["fields"]) == len(dissent)
+
+
+async def test_expert_pages_turn_and_share(sandbox: Sandbox) -> None:
+    record = await sandbox.invoke("expert", {"name": "Yeo"})
+    first = (await record.first_response())["data"]["embeds"][0]
+    assert first["footer"]["text"].endswith("page 1/2")
+
+    turned = await sandbox.server.click(record, "Next")
+    assert (await turned.first_response())["type"] == 7
+    page_two = turned.data["embeds"][0]
+    assert page_two["footer"]["text"].endswith("page 2/2")
+    shown = [f["value"] for f in first["fields"] + page_two["fields"]]
+    for text in quotes_of("yeo"):
+        assert any(text.replace("*", "\\*") in value for value in shown)
+
+    shared = await sandbox.server.click(record, "Share")
+    response = await shared.first_response()
+    assert response["type"] == 4
+    assert not shared.ephemeral
+    assert response["data"]["content"] == f"Shared by <@{sandbox.server.member_id}>"
+    assert response["data"]["embeds"][0]["footer"]["text"].endswith("page 2/2")
+
+
+async def test_only_the_asker_can_turn_pages(sandbox: Sandbox) -> None:
+    record = await sandbox.invoke("expert", {"name": "Yeo"})
+    await record.first_response()
+    other = await sandbox.server.click(record, "Next", user=sandbox.server.moderator_id)
+    response = await other.first_response()
+    assert other.ephemeral
+    assert "Only the person who asked" in response["data"]["content"]
+
+
+async def test_expert_autocomplete(sandbox: Sandbox) -> None:
+    assert [c["value"] for c in await sandbox.choices("expert", "name", "ba")] == ["Jieun Baek"]
+    topics = [c["value"] for c in await sandbox.choices("expert", "topic", "tr", name="Yeo")]
+    assert topics == ["trust"]
+
+
+async def test_unknown_expert_suggests(sandbox: Sandbox) -> None:
+    response = await sandbox.ask("expert", {"name": "Arington"})
+    assert "Celeste Arrington" in response["data"]["content"]
+
+
+async def test_quote_by_speaker_is_one_of_theirs(sandbox: Sandbox) -> None:
+    for _ in range(5):
+        (page,) = (await sandbox.ask("quote", {"speaker": "Baek"}))["data"]["embeds"]
+        assert page["author"]["name"].startswith("Jieun Baek")
+        assert any(text.replace("*", "\\*") in page["description"] for text in quotes_of("baek"))
+
+
+async def test_quote_without_match(sandbox: Sandbox) -> None:
+    response = await sandbox.ask("quote", {"speaker": "Baek", "topic": "china"})
+    assert response["data"]["content"].startswith("No quote by “Baek” and on “china”")
+
+
+async def test_quote_autocomplete(sandbox: Sandbox) -> None:
+    assert await sandbox.choices("quote", "speaker", "")
+    assert [c["value"] for c in await sandbox.choices("quote", "topic", "state")] == [
+        "state control"
+    ]

@@ -1,0 +1,54 @@
+"""/publications, /reading and /help end to end."""
+
+from __future__ import annotations
+
+from tests.conftest import Sandbox
+
+
+async def test_publications_newest_first(sandbox: Sandbox) -> None:
+    (page,) = (await sandbox.ask("publications"))["data"]["embeds"]
+    dates = [field["value"][:10] for field in page["fields"]]
+    assert len(dates) == 4
+    assert dates == sorted(dates, reverse=True)
+
+
+async def test_publications_by_type_and_topic(sandbox: Sandbox) -> None:
+    (page,) = (await sandbox.ask("publications", {"type": "Question and Answer"}))["data"]["embeds"]
+    assert [f["name"] for f in page["fields"]] == [
+        "North Korean Troops in Russia Show Putin Is Doubling Down on Ukraine War"
+    ]
+    (page,) = (await sandbox.ask("publications", {"topic": "Conflict Analysis & Prevention"}))[
+        "data"
+    ]["embeds"]
+    assert len(page["fields"]) == 2
+
+
+async def test_publications_no_match_suggests(sandbox: Sandbox) -> None:
+    response = await sandbox.ask("publications", {"type": "Analysys"})
+    assert "Did you mean: **Analysis**" in response["data"]["content"]
+
+
+async def test_publications_autocomplete(sandbox: Sandbox) -> None:
+    types = [c["value"] for c in await sandbox.choices("publications", "type", "")]
+    assert types == ["Analysis", "Question and Answer"]
+    topics = [c["value"] for c in await sandbox.choices("publications", "topic", "glo")]
+    assert topics == ["Global Policy"]
+
+
+async def test_reading_overview(sandbox: Sandbox) -> None:
+    (page,) = (await sandbox.ask("reading"))["data"]["embeds"]
+    assert page["title"] == "Can Markets Help Foster Civil Society in North Korea?"
+    fields = {f["name"]: f["value"] for f in page["fields"]}
+    assert "A Look at Markets in North Korea" in fields["Sections"]
+    assert fields["Speakers"].count("**") == 8
+    assert "21 quotes" in fields["In the store"]
+
+
+async def test_help_lists_every_command(sandbox: Sandbox) -> None:
+    response = await sandbox.ask("help")
+    description = response["data"]["embeds"][0]["description"]
+    registered = {c["name"] for c in sandbox.server.guild_commands[sandbox.server.guild_id]}
+    assert registered == {"define", "search", "expert", "quote", "publications", "reading", "help"}
+    for name in registered:
+        assert f"`/{name}`" in description
+    assert response["data"]["flags"] & 64

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|sync|check|commands|export]`."""
+"""Command line: `python -m bot [run|console|ask|sync|check|commands|export]`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import discord
 
 from bot.client import ReadingRoomBot
 from bot.config import ConfigError, Settings, load_settings
+from bot.console import HELP, ConsoleError, callback_bodies_json, format_reply, open_console
 from bot.endpoints import use_endpoints
 from bot.store.export import library_to_dict
 from bot.store.loader import ContentError, load_library
@@ -22,6 +23,10 @@ from bot.store.store import Store
 
 log = logging.getLogger("bot")
 NO_TOKEN = "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it."
+OFFLINE = (
+    "No DISCORD_TOKEN: starting the offline console on a local Discord. "
+    "To go online, put your bot token in .env (see .env.example)."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,10 +36,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    offline = args.command in {"console", "ask"} or (
+        args.command in {None, "run"} and not settings.token and sys.stdin.isatty()
+    )
+    # The console's replies are the output; only warnings go to the log there.
+    level = logging.WARNING if offline else getattr(logging, settings.log_level)
+    discord.utils.setup_logging(level=level, root=True)
     use_endpoints(settings.api_base, settings.gateway_url)
     handlers = {
         "run": lambda: _run_online(settings),
+        "console": lambda: _console(settings),
+        "ask": lambda: _ask(settings, args.line, args.json, args.autocomplete),
         "sync": lambda: _sync(settings, args.guild),
         "check": lambda: _check(settings),
         "commands": lambda: _print_commands(settings),
@@ -50,7 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="start the bot (the default)")
+    sub.add_parser("run", help="start the bot (the default); the console without a token")
+    sub.add_parser("console", help="try the bot offline: type slash commands, see the replies")
+    ask = sub.add_parser("ask", help="send one slash line offline and print the reply")
+    ask.add_argument("line", nargs="?", help='a slash line, e.g. "/define civil society"')
+    ask.add_argument("--json", action="store_true", help="print the callback bodies as JSON")
+    ask.add_argument("--autocomplete", metavar="LINE", help="print autocomplete choices")
     sync = sub.add_parser("sync", help="sync slash commands globally, or to one guild")
     sync.add_argument("--guild", type=int, help="guild (server) id to sync to instead")
     sub.add_parser("check", help="validate the curated content and print a coverage summary")
@@ -62,9 +79,62 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_online(settings: Settings) -> int:
     if not settings.token:
-        print(NO_TOKEN, file=sys.stderr)
-        return 2
+        if not sys.stdin.isatty():
+            print(NO_TOKEN, file=sys.stderr)
+            return 2
+        print(OFFLINE)
+        return _console(settings)
     return asyncio.run(_until_signalled(_serve(settings)))
+
+
+def _console(settings: Settings) -> int:
+    async def repl() -> None:
+        async with open_console(settings) as console:
+            print(HELP)
+            while True:
+                try:
+                    line = await asyncio.to_thread(input, "> ")
+                except EOFError:
+                    break
+                if line.strip() in {"quit", "exit"}:
+                    break
+                if line.strip():
+                    print(await console.handle(line))
+
+    return asyncio.run(_until_signalled(repl()))
+
+
+def _ask(settings: Settings, line: str | None, as_json: bool, autocomplete: str | None) -> int:
+    if (line is None) == (autocomplete is None):
+        print('ask needs one slash line, or --autocomplete "/command text"', file=sys.stderr)
+        return 2
+
+    async def one() -> int:
+        async with open_console(settings) as console:
+            try:
+                if autocomplete is not None:
+                    choices = await console.complete(autocomplete)
+                    answer = {"type": 8, "data": {"choices": choices}}
+                    print(
+                        json.dumps(choices, indent=2, ensure_ascii=False)
+                        if as_json
+                        else format_reply(answer)
+                    )
+                    return 0
+                record = await console.send(line or "")
+            except ConsoleError as error:
+                print(error, file=sys.stderr)
+                return 2
+            if not record.responses:
+                print("the bot sent no reply", file=sys.stderr)
+                return 1
+            if as_json:
+                print(callback_bodies_json(record))
+            else:
+                print(console.show(record))
+            return 0
+
+    return asyncio.run(one())
 
 
 async def _until_signalled(coroutine: object) -> int:

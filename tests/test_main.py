@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bot.__main__ import NO_TOKEN
+from bot.sandbox import LocalDiscord
 from bot.sandbox.limits import command_problems
 from bot.store.export import library_from_dict
 from bot.store.loader import load_library
@@ -30,6 +34,7 @@ def run_cli(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,
         env=environ,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=60,
@@ -91,3 +96,46 @@ def test_bad_configuration_is_one_clear_line(
     assert result.returncode == 2
     assert result.stderr.strip().startswith(message)
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_without_token_and_no_terminal_says_how_to_go_online(tmp_path: Path) -> None:
+    result = run_cli("run", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == NO_TOKEN
+
+
+async def test_run_logs_in_syncs_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    token = "sandbox-secret-token"
+    async with LocalDiscord() as server:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env={
+                "PATH": os.environ["PATH"],
+                "DISCORD_TOKEN": token,
+                "DATABASE_PATH": str(tmp_path / "run.db"),
+                "DEV_GUILD_ID": str(server.guild_id),
+                "DISCORD_API_BASE": server.api_base,
+                "DISCORD_GATEWAY_URL": server.gateway_url,
+            },
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            await server.wait_until(lambda: server.guild_commands.get(server.guild_id), within=30)
+            await server.wait_until(lambda: server.gateway.live_sessions, within=30)
+            record = await server.invoke("define", {"term": "civil society"})
+            response = await record.first_response(within=5)
+            assert response["data"]["embeds"][0]["title"] == "Civil society"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(process.communicate(), timeout=15)
+        log = output.decode()
+        assert process.returncode == 0, log
+        assert "synced 7 commands to guild" in log
+        assert log.rstrip().endswith("stopped")
+        assert token not in log

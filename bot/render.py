@@ -26,6 +26,7 @@ EMBED_TOTAL_BUDGET = 5800  # below Discord's 6000 so the page footer always fits
 FIELDS_PER_PAGE = 5
 FIELD_VALUE_LIMIT = 1024
 TITLE_LIMIT = 256
+MESSAGE_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
 CHOICE_LIMIT = 100
 MAX_CHOICES = 25
@@ -168,6 +169,17 @@ def overview_pages(overviews: Iterable[ReadingOverview]) -> list[discord.Embed]:
     return pages
 
 
+def embed_text(embed: discord.Embed) -> str:
+    """The same page as plain message text, for channels where the bot may not embed."""
+    parts = [f"**{embed.title}**" if embed.title else "", embed.description or ""]
+    if embed.author.name:
+        parts.insert(0, embed.author.name)
+    parts += [f"**{field.name}**\n{field.value}" for field in embed.fields]
+    if embed.footer.text:
+        parts.append(f"*{embed.footer.text}*")
+    return clip("\n\n".join(part for part in parts if part), MESSAGE_LIMIT)
+
+
 def help_embed(commands: Iterable[tuple[str, str]]) -> discord.Embed:
     lines = [f"`/{name}` — {description}" for name, description in commands]
     return discord.Embed(title="Reading Room", description="\n".join(lines), colour=COLOUR)
@@ -192,7 +204,7 @@ def user_error_text(error: UserError) -> str:
     text = clean(str(error))
     if isinstance(error, NotFoundError) and error.suggestions:
         text += "\nDid you mean: " + ", ".join(f"**{clean(s)}**" for s in error.suggestions)
-    return clip(text, 2000)
+    return clip(text, MESSAGE_LIMIT)
 
 
 def unexpected_error_text(code: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 
@@ -47,7 +48,9 @@ class PageView(discord.ui.View):
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         self.index = max(0, min(len(self.pages) - 1, self.index + step))
         self._update_buttons()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+        await interaction.response.edit_message(
+            **_page(interaction, self.pages[self.index]), view=self
+        )
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
@@ -59,9 +62,13 @@ class PageView(discord.ui.View):
 
     @discord.ui.button(label="Share", style=discord.ButtonStyle.primary)
     async def share(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await interaction.response.send_message(
-            render.shared_by_text(interaction.user), embed=self.pages[self.index]
-        )
+        page = _page(interaction, self.pages[self.index])
+        shared_by = render.shared_by_text(interaction.user)
+        if "content" in page:
+            page["content"] = render.clip(f"{shared_by}\n{page['content']}", render.MESSAGE_LIMIT)
+            await interaction.response.send_message(**page)
+        else:
+            await interaction.response.send_message(shared_by, **page)
 
 
 async def send_pages(
@@ -69,10 +76,17 @@ async def send_pages(
 ) -> None:
     """Reply with the first page, buttons to turn pages, and Share when only the asker sees it."""
     view = PageView(pages, interaction.user.id, shareable=ephemeral)
-    if view.is_useful:
-        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral)
-    else:
-        await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
+    extra = {"view": view} if view.is_useful else {}
+    await interaction.response.send_message(
+        **_page(interaction, pages[0]), ephemeral=ephemeral, **extra
+    )
+
+
+def _page(interaction: discord.Interaction, page: discord.Embed) -> dict[str, Any]:
+    """The page as an embed, or as text where the bot lacks Embed Links in this channel."""
+    if interaction.app_permissions.embed_links:
+        return {"embed": page}
+    return {"content": render.embed_text(page)}
 
 
 async def send_private(interaction: discord.Interaction, text: str) -> None:

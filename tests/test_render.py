@@ -39,6 +39,7 @@ def assert_pages_fit(pages: list[discord.Embed]) -> None:
     assert pages
     for page in pages:
         problems = message_problems({"embeds": [page.to_dict()]})
+        problems += message_problems({"content": render.embed_text(page)})
         assert problems == [], problems
     view = PageView(pages, owner_id=1, shareable=True)
     assert component_problems(view.to_components()) == []

@@ -87,3 +87,18 @@ async def test_hostile_input_gets_a_safe_answer(
     shown = (data.get("content") or "") + str(data.get("embeds") or "")
     assert "@everyone" not in shown.replace("@\u200beveryone", "")
     assert data["allowed_mentions"] == {"parse": []}
+
+
+async def test_answers_as_text_where_the_bot_may_not_embed(sandbox: Sandbox) -> None:
+    server = sandbox.server
+    await server.set_permissions(server.general_id, server.bot_id, deny=1 << 14)
+    record = await sandbox.invoke("expert", {"name": "Yeo"})
+    data = (await record.first_response())["data"]
+    assert not data.get("embeds")
+    assert data["content"].startswith("**Andrew Yeo**")
+    assert "page 1/2" in data["content"]
+    turned = await server.click(record, "Next")
+    assert "page 2/2" in (await turned.first_response())["data"]["content"]
+    shared = await server.click(record, "Share")
+    content = (await shared.first_response())["data"]["content"]
+    assert content.startswith(f"Shared by <@{server.member_id}>\n**Andrew Yeo**")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
+import weakref
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,6 +50,7 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     connection = await aiosqlite.connect(path, isolation_level=None)
     connection.row_factory = aiosqlite.Row
     await connection.execute("PRAGMA journal_mode = WAL")
+    await connection.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints
     await connection.execute("PRAGMA foreign_keys = ON")
     await connection.execute("PRAGMA busy_timeout = 5000")
     await migrate(connection)
@@ -87,12 +92,28 @@ def to_json(item: Any) -> str:
     return json.dumps(dataclasses.asdict(item), ensure_ascii=False)
 
 
+_LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def transaction(connection: aiosqlite.Connection) -> AsyncIterator[None]:
+    """One write transaction; tasks sharing the connection take turns instead of interleaving."""
+    lock = _LOCKS.setdefault(connection, asyncio.Lock())
+    async with lock:
+        await connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            await connection.execute("ROLLBACK")
+            raise
+        await connection.execute("COMMIT")
+
+
 async def build_content(
     connection: aiosqlite.Connection, library: Library, content_version: str
 ) -> None:
     """Replace all content tables with `library` in one transaction, recording its version."""
-    await connection.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(connection):
         for table in CONTENT_TABLES:
             await connection.execute(f"DELETE FROM {table}")
         suggestions: dict[tuple[str, str, str], None] = {}
@@ -102,10 +123,6 @@ async def build_content(
             "INSERT INTO suggestions (label, kind, value) VALUES (?, ?, ?)", list(suggestions)
         )
         await set_meta(connection, CONTENT_HASH_KEY, content_version)
-        await connection.execute("COMMIT")
-    except BaseException:
-        await connection.execute("ROLLBACK")
-        raise
 
 
 async def _insert_reading(db: aiosqlite.Connection, reading: Reading) -> list[tuple[str, str, str]]:

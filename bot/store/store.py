@@ -14,10 +14,19 @@ import aiosqlite
 
 from bot.store import database
 from bot.store.errors import NotFoundError, UserError
+from bot.store.excerpts import Excerpts
 from bot.store.export import FORMAT, item_from_dict, library_from_dict
 from bot.store.loader import content_hash, load_library
-from bot.store.models import Concept, Library, Passage, Publication, Quote, Section, Speaker
+from bot.store.models import Concept, Library, Passage, Publication, Section, Speaker
 from bot.store.normalize import term_key, topic_key, words
+from bot.store.rows import (
+    ATTRIBUTED_SQL,
+    ReadingMeta,
+    attributed,
+    fetch_all,
+    load_reading_meta,
+)
+from bot.store.schedules import Schedules
 from bot.store.search import SEARCH_LIMIT, match_all, match_any, prefix_match
 from bot.store.views import (
     HIGHLIGHT_END,
@@ -43,27 +52,15 @@ SUGGESTION_SPREAD = 4
 # Ranking every match of a very common word costs more than it tells: rank the first N.
 SEARCH_CANDIDATES = 2000
 
-_ATTRIBUTED = """
-SELECT q.item AS quote, s.item AS speaker, p.section AS section, q.reading AS reading
-FROM quotes q JOIN speakers s ON s.rowid = q.speaker JOIN passages p ON p.rowid = q.passage
-"""
-
-
-class _ReadingMeta:
-    __slots__ = ("row", "sections", "title")
-
-    def __init__(self, row: int, title: str, sections: Sequence[Section]) -> None:
-        self.row = row
-        self.title = title
-        self.sections = {s.id: s.title for s in sections}
-
 
 class Store:
     """Read access to the curated content; guild state shares the same connection."""
 
-    def __init__(self, connection: aiosqlite.Connection, readings: dict[int, _ReadingMeta]):
+    def __init__(self, connection: aiosqlite.Connection, readings: dict[int, ReadingMeta]):
         self.connection = connection
         self._readings = readings
+        self.excerpts = Excerpts(connection, readings)
+        self.schedules = Schedules(connection)
 
     @classmethod
     async def open(cls, database_path: Path | str, data_dir: Path) -> Self:
@@ -75,7 +72,7 @@ class Store:
                 library = load_library(data_dir)
                 log.info("content changed: rebuilding the store from %s", data_dir)
                 await database.build_content(connection, library, wanted)
-            readings = await _load_reading_meta(connection)
+            readings = await load_reading_meta(connection)
         except BaseException:
             await connection.close()
             raise
@@ -98,17 +95,10 @@ class Store:
         await database.set_meta(self.connection, key, value)
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await fetch_all(self.connection, sql, params)
 
     def _attributed(self, row: aiosqlite.Row) -> Attributed:
-        reading = self._readings[row["reading"]]
-        return Attributed(
-            quote=item_from_dict(Quote, json.loads(row["quote"])),
-            speaker=item_from_dict(Speaker, json.loads(row["speaker"])),
-            section=reading.sections.get(row["section"], row["section"]),
-            reading=reading.title,
-        )
+        return attributed(row, self._readings)
 
     async def define(self, term: str) -> list[ConceptEntry]:
         """Every concept one of whose spellings folds to the same key as `term`."""
@@ -134,7 +124,7 @@ class Store:
         evidence = list(concept.evidence)
         marks = ", ".join("?" for _ in evidence)
         quotes = await self._rows(
-            f"{_ATTRIBUTED} WHERE q.reading = ? AND q.id IN ({marks}) ORDER BY q.rowid",
+            f"{ATTRIBUTED_SQL} WHERE q.reading = ? AND q.id IN ({marks}) ORDER BY q.rowid",
             (reading.row, *evidence),
         )
         passages = await self._rows(
@@ -181,7 +171,7 @@ class Store:
         quotes = [
             self._attributed(r)
             for r in await self._rows(
-                f"{_ATTRIBUTED} WHERE q.speaker IN ({marks}) ORDER BY q.rowid", speaker_rows
+                f"{ATTRIBUTED_SQL} WHERE q.speaker IN ({marks}) ORDER BY q.rowid", speaker_rows
             )
         ]
         topics = sorted({t for a in quotes for t in a.quote.topics}, key=str.casefold)
@@ -233,7 +223,7 @@ class Store:
             raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
         offset = (rng or random).randrange(total)
         rows = await self._rows(
-            f"{_ATTRIBUTED} {clause} ORDER BY q.rowid LIMIT 1 OFFSET ?", (*params, offset)
+            f"{ATTRIBUTED_SQL} {clause} ORDER BY q.rowid LIMIT 1 OFFSET ?", (*params, offset)
         )
         return self._attributed(rows[0])
 
@@ -386,14 +376,3 @@ def _shown(text: str, limit: int = 80) -> str:
 def _like_prefix(text: str) -> str:
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"{escaped}%"
-
-
-async def _load_reading_meta(connection: aiosqlite.Connection) -> dict[int, _ReadingMeta]:
-    async with connection.execute("SELECT rowid, item FROM readings") as cursor:
-        rows = await cursor.fetchall()
-    readings = {}
-    for row in rows:
-        meta = json.loads(row["item"])
-        sections = [item_from_dict(Section, s) for s in meta["sections"]]
-        readings[row["rowid"]] = _ReadingMeta(row["rowid"], meta["title"], sections)
-    return readings

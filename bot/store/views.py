@@ -75,3 +75,21 @@ class Suggestion:
 
     label: str
     value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """One item of a reading's daily sequence: a passage, or a quote with its passage's section."""
+
+    number: int
+    total: int
+    reading: str
+    section: str
+    text: str
+    quote: Attributed | None
+    speakers: tuple[str, ...]
+    concepts: tuple[str, ...]
+
+    @property
+    def is_last(self) -> bool:
+        return self.number == self.total

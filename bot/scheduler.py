@@ -1,0 +1,214 @@
+"""Daily excerpts: one loop asks which schedules are due, claims each date, posts, records."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.store import clock
+from bot.store.errors import UserError
+from bot.store.schedules import AT_END, SOURCES, Claim, Schedule
+from bot.store.store import Store
+from bot.store.views import Excerpt
+
+log = logging.getLogger(__name__)
+
+
+class PostError(Exception):
+    """Sending failed; `permanent` when retrying the same request cannot help (403, 404)."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Poster(Protocol):
+    async def post(self, schedule: Schedule, excerpt: Excerpt, nonce: str) -> int:
+        """Post the excerpt to the schedule's channel; return the message id."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerConfig:
+    grace: timedelta = timedelta(hours=6)
+    batch: int = 1000
+    concurrency: int = 16
+    stale_claim: int = 120  # seconds after which a claim left by a stopped process is taken over
+    retry_base: int = 60  # seconds; doubles with each failure
+    retry_cap: int = 3600
+    transient_tries: int = 6  # 5xx and timeouts: give up (pause) after this many
+    permanent_tries: int = 3  # 403/404: pause after this many, never a loop of invalid requests
+
+
+class RateBudget:
+    """Spaces requests at least 1/`per_second` apart, shared by every sender."""
+
+    def __init__(
+        self,
+        per_second: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.interval = 1.0 / per_second
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next_free = monotonic()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            now = self._monotonic()
+            start = max(now, self._next_free)
+            self._next_free = start + self.interval
+            if start > now:
+                await self._sleep(start - now)
+
+
+def post_nonce(guild_id: int, local_date: str) -> str:
+    """The same nonce for every attempt at one date's post, so Discord keeps only one."""
+    return hashlib.blake2b(f"{guild_id}:{local_date}".encode(), digest_size=8).hexdigest()
+
+
+class Scheduler:
+    """Plans schedules and posts the ones that are due; time comes from `now`."""
+
+    def __init__(
+        self,
+        store: Store,
+        poster: Poster,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        config: SchedulerConfig | None = None,
+    ) -> None:
+        self.store = store
+        self.poster = poster
+        self.now = now
+        self.config = config or SchedulerConfig()
+
+    async def plan(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        local_time: str,
+        timezone: str,
+        moderator_id: int,
+        mention_role_id: int | None = None,
+        open_thread: bool = False,
+        source: str = "passages",
+        at_end: str = "wrap",
+    ) -> Schedule:
+        """Validate and save a guild's schedule; its first post is the next occurrence."""
+        at = clock.parse_local_time(local_time)
+        zone = clock.load_zone(timezone)
+        if source not in SOURCES or at_end not in AT_END:
+            raise UserError("Choose what to post and what happens at the end from the list.")
+        if await self.store.excerpts.length(source) == 0:
+            raise UserError(f"There are no {source} loaded to post.")
+        next_run, next_date = clock.next_occurrence(self.now(), at, zone)
+        return await self.store.schedules.save(
+            Schedule(
+                guild_id=guild_id,
+                channel_id=channel_id,
+                local_time=at.strftime("%H:%M"),
+                timezone=zone.key,
+                next_run=clock.epoch(next_run),
+                next_date=next_date.isoformat(),
+                updated_by=moderator_id,
+                mention_role_id=mention_role_id,
+                open_thread=open_thread,
+                source=source,
+                at_end=at_end,
+            )
+        )
+
+    async def resume(self, guild_id: int) -> Schedule | None:
+        """Unpause; the next post is the next occurrence from now, not a backlog."""
+        schedule = await self.store.schedules.get(guild_id)
+        if schedule is None:
+            return None
+        await self.store.schedules.set_paused(guild_id, False)
+        next_run, next_date = self._next(schedule, self.now())
+        await self.store.schedules.reschedule(guild_id, clock.epoch(next_run), next_date)
+        return await self.store.schedules.get(guild_id)
+
+    def _next(self, schedule: Schedule, after: datetime) -> tuple[datetime, str]:
+        at = clock.parse_local_time(schedule.local_time)
+        instant, day = clock.next_occurrence(after, at, clock.load_zone(schedule.timezone))
+        return instant, day.isoformat()
+
+    async def tick(self) -> int:
+        """Handle every schedule due now; return how many were handled."""
+        now = self.now()
+        due = await self.store.schedules.due(clock.epoch(now), self.config.batch)
+        limit = asyncio.Semaphore(self.config.concurrency)
+
+        async def handle(schedule: Schedule) -> None:
+            async with limit:
+                try:
+                    await self._handle(schedule, now)
+                except Exception:
+                    log.exception("schedule of guild %s failed", schedule.guild_id)
+
+        await asyncio.gather(*(handle(schedule) for schedule in due))
+        return len(due)
+
+    async def _handle(self, schedule: Schedule, now: datetime) -> None:
+        schedules = self.store.schedules
+        due_at = clock.from_epoch(schedule.next_run)
+        if not clock.is_within_grace(now, due_at, self.config.grace):
+            following, following_date = self._next(schedule, now - self.config.grace)
+            await schedules.record_missed(
+                schedule, clock.epoch(following), following_date, clock.epoch(now)
+            )
+            log.info("guild %s missed %s", schedule.guild_id, schedule.next_date)
+            return
+        nonce = post_nonce(schedule.guild_id, schedule.next_date)
+        claim = await schedules.claim(schedule, nonce, clock.epoch(now), self.config.stale_claim)
+        following, following_date = self._next(schedule, due_at)
+        if claim is Claim.DONE:
+            await schedules.advance_date(schedule, clock.epoch(following), following_date)
+            return
+        if claim is Claim.BUSY:
+            return
+        claimed = await schedules.post_of(schedule.guild_id, schedule.next_date)
+        position = schedule.position if claimed is None else claimed[0]
+        excerpt = await self.store.excerpts.at(schedule.source, position)
+        if excerpt is None:
+            await schedules.record_failure(schedule, "nothing to post", None, clock.epoch(now))
+            return
+        try:
+            message_id = await self.poster.post(schedule, excerpt, nonce)
+        except PostError as error:
+            await self._failed(schedule, error, now)
+            return
+        finished = schedule.at_end == "stop" and excerpt.is_last
+        await schedules.record_sent(
+            schedule,
+            message_id,
+            finished,
+            clock.epoch(following),
+            following_date,
+            clock.epoch(now),
+        )
+
+    async def _failed(self, schedule: Schedule, error: PostError, now: datetime) -> None:
+        tries = schedule.failures + 1
+        limit = self.config.permanent_tries if error.permanent else self.config.transient_tries
+        retry_at = None
+        if tries < limit:
+            wait = min(self.config.retry_cap, self.config.retry_base * 2 ** (tries - 1))
+            retry_at = clock.epoch(now) + wait
+        log.warning(
+            "guild %s post failed (%s, try %d): %s",
+            schedule.guild_id,
+            "permanent" if error.permanent else "transient",
+            tries,
+            error,
+        )
+        await self.store.schedules.record_failure(schedule, str(error), retry_at, clock.epoch(now))

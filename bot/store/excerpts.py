@@ -1,0 +1,88 @@
+"""The daily-excerpt sequence: every passage (or every quote) of the readings, in order."""
+
+from __future__ import annotations
+
+import json
+
+import aiosqlite
+
+from bot.store.export import item_from_dict
+from bot.store.models import Concept, Passage
+from bot.store.rows import ATTRIBUTED_SQL, ReadingMeta, attributed, fetch_all
+from bot.store.views import Excerpt
+
+SOURCE_TABLES = {"passages": "passages", "quotes": "quotes"}
+
+
+class Excerpts:
+    """Reads excerpts by position; positions wrap around the whole sequence."""
+
+    def __init__(self, connection: aiosqlite.Connection, readings: dict[int, ReadingMeta]):
+        self.connection = connection
+        self._readings = readings
+
+    async def length(self, source: str) -> int:
+        rows = await fetch_all(self.connection, f"SELECT count(*) FROM {SOURCE_TABLES[source]}")
+        return rows[0][0]
+
+    async def at(self, source: str, position: int) -> Excerpt | None:
+        """The excerpt at `position` (0-based, taken modulo the length); None if there is none."""
+        total = await self.length(source)
+        if total == 0:
+            return None
+        index = position % total
+        if source == "quotes":
+            return await self._quote(index, total)
+        return await self._passage(index, total)
+
+    async def _passage(self, index: int, total: int) -> Excerpt:
+        (row,) = await fetch_all(
+            self.connection,
+            "SELECT rowid, reading, section, item FROM passages ORDER BY rowid LIMIT 1 OFFSET ?",
+            (index,),
+        )
+        passage = item_from_dict(Passage, json.loads(row["item"]))
+        quoted = await fetch_all(
+            self.connection,
+            f"{ATTRIBUTED_SQL} WHERE q.passage = ? ORDER BY q.rowid",
+            (row["rowid"],),
+        )
+        quotes = [attributed(q, self._readings) for q in quoted]
+        reading = self._readings[row["reading"]]
+        evidence = {passage.id, *(a.quote.id for a in quotes)}
+        return Excerpt(
+            number=index + 1,
+            total=total,
+            reading=reading.title,
+            section=reading.sections.get(passage.section, passage.section),
+            text=passage.text,
+            quote=None,
+            speakers=tuple(dict.fromkeys(a.speaker.name for a in quotes)),
+            concepts=await self._concepts(reading.row, evidence),
+        )
+
+    async def _quote(self, index: int, total: int) -> Excerpt:
+        (row,) = await fetch_all(
+            self.connection, f"{ATTRIBUTED_SQL} ORDER BY q.rowid LIMIT 1 OFFSET ?", (index,)
+        )
+        item = attributed(row, self._readings)
+        return Excerpt(
+            number=index + 1,
+            total=total,
+            reading=item.reading,
+            section=item.section,
+            text=item.quote.text,
+            quote=item,
+            speakers=(item.speaker.name,),
+            concepts=await self._concepts(row["reading"], {item.quote.id, item.quote.passage}),
+        )
+
+    async def _concepts(self, reading_row: int, evidence: set[str]) -> tuple[str, ...]:
+        """Terms of the concepts this reading supports with any of `evidence`."""
+        rows = await fetch_all(
+            self.connection,
+            "SELECT item FROM concepts WHERE reading = ? ORDER BY rowid",
+            (reading_row,),
+        )
+        concepts = (item_from_dict(Concept, json.loads(r["item"])) for r in rows)
+        return tuple(c.term for c in concepts if evidence & set(c.evidence))

@@ -1,0 +1,55 @@
+"""Turning stored rows back into content views, shared by every reader of the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+
+from bot.store.export import item_from_dict
+from bot.store.models import Quote, Section, Speaker
+from bot.store.views import Attributed
+
+ATTRIBUTED_SQL = """
+SELECT q.item AS quote, s.item AS speaker, p.section AS section, q.reading AS reading
+FROM quotes q JOIN speakers s ON s.rowid = q.speaker JOIN passages p ON p.rowid = q.passage
+"""
+
+
+class ReadingMeta:
+    """What every answer needs of a reading: its row, title and section titles."""
+
+    __slots__ = ("row", "sections", "title")
+
+    def __init__(self, row: int, title: str, sections: Sequence[Section]) -> None:
+        self.row = row
+        self.title = title
+        self.sections = {s.id: s.title for s in sections}
+
+
+async def fetch_all(
+    connection: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()
+) -> list[aiosqlite.Row]:
+    return list(await connection.execute_fetchall(sql, params))
+
+
+def attributed(row: aiosqlite.Row, readings: dict[int, ReadingMeta]) -> Attributed:
+    """A row of ATTRIBUTED_SQL as a quote with its speaker, section and reading."""
+    reading = readings[row["reading"]]
+    return Attributed(
+        quote=item_from_dict(Quote, json.loads(row["quote"])),
+        speaker=item_from_dict(Speaker, json.loads(row["speaker"])),
+        section=reading.sections.get(row["section"], row["section"]),
+        reading=reading.title,
+    )
+
+
+async def load_reading_meta(connection: aiosqlite.Connection) -> dict[int, ReadingMeta]:
+    readings = {}
+    for row in await fetch_all(connection, "SELECT rowid, item FROM readings"):
+        meta = json.loads(row["item"])
+        sections = [item_from_dict(Section, s) for s in meta["sections"]]
+        readings[row["rowid"]] = ReadingMeta(row["rowid"], meta["title"], sections)
+    return readings

@@ -1,0 +1,269 @@
+"""Guild schedules for daily excerpts and the posts they made, one per local date."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import aiosqlite
+
+from bot.store.database import transaction
+from bot.store.rows import fetch_all
+
+SOURCES = ("passages", "quotes")
+AT_END = ("wrap", "stop")
+FINISHED = "the reading is finished"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    guild_id: int
+    channel_id: int
+    local_time: str
+    timezone: str
+    next_run: int
+    next_date: str
+    updated_by: int
+    mention_role_id: int | None = None
+    open_thread: bool = False
+    source: str = "passages"
+    at_end: str = "wrap"
+    position: int = 0
+    paused: bool = False
+    pause_reason: str | None = None
+    failures: int = 0
+    retry_at: int | None = None
+    last_result: str | None = None
+    last_error: str | None = None
+    last_run: int | None = None
+
+
+class Claim(Enum):
+    """What claiming today's post found."""
+
+    OURS = "ours"  # claimed now, or taken over from a process that stopped mid-send
+    DONE = "done"  # already posted or recorded as missed
+    BUSY = "busy"  # another process claimed it moments ago and is sending
+
+
+_COLUMNS = [f.name for f in dataclasses.fields(Schedule)]
+_CONFIG = (
+    "channel_id",
+    "local_time",
+    "timezone",
+    "mention_role_id",
+    "open_thread",
+    "source",
+    "at_end",
+    "next_run",
+    "next_date",
+    "updated_by",
+)
+
+
+def _schedule(row: aiosqlite.Row) -> Schedule:
+    values: dict[str, Any] = dict(zip(_COLUMNS, row, strict=True))
+    values["open_thread"] = bool(values["open_thread"])
+    values["paused"] = bool(values["paused"])
+    return Schedule(**values)
+
+
+class Schedules:
+    """Reads and writes of schedules; every write is one transaction."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.connection = connection
+
+    async def _one(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
+        rows = await fetch_all(self.connection, sql, params)
+        return rows[0] if rows else None
+
+    async def get(self, guild_id: int) -> Schedule | None:
+        row = await self._one(
+            f"SELECT {', '.join(_COLUMNS)} FROM schedules WHERE guild_id = ?", (guild_id,)
+        )
+        return None if row is None else _schedule(row)
+
+    async def save(self, schedule: Schedule) -> Schedule:
+        """Create or reconfigure a guild's schedule; its place in the reading is kept."""
+        values = dataclasses.asdict(schedule)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in _CONFIG)
+        async with transaction(self.connection):
+            await self.connection.execute(
+                f"INSERT INTO schedules ({', '.join(_COLUMNS)}) "
+                f"VALUES ({', '.join(':' + c for c in _COLUMNS)}) "
+                f"ON CONFLICT (guild_id) DO UPDATE SET {updates}, paused = 0, "
+                "pause_reason = NULL, failures = 0, retry_at = NULL",
+                values,
+            )
+        saved = await self.get(schedule.guild_id)
+        assert saved is not None
+        return saved
+
+    async def delete(self, guild_id: int) -> bool:
+        async with transaction(self.connection):
+            cursor = await self.connection.execute(
+                "DELETE FROM schedules WHERE guild_id = ?", (guild_id,)
+            )
+        return cursor.rowcount > 0
+
+    async def due(self, now: int, limit: int) -> list[Schedule]:
+        """Unpaused schedules whose post time has come (and whose retry wait is over)."""
+        rows = await fetch_all(
+            self.connection,
+            f"SELECT {', '.join(_COLUMNS)} FROM schedules "
+            "WHERE paused = 0 AND next_run <= ? AND (retry_at IS NULL OR retry_at <= ?) "
+            "ORDER BY next_run LIMIT ?",
+            (now, now, limit),
+        )
+        return [_schedule(row) for row in rows]
+
+    async def claim(self, schedule: Schedule, nonce: str, now: int, stale_after: int) -> Claim:
+        """Claim the post for the schedule's next local date before sending it."""
+        key = (schedule.guild_id, schedule.next_date)
+        async with transaction(self.connection):
+            cursor = await self.connection.execute(
+                "INSERT INTO posts (guild_id, local_date, position, nonce, status, claimed_at) "
+                "VALUES (?, ?, ?, ?, 'claimed', ?) ON CONFLICT DO NOTHING",
+                (*key, schedule.position, nonce, now),
+            )
+            if cursor.rowcount:
+                return Claim.OURS
+            cursor = await self.connection.execute(
+                "UPDATE posts SET status = 'claimed', claimed_at = ? "
+                "WHERE guild_id = ? AND local_date = ? "
+                "AND (status = 'failed' OR (status = 'claimed' AND claimed_at <= ?))",
+                (now, *key, now - stale_after),
+            )
+            if cursor.rowcount:
+                return Claim.OURS
+            row = await self._one(
+                "SELECT status FROM posts WHERE guild_id = ? AND local_date = ?", key
+            )
+        return Claim.BUSY if row is not None and row[0] == "claimed" else Claim.DONE
+
+    async def post_of(self, guild_id: int, local_date: str) -> tuple[int, str, str] | None:
+        """(position, nonce, status) of the post claimed for a local date."""
+        row = await self._one(
+            "SELECT position, nonce, status FROM posts WHERE guild_id = ? AND local_date = ?",
+            (guild_id, local_date),
+        )
+        return None if row is None else (row[0], row[1], row[2])
+
+    async def record_sent(
+        self,
+        schedule: Schedule,
+        message_id: int,
+        finished: bool,
+        next_run: int,
+        next_date: str,
+        now: int,
+    ) -> None:
+        """The post went out: mark it, move to the next excerpt and date; stop when finished."""
+        async with transaction(self.connection):
+            await self.connection.execute(
+                "UPDATE posts SET status = 'sent', message_id = ? "
+                "WHERE guild_id = ? AND local_date = ?",
+                (message_id, schedule.guild_id, schedule.next_date),
+            )
+            await self.connection.execute(
+                "UPDATE schedules SET position = position + 1, paused = ?, pause_reason = ?, "
+                "next_run = ?, next_date = ?, failures = 0, retry_at = NULL, "
+                "last_result = 'posted', last_error = NULL, last_run = ? WHERE guild_id = ?",
+                (
+                    finished,
+                    FINISHED if finished else None,
+                    next_run,
+                    next_date,
+                    now,
+                    schedule.guild_id,
+                ),
+            )
+
+    async def record_missed(
+        self, schedule: Schedule, next_run: int, next_date: str, now: int
+    ) -> None:
+        """The bot was down past the grace window: record the date as missed and move on."""
+        async with transaction(self.connection):
+            await self.connection.execute(
+                "INSERT INTO posts (guild_id, local_date, position, nonce, status, claimed_at) "
+                "VALUES (?, ?, ?, '', 'missed', ?) ON CONFLICT DO NOTHING",
+                (schedule.guild_id, schedule.next_date, schedule.position, now),
+            )
+            await self.connection.execute(
+                "UPDATE schedules SET next_run = ?, next_date = ?, last_result = 'missed', "
+                "last_error = NULL, last_run = ? WHERE guild_id = ?",
+                (next_run, next_date, now, schedule.guild_id),
+            )
+
+    async def advance_date(self, schedule: Schedule, next_run: int, next_date: str) -> None:
+        """Another process already handled this date: only move to the next one."""
+        async with transaction(self.connection):
+            await self.connection.execute(
+                "UPDATE schedules SET next_run = ?, next_date = ? "
+                "WHERE guild_id = ? AND next_date = ?",
+                (next_run, next_date, schedule.guild_id, schedule.next_date),
+            )
+
+    async def record_failure(
+        self, schedule: Schedule, error: str, retry_at: int | None, now: int
+    ) -> None:
+        """A send failed: retry at `retry_at`, or pause the schedule when it is None."""
+        async with transaction(self.connection):
+            await self.connection.execute(
+                "UPDATE schedules SET failures = failures + 1, retry_at = ?, paused = ?, "
+                "pause_reason = ?, last_result = ?, last_error = ?, last_run = ? "
+                "WHERE guild_id = ?",
+                (
+                    retry_at,
+                    retry_at is None,
+                    error if retry_at is None else None,
+                    "retrying" if retry_at is not None else "paused",
+                    error,
+                    now,
+                    schedule.guild_id,
+                ),
+            )
+            # Paused: the date's post failed. Retrying: release the claim so the retry can take it.
+            await self.connection.execute(
+                "UPDATE posts SET status = ?, claimed_at = 0 WHERE guild_id = ? AND local_date = ? "
+                "AND status = 'claimed'",
+                (
+                    "failed" if retry_at is None else "claimed",
+                    schedule.guild_id,
+                    schedule.next_date,
+                ),
+            )
+
+    async def set_paused(self, guild_id: int, paused: bool, reason: str | None = None) -> bool:
+        async with transaction(self.connection):
+            cursor = await self.connection.execute(
+                "UPDATE schedules SET paused = ?, pause_reason = ?, failures = 0, retry_at = NULL "
+                "WHERE guild_id = ?",
+                (paused, reason if paused else None, guild_id),
+            )
+        return cursor.rowcount > 0
+
+    async def reschedule(self, guild_id: int, next_run: int, next_date: str) -> None:
+        """Set the next post time (after resuming, the next one from now)."""
+        async with transaction(self.connection):
+            await self.connection.execute(
+                "UPDATE schedules SET next_run = ?, next_date = ? WHERE guild_id = ?",
+                (next_run, next_date, guild_id),
+            )
+
+    async def take_position(self, guild_id: int, length: int, wrap: bool) -> int | None:
+        """Take the next excerpt's position for a manual post or a skip; None if finished."""
+        async with transaction(self.connection):
+            row = await self._one("SELECT position FROM schedules WHERE guild_id = ?", (guild_id,))
+            if row is None:
+                return None
+            position = row[0] % length if wrap else row[0]
+            if position >= length:
+                return None
+            await self.connection.execute(
+                "UPDATE schedules SET position = ? WHERE guild_id = ?", (position + 1, guild_id)
+            )
+        return position

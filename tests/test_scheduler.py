@@ -1,0 +1,339 @@
+"""The scheduler with a fake clock and a fake poster: days of schedule in milliseconds."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.scheduler import PostError, RateBudget, Scheduler, SchedulerConfig
+from bot.store.errors import UserError
+from bot.store.schedules import FINISHED, Schedule
+from bot.store.store import Store
+from bot.store.views import Excerpt
+from tests.conftest import DATA_DIR
+
+GUILD, CHANNEL, MODERATOR = 1, 2, 3
+
+
+class FakeClock:
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def set(self, local: str, zone: str) -> None:
+        self.current = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@dataclass
+class FakePoster:
+    """Records posts; like Discord with enforce_nonce, a repeated nonce makes no new message."""
+
+    clock: FakeClock
+    posts: list[tuple[int, int, str, datetime]] = field(default_factory=list)
+    failures: list[PostError] = field(default_factory=list)
+    attempts: int = 0
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(100))
+    _by_nonce: dict[str, int] = field(default_factory=dict)
+
+    async def post(self, schedule: Schedule, excerpt: Excerpt, nonce: str) -> int:
+        self.attempts += 1
+        if self.failures:
+            raise self.failures.pop(0)
+        if nonce not in self._by_nonce:
+            self._by_nonce[nonce] = next(self._ids)
+            self.posts.append((schedule.guild_id, excerpt.number, nonce, self.clock()))
+        return self._by_nonce[nonce]
+
+    def local_dates(self, zone: str) -> list[date]:
+        return [when.astimezone(ZoneInfo(zone)).date() for *_, when in self.posts]
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock(datetime(2026, 3, 1, 12, tzinfo=UTC))
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    async with await Store.open(tmp_path / "schedules.db", DATA_DIR) as opened:
+        yield opened
+
+
+@pytest.fixture
+def poster(fake_clock: FakeClock) -> FakePoster:
+    return FakePoster(fake_clock)
+
+
+@pytest.fixture
+def scheduler(store: Store, poster: FakePoster, fake_clock: FakeClock) -> Scheduler:
+    return Scheduler(store, poster, fake_clock)
+
+
+async def plan(scheduler: Scheduler, local_time: str, zone: str, **options: object) -> Schedule:
+    return await scheduler.plan(
+        guild_id=GUILD,
+        channel_id=CHANNEL,
+        local_time=local_time,
+        timezone=zone,
+        moderator_id=MODERATOR,
+        **options,
+    )
+
+
+async def run_days(scheduler: Scheduler, clock: FakeClock, days: int, step_hours: float = 1):
+    """Tick every `step_hours` for `days` days."""
+    for _ in range(int(days * 24 / step_hours)):
+        clock.advance(hours=step_hours)
+        await scheduler.tick()
+
+
+async def test_one_post_per_local_date_in_reading_order(
+    scheduler: Scheduler, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    await plan(scheduler, "09:00", "Europe/London")
+    await run_days(scheduler, fake_clock, 10, step_hours=0.25)
+    assert [number for _, number, _, _ in poster.posts] == list(range(1, 11))
+    dates = poster.local_dates("Europe/London")
+    assert dates == [date(2026, 3, 2) + timedelta(days=i) for i in range(10)]
+    assert all(when.astimezone(ZoneInfo("Europe/London")).hour == 9 for *_, when in poster.posts)
+
+
+@pytest.mark.parametrize(
+    ("zone", "local_time"),
+    [
+        ("Pacific/Kiritimati", "00:00"),
+        ("Pacific/Pago_Pago", "23:59"),
+        ("Asia/Kathmandu", "07:15"),
+        ("America/New_York", "02:30"),
+        ("Australia/Sydney", "02:30"),
+        ("Europe/London", "01:30"),
+    ],
+)
+async def test_a_year_across_dst_month_and_year_ends(
+    scheduler: Scheduler, poster: FakePoster, fake_clock: FakeClock, zone: str, local_time: str
+) -> None:
+    fake_clock.set("2026-01-01T03:00", zone)
+    await plan(scheduler, local_time, zone)
+    await run_days(scheduler, fake_clock, 366, step_hours=3)
+    dates = poster.local_dates(zone)
+    assert len(dates) == len(set(dates)), "never twice on one local date"
+    assert dates == sorted(dates)
+    assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(dates)), "none skipped"
+    assert date(2026, 12, 31) in dates
+    assert date(2027, 1, 1) in dates
+
+
+async def test_spring_gap_posts_at_the_next_valid_minute(
+    scheduler: Scheduler, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    fake_clock.set("2026-03-28T12:00", "Europe/London")
+    await plan(scheduler, "01:30", "Europe/London")
+    await run_days(scheduler, fake_clock, 2, step_hours=0.25)
+    london = [when.astimezone(ZoneInfo("Europe/London")) for *_, when in poster.posts]
+    assert [(t.date().day, t.hour, t.minute) for t in london] == [(29, 2, 0), (30, 1, 30)]
+
+
+async def test_catch_up_within_grace_and_missed_beyond_it(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    fake_clock.set("2026-03-10T14:30", "UTC")  # down from 08:00 to 14:30: 5.5 h late
+    await scheduler.tick()
+    await scheduler.tick()
+    assert len(poster.posts) == 1
+    fake_clock.set("2026-03-11T15:30", "UTC")  # down all morning: 6.5 h late
+    await scheduler.tick()
+    assert len(poster.posts) == 1
+    schedule = await store.schedules.get(GUILD)
+    assert schedule.last_result == "missed"
+    assert schedule.next_date == "2026-03-12"
+    assert await store.schedules.post_of(GUILD, "2026-03-11") == (1, "", "missed")
+    fake_clock.set("2026-03-12T09:00", "UTC")
+    await scheduler.tick()
+    assert [number for _, number, _, _ in poster.posts] == [1, 2]
+
+
+async def test_restart_does_not_repost(
+    tmp_path: Path, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    db = tmp_path / "restart.db"
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    for _ in range(3):
+        async with await Store.open(db, DATA_DIR) as store:
+            scheduler = Scheduler(store, poster, fake_clock)
+            if await store.schedules.get(GUILD) is None:
+                await plan(scheduler, "09:00", "UTC")
+            fake_clock.set("2026-03-10T09:05", "UTC")
+            await scheduler.tick()
+    assert len(poster.posts) == 1
+
+
+async def test_two_processes_on_one_database_post_once(
+    tmp_path: Path, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    db = tmp_path / "shared.db"
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    async with (
+        await Store.open(db, DATA_DIR) as first,
+        await Store.open(db, DATA_DIR) as second,
+    ):
+        one, two = Scheduler(first, poster, fake_clock), Scheduler(second, poster, fake_clock)
+        await plan(one, "09:00", "UTC")
+        for minute in range(0, 60, 5):
+            fake_clock.set(f"2026-03-10T09:{minute:02d}", "UTC")
+            await asyncio.gather(one.tick(), two.tick())
+    assert poster.attempts == 1
+    assert len(poster.posts) == 1
+
+
+async def test_crash_between_claim_and_send_resends_with_the_same_nonce(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    schedule = await plan(scheduler, "09:00", "UTC")
+    fake_clock.set("2026-03-10T09:00", "UTC")
+    # The first process claimed and sent, then died before recording it.
+    due = (await store.schedules.due(int(fake_clock().timestamp()), 10))[0]
+    from bot.scheduler import post_nonce
+
+    nonce = post_nonce(GUILD, schedule.next_date)
+    await store.schedules.claim(due, nonce, int(fake_clock().timestamp()), 120)
+    await poster.post(due, await store.excerpts.at("passages", 0), nonce)
+    fake_clock.advance(seconds=30)
+    await scheduler.tick()
+    assert poster.attempts == 1, "a fresh claim by another process is left alone"
+    fake_clock.advance(minutes=5)
+    await scheduler.tick()
+    assert poster.attempts == 2, "a stale claim is taken over"
+    assert len(poster.posts) == 1, "the same nonce makes no second message"
+    assert (await store.schedules.get(GUILD)).next_date == "2026-03-11"
+
+
+async def test_transient_failures_retry_with_backoff(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    fake_clock.set("2026-03-10T08:59", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    poster.failures = [PostError("503 Service Unavailable", permanent=False)] * 2
+    attempts_at = []
+    for _ in range(12 * 60):
+        fake_clock.advance(seconds=5)
+        before = poster.attempts
+        await scheduler.tick()
+        if poster.attempts > before:
+            attempts_at.append(fake_clock().strftime("%H:%M"))
+    assert attempts_at == ["09:00", "09:01", "09:03"]
+    assert len(poster.posts) == 1
+    assert (await store.schedules.get(GUILD)).last_result == "posted"
+
+
+async def test_permanent_failures_pause_and_stop_trying(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    fake_clock.set("2026-03-10T08:59", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    poster.failures = [PostError("403 Forbidden: Missing Access", permanent=True)] * 10
+    await run_days(scheduler, fake_clock, 3, step_hours=1 / 60)
+    assert poster.attempts == 3
+    schedule = await store.schedules.get(GUILD)
+    assert schedule.paused
+    assert schedule.pause_reason == "403 Forbidden: Missing Access"
+    assert await store.schedules.post_of(GUILD, "2026-03-10") == (0, schedule_nonce(), "failed")
+
+
+def schedule_nonce() -> str:
+    from bot.scheduler import post_nonce
+
+    return post_nonce(GUILD, "2026-03-10")
+
+
+async def test_resume_starts_from_now_and_retries_a_failed_date(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    fake_clock.set("2026-03-10T08:59", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    poster.failures = [PostError("404 Unknown Channel", permanent=True)] * 3
+    await run_days(scheduler, fake_clock, 0.25, step_hours=1 / 60)
+    assert (await store.schedules.get(GUILD)).paused
+    fake_clock.set("2026-03-12T10:00", "UTC")
+    resumed = await scheduler.resume(GUILD)
+    assert resumed.next_date == "2026-03-13"
+    fake_clock.set("2026-03-13T09:00", "UTC")
+    await scheduler.tick()
+    assert [number for _, number, _, _ in poster.posts] == [1]
+
+
+async def test_stop_at_the_end_pauses_with_a_reason(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    total = await store.excerpts.length("quotes")
+    await plan(scheduler, "09:00", "UTC", source="quotes", at_end="stop")
+    await run_days(scheduler, fake_clock, total + 5, step_hours=6)
+    assert [number for _, number, _, _ in poster.posts] == list(range(1, total + 1))
+    schedule = await store.schedules.get(GUILD)
+    assert schedule.paused
+    assert schedule.pause_reason == FINISHED
+
+
+async def test_wrap_starts_the_reading_again(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    total = await store.excerpts.length("passages")
+    await plan(scheduler, "09:00", "UTC")
+    await run_days(scheduler, fake_clock, total + 2, step_hours=6)
+    numbers = [number for _, number, _, _ in poster.posts]
+    assert numbers == [*range(1, total + 1), 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("local_time", "zone", "message"),
+    [("25:00", "UTC", "isn't a time of day"), ("09:00", "Mars/Olympus", "Mars/Olympus")],
+)
+async def test_plan_refuses_bad_input(
+    scheduler: Scheduler, local_time: str, zone: str, message: str
+) -> None:
+    with pytest.raises(UserError, match=message):
+        await plan(scheduler, local_time, zone)
+
+
+async def test_many_schedules_due_at_once_are_all_posted(
+    store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    scheduler = Scheduler(store, poster, fake_clock, SchedulerConfig(concurrency=4))
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    for guild in range(1, 201):
+        await scheduler.plan(
+            guild_id=guild, channel_id=guild, local_time="09:00", timezone="UTC", moderator_id=9
+        )
+    fake_clock.set("2026-03-10T09:00", "UTC")
+    assert await scheduler.tick() == 200
+    assert sorted(guild for guild, *_ in poster.posts) == list(range(1, 201))
+
+
+async def test_rate_budget_never_exceeds_its_rate() -> None:
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    budget = RateBudget(40, monotonic=lambda: now[0], sleep=sleep)
+    times = []
+    for _ in range(200):
+        await budget.acquire()
+        times.append(now[0])
+    assert times[-1] == pytest.approx(199 / 40)
+    for i in range(len(times) - 40):
+        assert times[i + 40] - times[i] >= 1.0 - 1e-9

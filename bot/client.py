@@ -6,25 +6,35 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.posting import DiscordPoster
+from bot.scheduler import RateBudget, Scheduler, SchedulerConfig
 from bot.store.store import Store
 from bot.tree import ReadingRoomTree
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.lookup", "cogs.experts", "cogs.library")
+EXTENSIONS = ("cogs.lookup", "cogs.experts", "cogs.library", "cogs.excerpts")
 COMMANDS_HASH_KEY = "global_commands_hash"
+SCHEDULER_INTERVAL = 20.0  # seconds between looks for due excerpts
 
 
 class ReadingRoomBot(commands.Bot):
     """A slash-command-only client: no privileged intents, no message or member cache."""
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        scheduler_interval: float | None = SCHEDULER_INTERVAL,
+    ) -> None:
         # A text-only bot: silence discord.py's warnings about missing voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
@@ -41,6 +51,13 @@ class ReadingRoomBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
+        self.scheduler = Scheduler(
+            store,
+            DiscordPoster(self, RateBudget(settings.post_rate)),
+            now,
+            SchedulerConfig(grace=timedelta(hours=settings.excerpt_grace_hours)),
+        )
+        self.scheduler_interval = scheduler_interval
         _guard_parsers(self._connection.parsers)
 
     async def setup_hook(self) -> None:

@@ -27,6 +27,8 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     api_base: str = ""
     gateway_url: str = ""
+    excerpt_grace_hours: float = 6.0
+    post_rate: float = 40.0
 
     def __repr__(self) -> str:
         hidden = "<set>" if self.token else "<empty>"
@@ -51,6 +53,8 @@ def load_settings(
     level = (get("LOG_LEVEL") or "INFO").upper()
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
+    grace = _number("EXCERPT_GRACE_HOURS", get("EXCERPT_GRACE_HOURS"), 6.0, 0, 24 * 7)
+    rate = _number("POST_RATE_PER_SECOND", get("POST_RATE_PER_SECOND"), 40.0, 0.1, 49)
     return Settings(
         token=get("DISCORD_TOKEN"),
         database_path=Path(get("DATABASE_PATH") or "reading-room.db"),
@@ -59,4 +63,18 @@ def load_settings(
         data_dir=Path(get("READING_ROOM_DATA") or DEFAULT_DATA_DIR),
         api_base=get("DISCORD_API_BASE"),
         gateway_url=get("DISCORD_GATEWAY_URL"),
+        excerpt_grace_hours=grace,
+        post_rate=rate,
     )
+
+
+def _number(name: str, text: str, default: float, low: float, high: float) -> float:
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be a number from {low:g} to {high:g}, not {text!r}.")
+    return value

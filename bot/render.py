@@ -9,11 +9,13 @@ from discord import app_commands
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.store.errors import NotFoundError, UserError
+from bot.store.schedules import Schedule
 from bot.store.views import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
     Attributed,
     ConceptEntry,
+    Excerpt,
     ExpertEntry,
     PublicationEntry,
     ReadingOverview,
@@ -26,6 +28,7 @@ EMBED_TOTAL_BUDGET = 5800  # below Discord's 6000 so the page footer always fits
 FIELDS_PER_PAGE = 5
 FIELD_VALUE_LIMIT = 1024
 TITLE_LIMIT = 256
+THREAD_NAME_LIMIT = 100
 MESSAGE_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
 CHOICE_LIMIT = 100
@@ -167,6 +170,106 @@ def overview_pages(overviews: Iterable[ReadingOverview]) -> list[discord.Embed]:
         ]
         pages += _paginate(reading.title, description, fields, f"reading id: {reading.id}")
     return pages
+
+
+def discussion_prompt(excerpt: Excerpt) -> str:
+    """A question to open the thread, built from what the excerpt touches."""
+    if excerpt.quote is not None:
+        return f"Do you agree with {excerpt.quote.speaker.name}? What would you ask them?"
+    if excerpt.concepts:
+        return f"How does this passage shape your understanding of *{excerpt.concepts[0]}*?"
+    if excerpt.speakers:
+        return f"What is {excerpt.speakers[0]} arguing here, and is it convincing?"
+    return "What stands out to you in this passage, and why?"
+
+
+def excerpt_embed(excerpt: Excerpt, at_end: str) -> discord.Embed:
+    """A daily excerpt: the passage (or quote), who is quoted, its concepts and a prompt."""
+    quote = excerpt.quote
+    description = _quote_line(quote) if quote is not None else clean(excerpt.text)
+    embed = discord.Embed(
+        title=clip(excerpt.section, TITLE_LIMIT),
+        description=clip(description, DESCRIPTION_LIMIT),
+        colour=COLOUR,
+    )
+    if excerpt.speakers and excerpt.quote is None:
+        embed.add_field(name="Quoted", value=clip(clean(", ".join(excerpt.speakers)), 1024))
+    if excerpt.concepts:
+        names = ", ".join(f"`/define {term}`" for term in excerpt.concepts)
+        embed.add_field(name="Concepts", value=clip(names, 1024), inline=False)
+    embed.add_field(name="Discuss", value=discussion_prompt(excerpt), inline=False)
+    footer = f"{excerpt.reading} · excerpt {excerpt.number} of {excerpt.total}"
+    if excerpt.is_last:
+        footer += END_NOTES[at_end]
+    embed.set_footer(text=clip(footer, 2048))
+    return embed
+
+
+END_NOTES = {
+    "wrap": " · That was the last excerpt: the reading starts again next time.",
+    "stop": " · That was the last excerpt: the daily schedule stops here.",
+}
+
+
+def excerpt_mention(role_id: int | None) -> tuple[str | None, discord.AllowedMentions]:
+    """The ping for a post: only the role a moderator chose, nothing else."""
+    if role_id is None:
+        return None, discord.AllowedMentions.none()
+    return f"<@&{role_id}>", discord.AllowedMentions(
+        everyone=False, users=False, roles=[discord.Object(role_id)]
+    )
+
+
+def thread_name(excerpt: Excerpt) -> str:
+    return clip(f"Excerpt {excerpt.number}: {excerpt.section}", THREAD_NAME_LIMIT)
+
+
+def skipped_text(excerpt: Excerpt) -> str:
+    return f"Skipped excerpt {excerpt.number} of {excerpt.total} ({clean(excerpt.section)})."
+
+
+def preview_pages(excerpts: Sequence[Excerpt], at_end: str) -> list[discord.Embed]:
+    return [excerpt_embed(excerpt, at_end) for excerpt in excerpts]
+
+
+def schedule_embed(schedule: Schedule, total: int, channel_name: str | None) -> discord.Embed:
+    """Where, when and how far along a guild's daily excerpts are, and how the last one went."""
+    state = "paused" if schedule.paused else "active"
+    embed = discord.Embed(title=f"Daily excerpts · {state}", colour=COLOUR)
+    where = f"<#{schedule.channel_id}>" + ("" if channel_name else " (channel not found)")
+    embed.add_field(name="Channel", value=where)
+    embed.add_field(name="Time", value=f"{schedule.local_time} {schedule.timezone}")
+    if not schedule.paused:
+        embed.add_field(
+            name="Next post",
+            value=f"{schedule.next_date} {schedule.local_time} {schedule.timezone}\n"
+            f"<t:{schedule.next_run}:F> (<t:{schedule.next_run}:R>)",
+            inline=False,
+        )
+    number = schedule.position % total + 1 if total else 0
+    embed.add_field(
+        name="Position",
+        value=f"next: {schedule.source[:-1]} {number} of {total} "
+        f"(at the end: {'start again' if schedule.at_end == 'wrap' else 'stop'})",
+        inline=False,
+    )
+    extras = []
+    if schedule.mention_role_id:
+        extras.append(f"pings <@&{schedule.mention_role_id}>")
+    if schedule.open_thread:
+        extras.append("opens a discussion thread")
+    if extras:
+        embed.add_field(name="Each post", value=", ".join(extras), inline=False)
+    if schedule.paused and schedule.pause_reason:
+        embed.add_field(name="Paused because", value=clip(clean(schedule.pause_reason), 1024))
+    if schedule.last_result:
+        last = schedule.last_result + (
+            f": {clean(schedule.last_error)}" if schedule.last_error else ""
+        )
+        if schedule.last_run:
+            last += f" (<t:{schedule.last_run}:R>)"
+        embed.add_field(name="Last result", value=clip(last, 1024), inline=False)
+    return embed
 
 
 def embed_text(embed: discord.Embed) -> str:

@@ -127,15 +127,63 @@ class Scheduler:
             )
         )
 
-    async def resume(self, guild_id: int) -> Schedule | None:
-        """Unpause; the next post is the next occurrence from now, not a backlog."""
+    async def require(self, guild_id: int) -> Schedule:
+        """This guild's schedule, or a user error saying how to create one."""
         schedule = await self.store.schedules.get(guild_id)
         if schedule is None:
-            return None
+            raise UserError(
+                "No daily excerpts are scheduled here yet: start with /excerpt schedule."
+            )
+        return schedule
+
+    async def resume(self, guild_id: int) -> Schedule:
+        """Unpause; the next post is the next occurrence from now, not a backlog."""
+        schedule = await self.require(guild_id)
         await self.store.schedules.set_paused(guild_id, False)
         next_run, next_date = self._next(schedule, self.now())
         await self.store.schedules.reschedule(guild_id, clock.epoch(next_run), next_date)
-        return await self.store.schedules.get(guild_id)
+        return await self.require(guild_id)
+
+    async def remove(self, guild_id: int) -> None:
+        if not await self.store.schedules.delete(guild_id):
+            raise UserError("No daily excerpts are scheduled here.")
+
+    async def pause(self, guild_id: int) -> Schedule:
+        await self.require(guild_id)
+        await self.store.schedules.set_paused(guild_id, True, "paused by a moderator")
+        return await self.require(guild_id)
+
+    async def take_next(self, guild_id: int) -> tuple[Schedule, Excerpt]:
+        """Take the next excerpt out of the sequence (a manual post or a skip)."""
+        schedule = await self.require(guild_id)
+        total = await self.store.excerpts.length(schedule.source)
+        position = await self.store.schedules.take_position(
+            guild_id, total, wrap=schedule.at_end == "wrap"
+        )
+        excerpt = (
+            None if position is None else await self.store.excerpts.at(schedule.source, position)
+        )
+        if excerpt is None:
+            raise UserError(
+                "The reading is finished: /excerpt schedule with at_end wrap to restart."
+            )
+        return schedule, excerpt
+
+    async def preview(self, guild_id: int, count: int) -> tuple[Schedule, list[Excerpt]]:
+        """The next `count` excerpts, without taking them."""
+        schedule = await self.require(guild_id)
+        total = await self.store.excerpts.length(schedule.source)
+        last = schedule.position + count
+        if schedule.at_end == "stop":
+            last = min(last, total)
+        excerpts = [
+            excerpt
+            for position in range(schedule.position, last)
+            if (excerpt := await self.store.excerpts.at(schedule.source, position)) is not None
+        ]
+        if not excerpts:
+            raise UserError("The reading is finished: nothing comes next.")
+        return schedule, excerpts
 
     def _next(self, schedule: Schedule, after: datetime) -> tuple[datetime, str]:
         at = clock.parse_local_time(schedule.local_time)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -34,11 +36,28 @@ def reading_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+class FakeClock:
+    """The scheduler's `now`, moved by tests instead of waited for."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def set(self, local: str, zone: str) -> None:
+        self.current = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
 @dataclass
 class Sandbox:
     server: LocalDiscord
     run: BotRun
     bot: ReadingRoomBot
+    clock: FakeClock
 
     async def ask(self, name: str, options: dict[str, Any] | None = None, **kw: Any) -> dict:
         """Invoke a command and return the accepted initial response."""
@@ -78,10 +97,11 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
         await Store.open(tmp_path / "e2e.db", DATA_DIR) as store,
     ):
         settings = Settings(database_path=tmp_path / "e2e.db", dev_guild_id=server.guild_id)
-        bot = ReadingRoomBot(settings, store)
+        clock = FakeClock(datetime(2026, 3, 1, 12, tzinfo=UTC))
+        bot = ReadingRoomBot(settings, store, now=clock, scheduler_interval=None)
         async with run_bot_against(server, bot) as run:
             await bot.sync_on_start()
-            yield Sandbox(server, run, bot)
+            yield Sandbox(server, run, bot, clock)
             assert run.alive, "the bot must stay up"
             assert server.internal_errors == []
         sent_within_limits(server)

@@ -72,6 +72,7 @@ def test_commands_json_is_valid_against_platform_limits(tmp_path: Path) -> None:
         "publications",
         "reading",
         "help",
+        "excerpt",
     }
     assert command_problems(commands) == []
 
@@ -136,6 +137,6 @@ async def test_run_logs_in_syncs_answers_and_stops_on_sigterm(tmp_path: Path) ->
             output, _ = await asyncio.wait_for(process.communicate(), timeout=15)
         log = output.decode()
         assert process.returncode == 0, log
-        assert "synced 7 commands to guild" in log
+        assert "synced 8 commands to guild" in log
         assert log.rstrip().endswith("stopped")
         assert token not in log

@@ -17,23 +17,9 @@ from bot.store.errors import UserError
 from bot.store.schedules import FINISHED, Schedule
 from bot.store.store import Store
 from bot.store.views import Excerpt
-from tests.conftest import DATA_DIR
+from tests.conftest import DATA_DIR, FakeClock
 
 GUILD, CHANNEL, MODERATOR = 1, 2, 3
-
-
-class FakeClock:
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def set(self, local: str, zone: str) -> None:
-        self.current = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
 
 
 @dataclass

@@ -47,8 +47,20 @@ async def test_reading_overview(sandbox: Sandbox) -> None:
 async def test_help_lists_every_command(sandbox: Sandbox) -> None:
     response = await sandbox.ask("help")
     description = response["data"]["embeds"][0]["description"]
-    registered = {c["name"] for c in sandbox.server.guild_commands[sandbox.server.guild_id]}
-    assert registered == {"define", "search", "expert", "quote", "publications", "reading", "help"}
-    for name in registered:
-        assert f"`/{name}`" in description
+    registered = sandbox.server.guild_commands[sandbox.server.guild_id]
+    names = {c["name"] for c in registered}
+    assert names == {
+        "define",
+        "search",
+        "expert",
+        "quote",
+        "publications",
+        "reading",
+        "help",
+        "excerpt",
+    }
+    for command in registered:
+        subcommands = [o["name"] for o in command.get("options", []) if o["type"] == 1]
+        for name in [f"{command['name']} {sub}" for sub in subcommands] or [command["name"]]:
+            assert f"`/{name}`" in description
     assert response["data"]["flags"] & 64

@@ -9,6 +9,7 @@ import re
 import textwrap
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.client import ReadingRoomBot
@@ -19,8 +20,10 @@ from bot.store.store import Store
 WIDTH = 88
 EPHEMERAL = 64
 OPTION_TYPES = {4: int, 5: lambda text: text.lower() in {"true", "yes", "1"}, 10: float}
+SUBCOMMAND, CHANNEL, ROLE = 1, 7, 8
 _ESCAPED = re.compile(r"\\([*_~`|>\\])")
-_MENTION = re.compile(r"<@!?(\d+)>")
+_MENTION = re.compile(r"<(@!?|@&|#)(\d+)>")
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::[tTdDfFR])?>")
 HELP = (
     "Type a slash command as in Discord (/define civil society, /expert name:Hastings "
     "topic:markets), `click <button label>`, `complete <slash line>` for autocomplete, "
@@ -34,9 +37,10 @@ class ConsoleError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SlashLine:
-    command: str
+    command: str  # "define", or "excerpt schedule" for a subcommand
     options: dict[str, Any]
     last_option: str | None
+    definitions: dict[str, dict[str, Any]]  # option name -> its registered definition
 
 
 def parse_slash(line: str, commands: Mapping[str, Mapping[str, Any]]) -> SlashLine:
@@ -48,6 +52,12 @@ def parse_slash(line: str, commands: Mapping[str, Mapping[str, Any]]) -> SlashLi
     command = commands.get(name)
     if command is None:
         raise ConsoleError(f"Unknown command /{name}. Try: {', '.join(sorted(commands))}")
+    subcommands = {o["name"]: o for o in command.get("options") or [] if o["type"] == SUBCOMMAND}
+    if subcommands:
+        sub, _, rest = rest.strip().partition(" ")
+        if sub not in subcommands:
+            raise ConsoleError(f"/{name} needs one of: {', '.join(subcommands)}")
+        name, command = f"{name} {sub}", subcommands[sub]
     definitions = {o["name"]: o for o in command.get("options") or []}
     values: dict[str, str] = {}
     last = None
@@ -66,32 +76,44 @@ def parse_slash(line: str, commands: Mapping[str, Mapping[str, Any]]) -> SlashLi
         raise ConsoleError(f"/{name} takes no options.")
     options = {}
     for key, value in values.items():
-        convert = OPTION_TYPES.get(definitions[key]["type"], str)
+        kind = definitions[key]["type"]
+        if kind in (CHANNEL, ROLE):
+            options[key] = value.lstrip("#@")  # a name; the console resolves it to an id
+            continue
+        convert = OPTION_TYPES.get(kind, str)
         try:
             options[key] = convert(value)
         except ValueError:
             raise ConsoleError(f"{key}: {value!r} is not a valid value") from None
-    return SlashLine(name, options, last)
+    return SlashLine(name, options, last, definitions)
 
 
-def _plain(text: str, users: Mapping[int, str] | None = None) -> str:
-    """What a reader sees of escaped markdown and user mentions."""
-    names = users or {}
-    text = _MENTION.sub(lambda m: "@" + names.get(int(m.group(1)), "unknown-user"), text)
+def _plain(text: str, names: Mapping[int, str] | None = None) -> str:
+    """What a reader sees of escaped markdown, mentions (`names`: id -> name) and timestamps."""
+    known = names or {}
+
+    def mention(match: re.Match[str]) -> str:
+        sigil = "#" if match.group(1) == "#" else "@"
+        return sigil + known.get(int(match.group(2)), "unknown")
+
+    def timestamp(match: re.Match[str]) -> str:
+        return f"{datetime.fromtimestamp(int(match.group(1)), UTC):%Y-%m-%d %H:%M} UTC"
+
+    text = _TIMESTAMP.sub(timestamp, _MENTION.sub(mention, text))
     return _ESCAPED.sub(r"\1", text).replace("\u200b", "")
 
 
-def _wrap(text: str, indent: str = "", users: Mapping[int, str] | None = None) -> list[str]:
+def _wrap(text: str, indent: str = "", names: Mapping[int, str] | None = None) -> list[str]:
     lines = []
-    for paragraph in _plain(text, users).splitlines() or [""]:
+    for paragraph in _plain(text, names).splitlines() or [""]:
         lines += textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=indent)
         if not paragraph:
             lines.append("")
     return lines
 
 
-def format_reply(response: Mapping[str, Any], users: Mapping[int, str] | None = None) -> str:
-    """A callback body as a person would see it in Discord (`users`: id -> name)."""
+def format_reply(response: Mapping[str, Any], names: Mapping[int, str] | None = None) -> str:
+    """A callback body as a person would see it in Discord (`names`: id -> display name)."""
     data = response.get("data") or {}
     if response.get("type") == 8:
         choices = data.get("choices") or []
@@ -100,17 +122,17 @@ def format_reply(response: Mapping[str, Any], users: Mapping[int, str] | None = 
     if data.get("flags", 0) & EPHEMERAL:
         lines.append("[only you can see this]")
     if data.get("content"):
-        lines += _wrap(data["content"], users=users)
+        lines += _wrap(data["content"], names=names)
     for embed in data.get("embeds") or []:
         if embed.get("author"):
             lines.append(_plain(embed["author"]["name"]))
         if embed.get("title"):
             lines.append(f"== {_plain(embed['title'])} ==")
         if embed.get("description"):
-            lines += _wrap(embed["description"])
+            lines += _wrap(embed["description"], names=names)
         for field in embed.get("fields") or []:
             lines.append(f"-- {_plain(field['name'])}")
-            lines += _wrap(field["value"], "   ")
+            lines += _wrap(field["value"], "   ", names)
         if embed.get("footer"):
             lines.append(f"({_plain(embed['footer']['text'])})")
     buttons = [
@@ -136,11 +158,31 @@ class Console:
         registered = self.server.guild_commands.get(self.server.guild_id, [])
         return {c["name"]: c for c in registered}
 
+    def _resolve(self, slash: SlashLine) -> dict[str, Any]:
+        """Channel and role options typed by name, as the ids Discord would send."""
+        world = self.server.world
+        named = {
+            CHANNEL: {c["name"]: int(c["id"]) for c in world.channels.values()},
+            ROLE: {r["name"].lstrip("@"): int(r["id"]) for r in world.roles.values()},
+        }
+        resolved = dict(slash.options)
+        for key, value in slash.options.items():
+            names = named.get(slash.definitions[key]["type"])
+            if names is None:
+                continue
+            if value not in names:
+                raise ConsoleError(
+                    f"{key}: no {value!r} here; try one of {', '.join(sorted(names))}"
+                )
+            resolved[key] = names[value]
+        return resolved
+
     async def send(self, line: str) -> InteractionRecord:
-        """Send one slash line; return the interaction with the bot's first response."""
+        """Send one slash line as the server's owner; return the interaction."""
         slash = parse_slash(line, self.commands)
+        options = self._resolve(slash)
         try:
-            record = await self.server.invoke(slash.command, slash.options)
+            record = await self.server.invoke(slash.command, options, user=self.server.owner_id)
         except SandboxError as error:
             raise ConsoleError(str(error)) from None
         await self._settle(record)
@@ -150,17 +192,16 @@ class Console:
     async def complete(self, line: str) -> list[dict[str, Any]]:
         """The autocomplete choices for the last option typed (or the first option)."""
         slash = parse_slash(line, self.commands)
-        definitions = self.commands[slash.command].get("options") or []
         focused = slash.last_option or next(
-            (o["name"] for o in definitions if o.get("autocomplete")), None
+            (name for name, o in slash.definitions.items() if o.get("autocomplete")), None
         )
-        if focused is None or not any(
-            o["name"] == focused and o.get("autocomplete") for o in definitions
-        ):
+        if focused is None or not slash.definitions[focused].get("autocomplete"):
             raise ConsoleError(f"/{slash.command} offers no autocomplete there.")
-        options = {**slash.options, focused: str(slash.options.get(focused, ""))}
+        options = {**self._resolve(slash), focused: str(slash.options.get(focused, ""))}
         try:
-            return await self.server.autocomplete(slash.command, options, focused=focused)
+            return await self.server.autocomplete(
+                slash.command, options, focused=focused, user=self.server.owner_id
+            )
         except SandboxError as error:
             raise ConsoleError(str(error)) from None
 
@@ -168,7 +209,7 @@ class Console:
         if self.last is None:
             raise ConsoleError("Nothing to click yet: send a command first.")
         try:
-            record = await self.server.click(self.last, label)
+            record = await self.server.click(self.last, label, user=self.server.owner_id)
         except SandboxError as error:
             raise ConsoleError(str(error)) from None
         await self._settle(record)
@@ -196,8 +237,11 @@ class Console:
         return self.show(record) or "(the bot did not answer)"
 
     def show(self, record: InteractionRecord) -> str:
-        users = {uid: user["username"] for uid, user in self.server.world.users.items()}
-        return "\n".join(format_reply(response, users) for response in record.responses)
+        world = self.server.world
+        names = {uid: user["username"] for uid, user in world.users.items()}
+        names |= {int(cid): channel["name"] for cid, channel in world.channels.items()}
+        names |= {int(rid): role["name"].lstrip("@") for rid, role in world.roles.items()}
+        return "\n".join(format_reply(response, names) for response in record.responses)
 
 
 @contextlib.asynccontextmanager

@@ -19,6 +19,21 @@ COMMANDS = {
     },
     "preview": {"name": "preview", "options": [{"name": "count", "type": 4}]},
     "help": {"name": "help"},
+    "excerpt": {
+        "name": "excerpt",
+        "options": [
+            {
+                "name": "schedule",
+                "type": 1,
+                "options": [
+                    {"name": "channel", "type": 7, "required": True},
+                    {"name": "time", "type": 3, "required": True},
+                    {"name": "thread", "type": 5},
+                ],
+            },
+            {"name": "status", "type": 1, "options": []},
+        ],
+    },
 }
 
 
@@ -36,6 +51,12 @@ COMMANDS = {
         ("/expert name:a:b", {"name": "a:b"}, "name"),
         ("/preview count:3", {"count": 3}, "count"),
         ("/help", {}, None),
+        (
+            "/excerpt schedule channel:#study time:09:00 thread:yes",
+            {"channel": "study", "time": "09:00", "thread": True},
+            "thread",
+        ),
+        ("/excerpt status", {}, None),
     ],
 )
 def test_parse_slash(line: str, options: dict, last: str | None) -> None:
@@ -51,6 +72,7 @@ def test_parse_slash(line: str, options: dict, last: str | None) -> None:
         ("/nope", "Unknown command /nope"),
         ("/help me", "takes no options"),
         ("/preview count:many", "not a valid value"),
+        ("/excerpt", "needs one of: schedule, status"),
     ],
 )
 def test_parse_slash_explains_bad_lines(line: str, message: str) -> None:
@@ -124,3 +146,13 @@ def test_ask_refuses_a_bad_line(tmp_path) -> None:
     result = run_cli("ask", "/define", tmp_path=tmp_path)
     assert result.returncode == 2
     assert "option 'term' is required" in result.stderr
+
+
+def test_ask_drives_moderator_commands_by_channel_name(tmp_path) -> None:
+    line = "/excerpt schedule channel:#study time:07:30 timezone:asia/seoul"
+    result = run_cli("ask", line, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == "== Daily excerpts · active =="
+    assert lines[3] == "   #study"
+    assert lines[5] == "   07:30 Asia/Seoul"

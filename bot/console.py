@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import json
@@ -18,6 +19,9 @@ from bot.sandbox import InteractionRecord, LocalDiscord, SandboxError, run_bot_a
 from bot.store.store import Store
 
 WIDTH = 88
+# After an answer, the bot counts as done once no request arrives for one interval.
+QUIET_INTERVAL = 0.05
+QUIET_CHECKS = 40
 EPHEMERAL = 64
 OPTION_TYPES = {4: int, 5: lambda text: text.lower() in {"true", "yes", "1"}, 10: float}
 SUBCOMMAND, CHANNEL, ROLE = 1, 7, 8
@@ -218,8 +222,15 @@ class Console:
         return record
 
     async def _settle(self, record: InteractionRecord) -> None:
+        """Wait for the answer, then until the bot has finished (e.g. opening a thread)."""
         with contextlib.suppress(SandboxError):
             await record.first_response(within=3.0)
+        seen = -1
+        for _ in range(QUIET_CHECKS):
+            if len(self.server.requests) == seen:
+                return
+            seen = len(self.server.requests)
+            await asyncio.sleep(QUIET_INTERVAL)
 
     async def handle(self, line: str) -> str:
         """One line typed at the console prompt, answered as text."""

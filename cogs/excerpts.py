@@ -124,8 +124,12 @@ class Excerpts(commands.GroupCog, group_name="excerpt"):
         embed = render.excerpt_embed(excerpt, schedule.at_end)
         await interaction.response.send_message(content, embed=embed, allowed_mentions=mentions)
         if schedule.open_thread:
-            message = await interaction.original_response()
-            await message.create_thread(name=render.thread_name(excerpt))
+            try:
+                message = await interaction.original_response()
+                await message.create_thread(name=render.thread_name(excerpt))
+            except discord.HTTPException as error:
+                note = f"Posted, but I could not open a discussion thread: {error.text}"
+                await interaction.followup.send(render.clip(note, 2000), ephemeral=True)
 
     @app_commands.command()
     @app_commands.describe(count="How many of the coming excerpts to show")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -87,3 +88,42 @@ def make_fault(
         message or default_message,
         is_global,
     )
+
+
+# Discord exempts interaction callbacks from the global limit (followups count like webhooks).
+GLOBAL_EXEMPT = re.compile(r"^/interactions/\d+/[^/]+/callback$")
+
+
+@dataclass
+class GlobalRateLimit:
+    """At most `limit` REST requests in any trailing second (interaction callbacks exempt)."""
+
+    limit: int
+    window: float = 1.0
+    passed: deque[float] = field(default_factory=deque)
+    refused: int = 0
+
+    def check(self, path: str, now: float) -> web.Response | None:
+        """None if the request may pass (it is counted); otherwise the global 429 to send."""
+        if GLOBAL_EXEMPT.match(path):
+            return None
+        while self.passed and self.passed[0] <= now - self.window:
+            self.passed.popleft()
+        if len(self.passed) < self.limit:
+            self.passed.append(now)
+            return None
+        self.refused += 1
+        retry_after = round(max(self.passed[0] + self.window - now, 0.001), 3)
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": True,
+            "code": 0,
+        }
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(math.ceil(retry_after)),
+            "X-RateLimit-Global": "true",
+            "X-RateLimit-Scope": "global",
+        }
+        return json_response(body, status=429, headers=headers)

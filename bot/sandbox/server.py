@@ -16,7 +16,7 @@ from typing import Any, Self
 from aiohttp import web
 
 from bot.sandbox.channels import ChannelRoutes
-from bot.sandbox.faults import Fault, make_fault
+from bot.sandbox.faults import Fault, GlobalRateLimit, make_fault
 from bot.sandbox.gateway import GUILD_MESSAGES_INTENT, GUILDS_INTENT, Gateway
 from bot.sandbox.payloads import (
     BUTTONS,
@@ -66,8 +66,11 @@ class LocalDiscord:
         token: str | None = None,
         privileged_intents: bool = False,
         heartbeat_interval_ms: int = 41250,
+        global_rate_limit: int | None = None,
     ) -> None:
         self.clock = clock
+        # Opt-in: answer a global 429 beyond this many REST requests in a trailing second.
+        self.rate_limit = None if global_rate_limit is None else GlobalRateLimit(global_rate_limit)
         self.world = World()
         w = self.world
         self.application_id: int = w.application_id
@@ -184,10 +187,15 @@ class LocalDiscord:
         fault = next((f for f in self.faults if f.matches(request.method, path)), None)
         try:
             request[BODY], request[FILES] = await read_body(request)
+            limited = None
+            if fault is None and self.rate_limit is not None:
+                limited = self.rate_limit.check(path, self.clock())
             if fault is not None:
                 fault.remaining -= 1
                 fault.hits += 1
                 response = fault.response()
+            elif limited is not None:
+                response = limited
             elif not self._authorized(path, request):
                 raise ApiError(401, 0, "401: Unauthorized")
             else:

@@ -21,6 +21,16 @@ from bot.store.store import Store
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 READING_ID = "markets-and-civil-society-north-korea"
+COMMAND_NAMES = {
+    "define",
+    "search",
+    "expert",
+    "quote",
+    "publications",
+    "reading",
+    "help",
+    "excerpt",
+}
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from bot.sandbox import LocalDiscord
 from bot.sandbox.limits import command_problems
 from bot.store.export import library_from_dict
 from bot.store.loader import load_library
+from tests.conftest import COMMAND_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -64,16 +65,7 @@ def test_commands_json_is_valid_against_platform_limits(tmp_path: Path) -> None:
     result = run_cli("commands", "--json", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     commands = json.loads(result.stdout)
-    assert {c["name"] for c in commands} == {
-        "define",
-        "search",
-        "expert",
-        "quote",
-        "publications",
-        "reading",
-        "help",
-        "excerpt",
-    }
+    assert {c["name"] for c in commands} == COMMAND_NAMES
     assert command_problems(commands) == []
 
 

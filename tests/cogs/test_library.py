@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Sandbox
+from tests.conftest import COMMAND_NAMES, Sandbox
 
 
 async def test_publications_newest_first(sandbox: Sandbox) -> None:
@@ -49,16 +49,7 @@ async def test_help_lists_every_command(sandbox: Sandbox) -> None:
     description = response["data"]["embeds"][0]["description"]
     registered = sandbox.server.guild_commands[sandbox.server.guild_id]
     names = {c["name"] for c in registered}
-    assert names == {
-        "define",
-        "search",
-        "expert",
-        "quote",
-        "publications",
-        "reading",
-        "help",
-        "excerpt",
-    }
+    assert names == COMMAND_NAMES
     for command in registered:
         subcommands = [o["name"] for o in command.get("options", []) if o["type"] == 1]
         for name in [f"{command['name']} {sub}" for sub in subcommands] or [command["name"]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -11,7 +12,7 @@ import discord
 from bot import render
 
 log = logging.getLogger(__name__)
-VIEW_TIMEOUT = 600.0
+VIEW_TIMEOUT = 600.0  # seconds; inside the 15 minutes an interaction token can still edit
 
 
 class PageView(discord.ui.View):
@@ -22,6 +23,7 @@ class PageView(discord.ui.View):
         self.pages = list(pages)
         self.owner_id = owner_id
         self.index = 0
+        self.origin: discord.Interaction | None = None
         if len(self.pages) < 2:
             self.remove_item(self.previous)
             self.remove_item(self.next)
@@ -36,6 +38,12 @@ class PageView(discord.ui.View):
     def _update_buttons(self) -> None:
         self.previous.disabled = self.index == 0
         self.next.disabled = self.index >= len(self.pages) - 1
+
+    async def on_timeout(self) -> None:
+        """Take the buttons away once they stop working, rather than leave them failing."""
+        if self.origin is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.origin.edit_original_response(view=None)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
@@ -80,6 +88,7 @@ async def send_pages(
     await interaction.response.send_message(
         **_page(interaction, pages[0]), ephemeral=ephemeral, **extra
     )
+    view.origin = interaction
 
 
 def _page(interaction: discord.Interaction, page: discord.Embed) -> dict[str, Any]:

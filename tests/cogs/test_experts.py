@@ -87,3 +87,13 @@ async def test_quote_autocomplete(sandbox: Sandbox) -> None:
     assert [c["value"] for c in await sandbox.choices("quote", "topic", "state")] == [
         "state control"
     ]
+
+
+async def test_buttons_go_away_when_they_time_out(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.ui.VIEW_TIMEOUT", 0.01)
+    record = await sandbox.invoke("expert", {"name": "Yeo"})
+    await record.first_response()
+    assert record.original["components"]
+    await sandbox.server.wait_until(lambda: record.original["components"] == [])

@@ -199,19 +199,24 @@ async def _insert_reading(db: aiosqlite.Connection, reading: Reading) -> list[tu
         r,
         [("publication", topic_key(t), p.id) for p in reading.publications for t in p.topics],
     )
+    # Columns: title, body, kind, reading; the item id becomes `target` (its rowid).
     indexed = {
         "passages": [
-            (section_titles[p.section], p.text, "passage", p.id) for p in reading.passages
+            (section_titles[p.section], p.text, "passage", r, p.id) for p in reading.passages
         ],
-        "quotes": [(speaker_names[q.speaker], q.text, "quote", q.id) for q in reading.quotes],
+        "quotes": [(speaker_names[q.speaker], q.text, "quote", r, q.id) for q in reading.quotes],
         "concepts": [
-            (c.term, " ".join((c.definition, *c.aliases)), "concept", c.id)
+            (c.term, " ".join((c.definition, *c.aliases)), "concept", r, c.id)
             for c in reading.concepts
         ],
-        "publications": [(p.title, p.summary, "publication", p.id) for p in reading.publications],
+        "publications": [
+            (p.title, p.summary, "publication", r, p.id) for p in reading.publications
+        ],
     }
     for table, rows in indexed.items():
-        await _insert_targeted(db, "search_index", table, r, rows)
+        await _insert_targeted(
+            db, "search_index (title, body, kind, reading, target)", table, r, rows
+        )
 
     suggestions = [(s.name, "speaker", s.name) for s in reading.speakers]
     suggestions += [

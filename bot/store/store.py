@@ -269,7 +269,7 @@ class Store:
 
     async def _search(self, match: str, limit: int) -> list[SearchHit]:
         rows = await self._rows(
-            "SELECT kind, title, target, "
+            "SELECT kind, title, reading, "
             f"snippet(search_index, 1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 40) AS snip "
             "FROM search_index WHERE search_index MATCH ?1 AND rowid IN ("
             "  SELECT rowid FROM search_index WHERE search_index MATCH ?1 AND rowid IN ("
@@ -278,16 +278,10 @@ class Store:
             "ORDER BY bm25(search_index, 4.0, 1.0)",
             (match, limit, SEARCH_CANDIDATES),
         )
-        tables = {"quote": "quotes", "passage": "passages", "concept": "concepts"}
-        hits = []
-        for row in rows:
-            reading = await self._reading_of(tables.get(row["kind"], "publications"), row["target"])
-            hits.append(SearchHit(row["kind"], row["title"], row["snip"], reading))
-        return hits
-
-    async def _reading_of(self, table: str, rowid: int) -> str:
-        rows = await self._rows(f"SELECT reading FROM {table} WHERE rowid = ?", (rowid,))
-        return self._readings[rows[0][0]].title
+        return [
+            SearchHit(row["kind"], row["title"], row["snip"], self._readings[row["reading"]].title)
+            for row in rows
+        ]
 
     async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
         """Autocomplete, one entry per value: labels of `kind` with a word starting with each

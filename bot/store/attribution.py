@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -9,13 +10,19 @@ CLOSE_MARKS = "\u201d\"'\u2019"  # closing double and single quotation marks
 _SENTENCE_END = re.compile(r"[.?!](\s|$)")
 
 
+@functools.lru_cache(maxsize=64)
+def _surname_pattern(surnames: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for every surname of a reading, longest first, whole words only."""
+    alternatives = "|".join(re.escape(name) for name in sorted(surnames, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
 def _named(text: str, surnames: Mapping[str, str]) -> list[tuple[int, str]]:
     """(position, speaker id) of every surname named in `text`, in order."""
-    return sorted(
-        (match.start(), speaker)
-        for surname, speaker in surnames.items()
-        for match in re.finditer(rf"\b{re.escape(surname)}\b", text)
-    )
+    if not surnames:
+        return []
+    pattern = _surname_pattern(frozenset(surnames))
+    return [(match.start(), surnames[match.group()]) for match in pattern.finditer(text)]
 
 
 def credited_speaker(passage: str, quote: str, surnames: Mapping[str, str]) -> str | None:

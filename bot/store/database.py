@@ -21,7 +21,12 @@ from bot.store.normalize import term_key, topic_key, words
 log = logging.getLogger(__name__)
 
 CONTENT_HASH_KEY = "content_hash"
+# A word in more than this share of all documents (and at least COMMON_WORD_MIN of them) is
+# "common": search sets it aside when the query has other words, and does not rank by it.
+COMMON_WORD_SHARE = 0.2
+COMMON_WORD_MIN = 3000
 CONTENT_TABLES = (
+    "common_words",
     "search_index",
     "suggestions",
     "topics",
@@ -89,7 +94,8 @@ async def set_meta(connection: aiosqlite.Connection, key: str, value: str) -> No
 
 
 def to_json(item: Any) -> str:
-    return json.dumps(dataclasses.asdict(item), ensure_ascii=False)
+    """A flat content item as JSON (dataclasses.asdict deep-copies, which is slow at scale)."""
+    return json.dumps({name: getattr(item, name) for name in item.__slots__}, ensure_ascii=False)
 
 
 _LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
@@ -121,6 +127,11 @@ async def build_content(
             suggestions.update(dict.fromkeys(await _insert_reading(connection, reading)))
         await connection.executemany(
             "INSERT INTO suggestions (label, kind, value) VALUES (?, ?, ?)", list(suggestions)
+        )
+        await connection.execute(
+            "INSERT INTO common_words SELECT term FROM search_vocabulary "
+            "WHERE doc > max(? * (SELECT count(*) FROM search_index), ?)",
+            (COMMON_WORD_SHARE, COMMON_WORD_MIN),
         )
         await set_meta(connection, CONTENT_HASH_KEY, content_version)
 

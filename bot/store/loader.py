@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import rtoml
 
 from bot.store.models import (
     Concept,
@@ -80,10 +82,10 @@ def load_library(data_dir: Path) -> Library:
 
 def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return rtoml.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(Problem(str(path), "-", "-", "file is missing"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except (rtoml.TomlParsingError, UnicodeDecodeError) as error:
         problems.append(Problem(str(path), "-", "-", f"not valid TOML: {error}"))
     return None
 
@@ -155,6 +157,7 @@ class _FieldSpec:
     required: bool
 
 
+@functools.cache
 def _field_specs(cls: type) -> list[_FieldSpec]:
     specs = []
     for field in dataclasses.fields(cls):

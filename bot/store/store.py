@@ -50,7 +50,7 @@ SUGGESTION_KINDS = frozenset(
 # Spellings fetched per suggestion wanted, since several spellings may share one value.
 SUGGESTION_SPREAD = 4
 # Ranking every match of a very common word costs more than it tells: rank the first N.
-SEARCH_CANDIDATES = 2000
+SEARCH_CANDIDATES = 300
 
 
 class Store:
@@ -261,26 +261,60 @@ class Store:
         tokens = words(query)
         if not tokens:
             raise UserError("Type at least one word to search for.")
-        for match in (match_all(tokens), match_any(tokens)):
-            hits = await self._search(match, limit)
-            if hits:
-                return hits
-        raise NotFoundError(f"Nothing in the readings matches “{_shown(query)}”.")
+        informative = await self._informative(tokens)
+        if not informative:
+            hits = await self._first_matches(match_all(tokens), limit)
+        else:
+            hits = []
+            for match in (match_all(informative), match_any(informative)):
+                hits = hits or await self._search(match, limit)
+        if not hits:
+            raise NotFoundError(f"Nothing in the readings matches “{_shown(query)}”.")
+        return hits
+
+    async def _informative(self, tokens: list[str]) -> list[str]:
+        """The typed words that are not common (those rank nothing, slowly)."""
+        marks = ", ".join("?" for _ in tokens)
+        rows = await self._rows(f"SELECT term FROM common_words WHERE term IN ({marks})", tokens)
+        common = {row[0] for row in rows}
+        return [token for token in tokens if token not in common]
 
     async def _search(self, match: str, limit: int) -> list[SearchHit]:
-        rows = await self._rows(
-            "SELECT kind, title, reading, "
-            f"snippet(search_index, 1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 40) AS snip "
-            "FROM search_index WHERE search_index MATCH ?1 AND rowid IN ("
-            "  SELECT rowid FROM search_index WHERE search_index MATCH ?1 AND rowid IN ("
-            "    SELECT rowid FROM search_index WHERE search_index MATCH ?1 LIMIT ?3)"
-            "  ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?2)"
-            "ORDER BY bm25(search_index, 4.0, 1.0)",
-            (match, limit, SEARCH_CANDIDATES),
+        """Rank the first SEARCH_CANDIDATES matches, then cut snippets for the best only."""
+        bound = await self._rows(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 1 OFFSET ?",
+            (match, SEARCH_CANDIDATES - 1),
         )
+        last = bound[0][0] if bound else -1
+        ranked = await self._rows(
+            "SELECT rowid FROM search_index "
+            "WHERE search_index MATCH ? AND (? < 0 OR rowid <= ?) "
+            "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
+            (match, last, last, limit),
+        )
+        return await self._hits(match, [row[0] for row in ranked])
+
+    async def _first_matches(self, match: str, limit: int) -> list[SearchHit]:
+        """For words found nearly everywhere, ranking tells nothing: the first matches."""
+        rows = await self._rows(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?", (match, limit)
+        )
+        return await self._hits(match, [row[0] for row in rows])
+
+    async def _hits(self, match: str, order: list[int]) -> list[SearchHit]:
+        """Search hits for the given rows, in that order, with highlighted snippets."""
+        if not order:
+            return []
+        marks = ", ".join("?" for _ in order)
+        rows = await self._rows(
+            "SELECT rowid, kind, title, reading, snippet(search_index, 1, ?, ?, '…', 40) "
+            f"FROM search_index WHERE search_index MATCH ? AND rowid IN ({marks})",
+            (HIGHLIGHT_START, HIGHLIGHT_END, match, *order),
+        )
+        by_row = {row[0]: row for row in rows}
         return [
-            SearchHit(row["kind"], row["title"], row["snip"], self._readings[row["reading"]].title)
-            for row in rows
+            SearchHit(row[1], row[2], row[4], self._readings[row[3]].title)
+            for row in (by_row[rowid] for rowid in order)
         ]
 
     async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:

@@ -293,7 +293,7 @@ def choices(suggestions: Iterable[Suggestion]) -> list[app_commands.Choice[str]]
     shown = []
     for suggestion in list(suggestions)[:MAX_CHOICES]:
         label = suggestion.value
-        if suggestion.label.casefold() != suggestion.value.casefold():
+        if suggestion.label.casefold() not in suggestion.value.casefold():
             label = f"{suggestion.value} ({suggestion.label})"
         shown.append(
             app_commands.Choice(

@@ -26,6 +26,7 @@ CONTENT_HASH_KEY = "content_hash"
 COMMON_WORD_SHARE = 0.2
 COMMON_WORD_MIN = 3000
 CONTENT_TABLES = (
+    "suggestion_labels",
     "common_words",
     "search_index",
     "suggestions",
@@ -128,6 +129,10 @@ async def build_content(
         await connection.executemany(
             "INSERT INTO suggestions (label, kind, value) VALUES (?, ?, ?)", list(suggestions)
         )
+        await connection.executemany(
+            "INSERT OR IGNORE INTO suggestion_labels (kind, key, label, value) VALUES (?, ?, ?, ?)",
+            [(kind, label.casefold(), label, value) for label, kind, value in suggestions],
+        )
         await connection.execute(
             "INSERT INTO common_words SELECT term FROM search_vocabulary "
             "WHERE doc > max(? * (SELECT count(*) FROM search_index), ?)",
@@ -229,7 +234,11 @@ async def _insert_reading(db: aiosqlite.Connection, reading: Reading) -> list[tu
             db, "search_index (title, body, kind, reading, target)", table, r, rows
         )
 
-    suggestions = [(s.name, "speaker", s.name) for s in reading.speakers]
+    suggestions = [
+        (label, "speaker", s.name)
+        for s in reading.speakers
+        for label in (s.name, *s.name.split()[-1:])
+    ]
     suggestions += [
         (spelling, "term", c.term) for c in reading.concepts for spelling in (c.term, *c.aliases)
     ]

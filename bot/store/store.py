@@ -47,6 +47,8 @@ STORE_FORMAT = "1"
 SUGGESTION_KINDS = frozenset(
     {"term", "speaker", "quote_topic", "publication_topic", "publication_type"}
 )
+# "Did you mean" compares a miss with at most this many labels sharing its first letter.
+CLOSEST_CANDIDATES = 1000
 # Spellings fetched per suggestion wanted, since several spellings may share one value.
 SUGGESTION_SPREAD = 4
 # Ranking every match of a very common word costs more than it tells: rank the first N.
@@ -318,33 +320,49 @@ class Store:
         ]
 
     async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
-        """Autocomplete, one entry per value: labels of `kind` with a word starting with each
-        typed word, whole-label prefixes and shorter labels first."""
+        """Autocomplete, one entry per value: labels starting with the text, then labels with a
+        word starting with each typed word; shorter labels first."""
         if kind not in SUGGESTION_KINDS:
             raise ValueError(f"unknown suggestion kind {kind!r}")
         tokens = words(text)
         if not tokens:
             rows = await self._rows(
-                "SELECT value AS label, value FROM suggestions WHERE kind = ? "
-                "GROUP BY value ORDER BY value LIMIT ?",
+                "SELECT DISTINCT value AS label, value FROM suggestion_labels WHERE kind = ? "
+                "ORDER BY value LIMIT ?",
                 (kind, limit),
             )
-        else:
-            rows = await self._rows(
+            return [Suggestion(row["label"], row["value"]) for row in rows]
+        wanted = limit * SUGGESTION_SPREAD
+        key = text.strip().casefold()
+        starting = await self._rows(
+            "SELECT label, value FROM suggestion_labels WHERE kind = ? AND key >= ? AND key < ? "
+            "ORDER BY key LIMIT ?",
+            (kind, key, key + "\U0010ffff", wanted),
+        )
+        inside = []
+        if len(starting) < wanted:
+            inside = await self._rows(
                 "SELECT label, value FROM suggestions WHERE suggestions MATCH ? AND kind = ? "
-                "ORDER BY label NOT LIKE ? ESCAPE '\\', length(label), label LIMIT ?",
-                (prefix_match(tokens), kind, _like_prefix(text), limit * SUGGESTION_SPREAD),
+                "LIMIT ?",
+                (prefix_match(tokens), kind, wanted),
             )
         best: dict[str, Suggestion] = {}
-        for row in rows:
-            best.setdefault(row["value"], Suggestion(row["label"], row["value"]))
+        for group in (starting, inside):
+            for row in sorted(group, key=lambda row: len(row["label"])):
+                best.setdefault(row["value"], Suggestion(row["label"], row["value"]))
         return list(best.values())[:limit]
 
     async def _closest(self, kind: str, text: str, limit: int = 5) -> list[str]:
-        """The nearest known values for a miss: word prefixes first, then similar spellings."""
+        """The nearest known values for a miss: word prefixes first, then similar spellings
+        that start with the same letter."""
         found = [s.value for s in await self.suggest(kind, text, limit)]
         if not found and text.strip():
-            rows = await self._rows("SELECT label, value FROM suggestions WHERE kind = ?", (kind,))
+            first = text.strip()[0].casefold()
+            rows = await self._rows(
+                "SELECT label, value FROM suggestion_labels "
+                "WHERE kind = ? AND key >= ? AND key < ? LIMIT ?",
+                (kind, first, first + "\U0010ffff", CLOSEST_CANDIDATES),
+            )
             by_label = {row["label"].casefold(): row["value"] for row in rows}
             close = difflib.get_close_matches(text.casefold(), by_label, n=limit, cutoff=0.6)
             found = [by_label[label] for label in close]

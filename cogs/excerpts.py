@@ -51,11 +51,13 @@ class Excerpts(commands.GroupCog, group_name="excerpt"):
     async def _run(self, interval: float) -> None:
         await self.bot.wait_until_ready()
         while True:
+            handled = 0
             try:
-                await self.scheduler.tick()
+                handled = await self.scheduler.tick()
             except Exception:
                 log.exception("the excerpt scheduler failed; trying again next round")
-            await asyncio.sleep(interval)
+            if handled < self.scheduler.config.batch:  # a full batch means more are waiting
+                await asyncio.sleep(interval)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Discord hides these commands from members without Manage Server; check anyway."""

@@ -59,6 +59,7 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     await connection.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints
     await connection.execute("PRAGMA foreign_keys = ON")
     await connection.execute("PRAGMA busy_timeout = 5000")
+    await connection.execute("PRAGMA cache_size = -16000")  # KiB: large stores stay cached
     await migrate(connection)
     return connection
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 import aiosqlite
 
@@ -49,6 +48,7 @@ class Claim(Enum):
 
 
 _COLUMNS = [f.name for f in dataclasses.fields(Schedule)]
+_OPEN_THREAD, _PAUSED = _COLUMNS.index("open_thread"), _COLUMNS.index("paused")
 _CONFIG = (
     "channel_id",
     "local_time",
@@ -64,10 +64,11 @@ _CONFIG = (
 
 
 def _schedule(row: aiosqlite.Row) -> Schedule:
-    values: dict[str, Any] = dict(zip(_COLUMNS, row, strict=True))
-    values["open_thread"] = bool(values["open_thread"])
-    values["paused"] = bool(values["paused"])
-    return Schedule(**values)
+    """A row of `SELECT {_COLUMNS}` as a Schedule (positional: it is on the scheduler's path)."""
+    values = list(row)
+    values[_OPEN_THREAD] = bool(values[_OPEN_THREAD])
+    values[_PAUSED] = bool(values[_PAUSED])
+    return Schedule(*values)
 
 
 class Schedules:

@@ -1,0 +1,112 @@
+"""The opt-in global rate limit: N REST requests per trailing second, then a global 429."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import discord
+import pytest
+
+from bot.sandbox import LocalDiscord, ManualClock, run_bot_against
+from tests.sandbox.conftest import DemoBot
+
+AUTH = {"Authorization": "Bot sandbox-token"}
+LIMIT = 5
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(headers=AUTH) as session:
+        yield session
+
+
+@pytest.fixture
+async def limited(clock: ManualClock) -> AsyncIterator[LocalDiscord]:
+    async with LocalDiscord(clock=clock, global_rate_limit=LIMIT) as local:
+        yield local
+    assert local.internal_errors == []
+
+
+async def _status(http: aiohttp.ClientSession, server: LocalDiscord) -> int:
+    async with http.get(f"{server.api_base}/users/@me") as response:
+        return response.status
+
+
+async def test_requests_beyond_the_limit_get_a_global_429(
+    limited: LocalDiscord, clock: ManualClock, http: aiohttp.ClientSession
+) -> None:
+    for _ in range(LIMIT):
+        assert await _status(http, limited) == 200
+        clock.advance(0.1)
+    async with http.get(f"{limited.api_base}/users/@me") as response:
+        assert response.status == 429
+        assert response.headers["Content-Type"] == "application/json"
+        assert response.headers["Via"] == "1.1 google"
+        assert response.headers["X-RateLimit-Global"] == "true"
+        assert response.headers["X-RateLimit-Scope"] == "global"
+        assert response.headers["Retry-After"] == "1"
+        body = await response.json()
+    # The oldest of the five (at 0.0) leaves the window at 1.0; now is 0.5.
+    assert body == {
+        "message": "You are being rate limited.",
+        "retry_after": 0.5,
+        "global": True,
+        "code": 0,
+    }
+    assert limited.rate_limit is not None
+    assert limited.rate_limit.refused == 1
+    assert [r.status for r in limited.requests] == [200] * LIMIT + [429]
+
+
+async def test_the_window_slides(
+    limited: LocalDiscord, clock: ManualClock, http: aiohttp.ClientSession
+) -> None:
+    statuses = [await _status(http, limited) for _ in range(LIMIT + 1)]
+    assert statuses == [200] * LIMIT + [429]
+    clock.advance(0.999)
+    assert await _status(http, limited) == 429
+    clock.advance(0.001)  # exactly one second after the first five: they have left the window
+    assert [await _status(http, limited) for _ in range(LIMIT + 1)] == [200] * LIMIT + [429]
+    clock.advance(5.0)
+    assert await _status(http, limited) == 200
+
+
+async def test_refused_requests_do_not_count(
+    limited: LocalDiscord, clock: ManualClock, http: aiohttp.ClientSession
+) -> None:
+    for _ in range(LIMIT):
+        await _status(http, limited)
+    clock.advance(0.5)
+    assert [await _status(http, limited) for _ in range(20)] == [429] * 20
+    clock.advance(0.5)
+    assert await _status(http, limited) == 200
+
+
+async def test_interaction_callbacks_are_exempt_but_followups_count(
+    limited: LocalDiscord, clock: ManualClock, http: aiohttp.ClientSession
+) -> None:
+    bot = DemoBot()
+    async with run_bot_against(limited, bot):
+        guild = discord.Object(limited.guild_id)
+        bot.tree.copy_global_to(guild=guild)
+        await bot.tree.sync(guild=guild)
+        clock.advance(1.0)  # login and sync leave the window
+        statuses = [await _status(http, limited) for _ in range(LIMIT + 1)]
+        assert statuses == [200] * LIMIT + [429]
+
+        record = await limited.invoke("echo", {"text": "still answered"})
+        response = await record.first_response(within=3.0)
+        assert response["data"]["content"] == "still answered"
+        (callback,) = limited.requests_to("POST", r"^/interactions/\d+/[^/]+/callback$")
+        assert callback.status == 200
+
+        webhook = f"{limited.api_base}/webhooks/{limited.application_id}/{record.token}"
+        async with http.post(webhook, json={"content": "a followup"}) as followup:
+            assert followup.status == 429
+            assert (await followup.json())["global"] is True
+
+
+async def test_off_by_default(server: LocalDiscord, http: aiohttp.ClientSession) -> None:
+    assert server.rate_limit is None
+    assert {await _status(http, server) for _ in range(60)} == {200}

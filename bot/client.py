@@ -73,7 +73,14 @@ class ReadingRoomBot(commands.Bot):
         return [command.to_dict(self.tree) for command in self.tree.get_commands()]
 
     async def sync_on_start(self) -> None:
-        """Sync to the dev guild when set; otherwise globally, only if the commands changed."""
+        """Sync to the dev guild when set, else globally if the commands changed; a failed
+        sync is logged and the bot starts with the commands Discord already has."""
+        try:
+            await self._sync_on_start()
+        except discord.HTTPException as error:
+            log.error("command sync failed (%s); starting with the commands Discord has", error)
+
+    async def _sync_on_start(self) -> None:
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -21,7 +21,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True, slots=True)
 class Settings:
     token: str = ""
-    database_path: Path = Path("reading-room.db")
+    database_path: Path = PROJECT_ROOT / "reading-room.db"
     dev_guild_id: int | None = None
     log_level: str = "INFO"
     data_dir: Path = DEFAULT_DATA_DIR
@@ -53,11 +53,11 @@ def load_settings(
     level = (get("LOG_LEVEL") or "INFO").upper()
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
-    grace = _number("EXCERPT_GRACE_HOURS", get("EXCERPT_GRACE_HOURS"), 6.0, 0, 24 * 7)
+    grace = _number("EXCERPT_GRACE_HOURS", get("EXCERPT_GRACE_HOURS"), 6.0, 0.5, 24 * 7)
     rate = _number("POST_RATE_PER_SECOND", get("POST_RATE_PER_SECOND"), 40.0, 0.1, 49)
     return Settings(
         token=get("DISCORD_TOKEN"),
-        database_path=Path(get("DATABASE_PATH") or "reading-room.db"),
+        database_path=Path(get("DATABASE_PATH") or PROJECT_ROOT / "reading-room.db"),
         dev_guild_id=int(guild) if guild else None,
         log_level=level,
         data_dir=Path(get("READING_ROOM_DATA") or DEFAULT_DATA_DIR),

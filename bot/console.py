@@ -7,10 +7,12 @@ import contextlib
 import dataclasses
 import json
 import re
+import tempfile
 import textwrap
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bot.client import ReadingRoomBot
@@ -257,14 +259,17 @@ class Console:
 
 @contextlib.asynccontextmanager
 async def open_console(settings: Settings) -> AsyncIterator[Console]:
-    """Start the local server and the real bot, synced to the local guild."""
-    async with LocalDiscord() as server:
-        local = dataclasses.replace(settings, dev_guild_id=server.guild_id)
-        async with await Store.open(local.database_path, local.data_dir) as store:
-            bot = ReadingRoomBot(local, store)
-            async with run_bot_against(server, bot, max_http_sleep=None):
-                await bot.sync_on_start()
-                yield Console(server)
+    """Start the local server and the real bot, synced to the local guild, on a database of
+    its own that is gone afterwards: the bot's real database and schedules stay untouched."""
+    with tempfile.TemporaryDirectory(prefix="reading-room-console-") as folder:
+        local = dataclasses.replace(settings, database_path=Path(folder) / "console.db")
+        async with LocalDiscord() as server:
+            local = dataclasses.replace(local, dev_guild_id=server.guild_id)
+            async with await Store.open(local.database_path, local.data_dir) as store:
+                bot = ReadingRoomBot(local, store)
+                async with run_bot_against(server, bot, max_http_sleep=None):
+                    await bot.sync_on_start()
+                    yield Console(server)
 
 
 def callback_bodies_json(record: InteractionRecord) -> str:

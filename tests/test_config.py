@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_DATA_DIR, ConfigError, load_settings
+from bot.config import DEFAULT_DATA_DIR, PROJECT_ROOT, ConfigError, load_settings
 
 
 def test_defaults_without_anything() -> None:
     settings = load_settings({}, env_file=None)
     assert settings.token == ""
-    assert settings.database_path == Path("reading-room.db")
+    assert settings.database_path == PROJECT_ROOT / "reading-room.db"
     assert settings.dev_guild_id is None
     assert settings.log_level == "INFO"
     assert settings.data_dir == DEFAULT_DATA_DIR

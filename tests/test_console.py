@@ -156,3 +156,4 @@ def test_ask_drives_moderator_commands_by_channel_name(tmp_path) -> None:
     assert lines[1] == "== Daily excerpts · active =="
     assert lines[3] == "   #study"
     assert lines[5] == "   07:30 Asia/Seoul"
+    assert not (tmp_path / "cli.db").exists(), "the console keeps off the bot's real database"

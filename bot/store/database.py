@@ -7,8 +7,9 @@ import contextlib
 import dataclasses
 import json
 import logging
+import sqlite3
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -65,20 +66,26 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
 
 
 async def migrate(connection: aiosqlite.Connection) -> None:
-    async with connection.execute("PRAGMA user_version") as cursor:
-        (version,) = await cursor.fetchone()
+    """Apply pending migrations, each in its own transaction; two processes never both apply one."""
     for number, sql in migrations():
-        if number <= version:
-            continue
-        log.info("applying migration %04d", number)
-        try:
-            await connection.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
-        except Exception:
-            if connection.in_transaction:
-                await connection.execute("ROLLBACK")
-            raise
+        async with transaction(connection):
+            rows = await connection.execute_fetchall("PRAGMA user_version")
+            if number <= next(iter(rows))[0]:
+                continue
+            log.info("applying migration %04d", number)
+            for statement in _statements(sql):
+                await connection.execute(statement)
+            await connection.execute(f"PRAGMA user_version = {number}")
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """The complete SQL statements of a script, in order."""
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
 
 
 async def get_meta(connection: aiosqlite.Connection, key: str) -> str | None:

@@ -76,9 +76,6 @@ class Reading:
     url: str = ""
     author: str = ""
 
-    def section_title(self, section_id: str) -> str:
-        return next((s.title for s in self.sections if s.id == section_id), section_id)
-
 
 @dataclass(frozen=True, slots=True)
 class Library:

@@ -94,7 +94,8 @@ class Store:
         return await database.get_meta(self.connection, key)
 
     async def set_state(self, key: str, value: str) -> None:
-        await database.set_meta(self.connection, key, value)
+        async with database.transaction(self.connection):
+            await database.set_meta(self.connection, key, value)
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         return await fetch_all(self.connection, sql, params)
@@ -220,7 +221,7 @@ class Store:
                 if part
             )
             suggestions = await self._closest(
-                "speaker" if speaker else "quote_topic", speaker or topic
+                "quote_topic" if topic else "speaker", topic or speaker
             )
             raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
         offset = (rng or random).randrange(total)
@@ -417,8 +418,3 @@ def _shown(text: str, limit: int = 80) -> str:
     """What the user typed, shortened for an error message."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _like_prefix(text: str) -> str:
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"

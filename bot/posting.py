@@ -50,9 +50,7 @@ class DiscordPoster:
         self.budget = budget
 
     async def post(self, schedule: Schedule, excerpt: Excerpt, nonce: str) -> int:
-        channel = self.client.get_channel(schedule.channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise PostError("the channel was deleted or is not a text channel", permanent=True)
+        channel = await self._channel(schedule.channel_id)
         content, mentions = render.excerpt_mention(schedule.mention_role_id)
         try:
             await self.budget.acquire()
@@ -70,11 +68,37 @@ class DiscordPoster:
             raise PostError(
                 f"#{channel.name} no longer exists: {error.text}", permanent=True
             ) from error
-        except (TimeoutError, discord.HTTPException, aiohttp.ClientError) as error:
+        except discord.HTTPException as error:
+            raise PostError(
+                f"Discord refused the post ({error.status}): {error.text}",
+                permanent=error.status < 500 and error.status != 429,
+            ) from error
+        except (TimeoutError, aiohttp.ClientError) as error:
             raise PostError(f"Discord did not take the post: {error}", permanent=False) from error
         if schedule.open_thread:
             await self._open_thread(message, excerpt)
         return message.id
+
+    async def _channel(self, channel_id: int) -> discord.TextChannel:
+        """The channel from the cache, or from Discord while the cache may be incomplete."""
+        channel = self.client.get_channel(channel_id)
+        if channel is None:
+            if not self.client.is_ready():
+                raise PostError("not connected to Discord yet", permanent=False)
+            try:
+                await self.budget.acquire()
+                channel = await self.client.fetch_channel(channel_id)
+            except discord.NotFound as error:
+                raise PostError("the channel was deleted", permanent=True) from error
+            except discord.Forbidden as error:
+                raise PostError("I can no longer see the channel", permanent=True) from error
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+                raise PostError(
+                    f"could not look up the channel: {error}", permanent=False
+                ) from error
+        if not isinstance(channel, discord.TextChannel):
+            raise PostError("the channel is not a text channel", permanent=True)
+        return channel
 
     async def _open_thread(self, message: discord.Message, excerpt: Excerpt) -> None:
         """The excerpt is out already; a thread that fails to open is logged, not retried."""

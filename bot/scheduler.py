@@ -13,7 +13,7 @@ from typing import Protocol
 
 from bot.store import clock
 from bot.store.errors import UserError
-from bot.store.schedules import AT_END, SOURCES, Claim, Schedule
+from bot.store.schedules import AT_END, FINISHED, SOURCES, Claim, Schedule
 from bot.store.store import Store
 from bot.store.views import Excerpt
 
@@ -139,9 +139,8 @@ class Scheduler:
     async def resume(self, guild_id: int) -> Schedule:
         """Unpause; the next post is the next occurrence from now, not a backlog."""
         schedule = await self.require(guild_id)
-        await self.store.schedules.set_paused(guild_id, False)
         next_run, next_date = self._next(schedule, self.now())
-        await self.store.schedules.reschedule(guild_id, clock.epoch(next_run), next_date)
+        await self.store.schedules.resume(guild_id, clock.epoch(next_run), next_date)
         return await self.require(guild_id)
 
     async def remove(self, guild_id: int) -> None:
@@ -150,7 +149,7 @@ class Scheduler:
 
     async def pause(self, guild_id: int) -> Schedule:
         await self.require(guild_id)
-        await self.store.schedules.set_paused(guild_id, True, "paused by a moderator")
+        await self.store.schedules.pause(guild_id, "paused by a moderator")
         return await self.require(guild_id)
 
     async def take_next(self, guild_id: int) -> tuple[Schedule, Excerpt]:
@@ -191,22 +190,23 @@ class Scheduler:
         return instant, day.isoformat()
 
     async def tick(self) -> int:
-        """Handle every schedule due now; return how many were handled."""
+        """Handle every schedule due now; return how many moved on (not those left to
+        another process that is sending them)."""
         now = self.now()
         due = await self.store.schedules.due(clock.epoch(now), self.config.batch)
         limit = asyncio.Semaphore(self.config.concurrency)
 
-        async def handle(schedule: Schedule) -> None:
+        async def handle(schedule: Schedule) -> bool:
             async with limit:
                 try:
-                    await self._handle(schedule, now)
+                    return await self._handle(schedule, now)
                 except Exception:
                     log.exception("schedule of guild %s failed", schedule.guild_id)
+                    return False
 
-        await asyncio.gather(*(handle(schedule) for schedule in due))
-        return len(due)
+        return sum(await asyncio.gather(*(handle(schedule) for schedule in due)))
 
-    async def _handle(self, schedule: Schedule, now: datetime) -> None:
+    async def _handle(self, schedule: Schedule, now: datetime) -> bool:
         schedules = self.store.schedules
         due_at = clock.from_epoch(schedule.next_run)
         if not clock.is_within_grace(now, due_at, self.config.grace):
@@ -215,43 +215,51 @@ class Scheduler:
                 schedule, clock.epoch(following), following_date, clock.epoch(now)
             )
             log.info("guild %s missed %s", schedule.guild_id, schedule.next_date)
-            return
+            return True
         nonce = post_nonce(schedule.guild_id, schedule.next_date)
         claim = await schedules.claim(schedule, nonce, clock.epoch(now), self.config.stale_claim)
         following, following_date = self._next(schedule, due_at)
         if claim is Claim.DONE:
             await schedules.advance_date(schedule, clock.epoch(following), following_date)
-            return
+            return True
         if claim is Claim.BUSY:
-            return
+            return False
         claimed = await schedules.post_of(schedule.guild_id, schedule.next_date)
         position = schedule.position if claimed is None else claimed[0]
+        total = await self.store.excerpts.length(schedule.source)
+        if total == 0 or (schedule.at_end == "stop" and position >= total):
+            await schedules.pause(schedule.guild_id, FINISHED if total else "nothing to post")
+            return True
         excerpt = await self.store.excerpts.at(schedule.source, position)
-        if excerpt is None:
-            await schedules.record_failure(schedule, "nothing to post", None, clock.epoch(now))
-            return
+        assert excerpt is not None
         try:
             message_id = await self.poster.post(schedule, excerpt, nonce)
         except PostError as error:
-            await self._failed(schedule, error, now)
-            return
-        finished = schedule.at_end == "stop" and excerpt.is_last
+            await self._failed(schedule, error, now, following, following_date)
+            return True
         await schedules.record_sent(
             schedule,
+            position,
             message_id,
-            finished,
+            schedule.at_end == "stop" and excerpt.is_last,
             clock.epoch(following),
             following_date,
             clock.epoch(now),
         )
+        return True
 
-    async def _failed(self, schedule: Schedule, error: PostError, now: datetime) -> None:
+    async def _failed(
+        self,
+        schedule: Schedule,
+        error: PostError,
+        now: datetime,
+        following: datetime,
+        following_date: str,
+    ) -> None:
+        """Retry with backoff; a permanent error pauses after a few tries, a passing one gives
+        up on this date and goes on with the next."""
         tries = schedule.failures + 1
         limit = self.config.permanent_tries if error.permanent else self.config.transient_tries
-        retry_at = None
-        if tries < limit:
-            wait = min(self.config.retry_cap, self.config.retry_base * 2 ** (tries - 1))
-            retry_at = clock.epoch(now) + wait
         log.warning(
             "guild %s post failed (%s, try %d): %s",
             schedule.guild_id,
@@ -259,4 +267,15 @@ class Scheduler:
             tries,
             error,
         )
-        await self.store.schedules.record_failure(schedule, str(error), retry_at, clock.epoch(now))
+        schedules = self.store.schedules
+        if tries < limit:
+            wait = min(self.config.retry_cap, self.config.retry_base * 2 ** (tries - 1))
+            await schedules.record_failure(
+                schedule, str(error), clock.epoch(now) + wait, clock.epoch(now)
+            )
+        elif error.permanent:
+            await schedules.record_failure(schedule, str(error), None, clock.epoch(now))
+        else:
+            await schedules.record_gave_up(
+                schedule, str(error), clock.epoch(following), following_date, clock.epoch(now)
+            )

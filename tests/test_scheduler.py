@@ -323,3 +323,48 @@ async def test_rate_budget_never_exceeds_its_rate() -> None:
     assert times[-1] == pytest.approx(199 / 40)
     for i in range(len(times) - 40):
         assert times[i + 40] - times[i] >= 1.0 - 1e-9
+
+
+async def test_passing_failures_that_never_clear_give_up_the_date_not_the_schedule(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    fake_clock.set("2026-03-10T08:59", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    poster.failures = [PostError("502 Bad Gateway", permanent=False)] * 6
+    await run_days(scheduler, fake_clock, 1.5, step_hours=1 / 60)
+    schedule = await store.schedules.get(GUILD)
+    assert not schedule.paused
+    assert await store.schedules.post_of(GUILD, "2026-03-10") == (0, schedule_nonce(), "failed")
+    assert [number for _, number, _, _ in poster.posts] == [1], "the next day posts as usual"
+
+
+async def test_a_pause_made_while_a_post_is_sending_holds(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    fake_clock.set("2026-03-10T08:59", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    real_post = poster.post
+
+    async def post_while_moderator_pauses(schedule: Schedule, excerpt: Excerpt, nonce: str):
+        await scheduler.pause(GUILD)
+        return await real_post(schedule, excerpt, nonce)
+
+    poster.post = post_while_moderator_pauses  # type: ignore[method-assign]
+    fake_clock.set("2026-03-10T09:00", "UTC")
+    await scheduler.tick()
+    schedule = await store.schedules.get(GUILD)
+    assert schedule.paused
+    assert schedule.pause_reason == "paused by a moderator"
+    assert schedule.position == 1
+
+
+async def test_resuming_a_finished_reading_starts_it_again(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    total = await store.excerpts.length("quotes")
+    await plan(scheduler, "09:00", "UTC", source="quotes", at_end="stop")
+    await run_days(scheduler, fake_clock, total + 2, step_hours=6)
+    assert (await store.schedules.get(GUILD)).pause_reason == FINISHED
+    await scheduler.resume(GUILD)
+    await run_days(scheduler, fake_clock, 1, step_hours=6)
+    assert [number for _, number, _, _ in poster.posts][-1] == 1

@@ -125,6 +125,12 @@ class Schedules:
         """Claim the post for the schedule's next local date before sending it."""
         key = (schedule.guild_id, schedule.next_date)
         async with transaction(self.connection):
+            current = await self._one(
+                "SELECT 1 FROM schedules WHERE guild_id = ? AND next_date = ? AND paused = 0",
+                key,
+            )
+            if current is None:  # paused, rescheduled or removed since it was found due
+                return Claim.DONE
             cursor = await self.connection.execute(
                 "INSERT INTO posts (guild_id, local_date, position, nonce, status, claimed_at) "
                 "VALUES (?, ?, ?, ?, 'claimed', ?) ON CONFLICT DO NOTHING",
@@ -156,13 +162,15 @@ class Schedules:
     async def record_sent(
         self,
         schedule: Schedule,
+        position: int,
         message_id: int,
         finished: bool,
         next_run: int,
         next_date: str,
         now: int,
     ) -> None:
-        """The post went out: mark it, move to the next excerpt and date; stop when finished."""
+        """The post at `position` went out: mark it, move on (stop when finished), and move to
+        the next date unless a moderator changed the schedule meanwhile."""
         async with transaction(self.connection):
             await self.connection.execute(
                 "UPDATE posts SET status = 'sent', message_id = ? "
@@ -170,18 +178,27 @@ class Schedules:
                 (message_id, schedule.guild_id, schedule.next_date),
             )
             await self.connection.execute(
-                "UPDATE schedules SET position = position + 1, paused = ?, pause_reason = ?, "
-                "next_run = ?, next_date = ?, failures = 0, retry_at = NULL, "
-                "last_result = 'posted', last_error = NULL, last_run = ? WHERE guild_id = ?",
-                (
-                    finished,
-                    FINISHED if finished else None,
-                    next_run,
-                    next_date,
-                    now,
-                    schedule.guild_id,
-                ),
+                "UPDATE schedules SET position = max(position, ?), paused = paused OR ?, "
+                "pause_reason = CASE WHEN ? THEN ? ELSE pause_reason END, failures = 0, "
+                "retry_at = NULL, last_result = 'posted', last_error = NULL, last_run = ? "
+                "WHERE guild_id = ?",
+                (position + 1, finished, finished, FINISHED, now, schedule.guild_id),
             )
+            await self._advance(schedule, next_run, next_date)
+
+    async def _advance(self, schedule: Schedule, next_run: int, next_date: str) -> None:
+        await self.connection.execute(
+            "UPDATE schedules SET next_run = ?, next_date = ? WHERE guild_id = ? "
+            "AND next_date = ? AND local_time = ? AND timezone = ?",
+            (
+                next_run,
+                next_date,
+                schedule.guild_id,
+                schedule.next_date,
+                schedule.local_time,
+                schedule.timezone,
+            ),
+        )
 
     async def record_missed(
         self, schedule: Schedule, next_run: int, next_date: str, now: int
@@ -202,26 +219,40 @@ class Schedules:
     async def advance_date(self, schedule: Schedule, next_run: int, next_date: str) -> None:
         """Another process already handled this date: only move to the next one."""
         async with transaction(self.connection):
+            await self._advance(schedule, next_run, next_date)
+
+    async def record_gave_up(
+        self, schedule: Schedule, error: str, next_run: int, next_date: str, now: int
+    ) -> None:
+        """Retries ran out for this date: record it as failed and go on with the next date."""
+        async with transaction(self.connection):
             await self.connection.execute(
-                "UPDATE schedules SET next_run = ?, next_date = ? "
-                "WHERE guild_id = ? AND next_date = ?",
-                (next_run, next_date, schedule.guild_id, schedule.next_date),
+                "UPDATE posts SET status = 'failed' WHERE guild_id = ? AND local_date = ?",
+                (schedule.guild_id, schedule.next_date),
             )
+            await self.connection.execute(
+                "UPDATE schedules SET failures = 0, retry_at = NULL, last_result = 'failed', "
+                "last_error = ?, last_run = ? WHERE guild_id = ?",
+                (error, now, schedule.guild_id),
+            )
+            await self._advance(schedule, next_run, next_date)
 
     async def record_failure(
         self, schedule: Schedule, error: str, retry_at: int | None, now: int
     ) -> None:
         """A send failed: retry at `retry_at`, or pause the schedule when it is None."""
         async with transaction(self.connection):
+            pause = retry_at is None
             await self.connection.execute(
-                "UPDATE schedules SET failures = failures + 1, retry_at = ?, paused = ?, "
-                "pause_reason = ?, last_result = ?, last_error = ?, last_run = ? "
-                "WHERE guild_id = ?",
+                "UPDATE schedules SET failures = failures + 1, retry_at = ?, paused = paused OR ?, "
+                "pause_reason = CASE WHEN ? THEN ? ELSE pause_reason END, last_result = ?, "
+                "last_error = ?, last_run = ? WHERE guild_id = ?",
                 (
                     retry_at,
-                    retry_at is None,
-                    error if retry_at is None else None,
-                    "retrying" if retry_at is not None else "paused",
+                    pause,
+                    pause,
+                    error,
+                    "paused" if pause else "retrying",
                     error,
                     now,
                     schedule.guild_id,
@@ -238,21 +269,23 @@ class Schedules:
                 ),
             )
 
-    async def set_paused(self, guild_id: int, paused: bool, reason: str | None = None) -> bool:
+    async def pause(self, guild_id: int, reason: str) -> bool:
         async with transaction(self.connection):
             cursor = await self.connection.execute(
-                "UPDATE schedules SET paused = ?, pause_reason = ?, failures = 0, retry_at = NULL "
+                "UPDATE schedules SET paused = 1, pause_reason = ?, retry_at = NULL "
                 "WHERE guild_id = ?",
-                (paused, reason if paused else None, guild_id),
+                (reason, guild_id),
             )
         return cursor.rowcount > 0
 
-    async def reschedule(self, guild_id: int, next_run: int, next_date: str) -> None:
-        """Set the next post time (after resuming, the next one from now)."""
+    async def resume(self, guild_id: int, next_run: int, next_date: str) -> None:
+        """Unpause with the next post at `next_run`; a finished reading starts again."""
         async with transaction(self.connection):
             await self.connection.execute(
-                "UPDATE schedules SET next_run = ?, next_date = ? WHERE guild_id = ?",
-                (next_run, next_date, guild_id),
+                "UPDATE schedules SET position = CASE WHEN pause_reason = ? THEN 0 "
+                "ELSE position END, paused = 0, pause_reason = NULL, failures = 0, "
+                "retry_at = NULL, next_run = ?, next_date = ? WHERE guild_id = ?",
+                (FINISHED, next_run, next_date, guild_id),
             )
 
     async def take_position(self, guild_id: int, length: int, wrap: bool) -> int | None:

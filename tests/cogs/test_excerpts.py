@@ -102,7 +102,9 @@ async def test_a_deleted_channel_pauses_the_schedule_and_status_says_why(
         await sandbox.bot.scheduler.tick()
         sandbox.clock.advance(minutes=1)
     status = fields(await moderator(sandbox, "status"))
-    assert status["Paused because"] == "the channel was deleted or is not a text channel"
+    assert status["Paused because"] == "the channel was deleted"
+    lookups = server.requests_to("GET", rf"^/channels/{server.study_id}$")
+    assert [r.status for r in lookups] == [404, 404, 404], "confirmed with Discord, not the cache"
     assert status["Channel"].endswith("(channel not found)")
     assert (await sandbox.bot.store.schedules.get(server.guild_id)).failures == 3
 

@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check install clean
+.PHONY: run test lint check bench install clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 
 test: lint
 	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench.store_bench --json bench/store-results.json
+	$(PY) -m bench.scheduler_bench --json bench/scheduler-results.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

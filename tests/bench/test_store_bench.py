@@ -1,0 +1,96 @@
+"""Smoke test of the store benchmark: a tiny synthetic library, every figure measured."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.store_bench import main, markdown_table, run_size
+from bench.synthetic import write_library
+from bot.store.loader import load_library
+
+QUOTES = 200
+SCALARS = (
+    "generate_s",
+    "data_bytes",
+    "readings",
+    "passages",
+    "speakers",
+    "concepts",
+    "publications",
+    "cold_load_s",
+    "warm_start_s",
+    "db_bytes",
+    "rss_cold_peak_mb",
+    "rss_serve_peak_mb",
+)
+CALLS = (
+    "define exact term",
+    "define variant spelling",
+    "define miss (did-you-mean)",
+    "suggest term, 1 letter",
+    "suggest term, 3 letters",
+    "suggest term, word + prefix",
+    "suggest speaker, 1-3 letters",
+    "expert by surname",
+    "random quote on a topic",
+    "search common word",
+    "search rare word",
+    "search two words",
+    "search hostile string",
+)
+
+
+def _numbers(value: Any, path: str = "") -> Iterator[tuple[str, float]]:
+    """Every measured number in `value` (the machine's load average may well be 0)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key != "load_average":
+                yield from _numbers(item, f"{path}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _numbers(item, f"{path}/{index}")
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        yield path, value
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_synthetic_library_passes_the_real_loader(tmp_path: Path) -> None:
+    data_dir = write_library(tmp_path / "data", QUOTES, seed=3)
+    library = load_library(data_dir)
+    readings = library.readings
+    assert sum(len(r.quotes) for r in readings) == QUOTES
+    assert all(r.passages and r.speakers and r.concepts and r.publications for r in readings)
+    again = write_library(tmp_path / "again", QUOTES, seed=3)
+    assert _files(again) == _files(data_dir), "the same seed writes the same files"
+
+
+def test_every_figure_is_present_and_positive(tmp_path: Path) -> None:
+    figures = run_size(QUOTES, runs=1, calls=5, workdir=tmp_path, isolate=False)
+    for key in SCALARS:
+        assert figures[key] > 0, key
+    assert set(CALLS) <= set(figures["calls"])
+    for name, call in figures["calls"].items():
+        assert call["n"] == 5, name
+        assert 0 < call["p50_ms"] <= call["p99_ms"] <= call["max_ms"], name
+        assert sum(call["outcomes"].values()) == 5, name
+    for path, number in _numbers(figures):
+        assert number > 0, path
+    table = markdown_table([figures])
+    assert all(name in table for name in figures["calls"])
+
+
+def test_command_line_measures_in_child_processes(tmp_path: Path) -> None:
+    report = tmp_path / "bench.json"
+    argv = ["--sizes", str(QUOTES), "--runs", "1", "--calls", "3", "--json", str(report)]
+    assert main([*argv, "--workdir", str(tmp_path)]) == 0
+    (figures,) = json.loads(report.read_text(encoding="utf-8"))["results"]
+    for key in SCALARS:
+        assert figures[key] > 0, key
+    for path, number in _numbers(figures):
+        assert number > 0, path

@@ -51,11 +51,12 @@ def clip(text: str, limit: int) -> str:
 
 
 def _quote_line(item: Attributed, with_speaker: bool = True) -> str:
+    """The quote, its speaker first so no clipping can ever separate them, then its context."""
     text = f"“{clean(item.quote.text)}”"
+    if with_speaker:
+        text = f"**{clean(item.speaker.name)}**: {text}"
     if item.quote.context:
         text += f"\n*In context:* {clean(item.quote.context)}"
-    if with_speaker:
-        text += f"\n— **{clean(item.speaker.name)}**"
     return text
 
 
@@ -202,6 +203,9 @@ def excerpt_embed(excerpt: Excerpt, at_end: str) -> discord.Embed:
     if excerpt.is_last:
         footer += END_NOTES[at_end]
     embed.set_footer(text=clip(footer, 2048))
+    over = len(embed) - EMBED_TOTAL_BUDGET
+    if over > 0:
+        embed.description = clip(embed.description or "", len(embed.description or "") - over)
     return embed
 
 

@@ -269,9 +269,13 @@ async def _insert_targeted(
     """Insert `rows` into `into`, replacing each row's last value (an item id) by its rowid."""
     if not rows:
         return
-    values = ", ".join("?" for _ in rows[0][:-1])
+    ids = await db.execute_fetchall(
+        f"SELECT id, rowid FROM {table} WHERE reading = ?", (reading_row,)
+    )
+    rowids = dict(ids)
+    values = ", ".join("?" for _ in rows[0])
+    # VALUES, not INSERT ... SELECT: several times faster into FTS5.
     await db.executemany(
-        f"INSERT OR IGNORE INTO {into} SELECT {values}, rowid FROM {table} "
-        "WHERE reading = ? AND id = ?",
-        [(*row[:-1], reading_row, row[-1]) for row in rows],
+        f"INSERT OR IGNORE INTO {into} VALUES ({values})",
+        [(*row[:-1], rowids[row[-1]]) for row in rows],
     )

@@ -47,9 +47,12 @@ def attributed(row: aiosqlite.Row, readings: dict[int, ReadingMeta]) -> Attribut
 
 
 async def load_reading_meta(connection: aiosqlite.Connection) -> dict[int, ReadingMeta]:
+    """Titles and sections only: the stored item also holds the whole source text."""
     readings = {}
-    for row in await fetch_all(connection, "SELECT rowid, item FROM readings"):
-        meta = json.loads(row["item"])
-        sections = [item_from_dict(Section, s) for s in meta["sections"]]
-        readings[row["rowid"]] = ReadingMeta(row["rowid"], meta["title"], sections)
+    rows = await fetch_all(
+        connection, "SELECT rowid, title, json_extract(item, '$.sections') FROM readings"
+    )
+    for rowid, title, sections in rows:
+        parsed = [item_from_dict(Section, s) for s in json.loads(sections)]
+        readings[rowid] = ReadingMeta(rowid, title, parsed)
     return readings

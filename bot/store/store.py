@@ -225,9 +225,18 @@ class Store:
             )
             raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
         offset = (rng or random).randrange(total)
-        rows = await self._rows(
-            f"{ATTRIBUTED_SQL} {clause} ORDER BY q.rowid LIMIT 1 OFFSET ?", (*params, offset)
-        )
+        if topic and not speaker:  # walk the topic's own index, not every quote
+            picked = await self._rows(
+                "SELECT target FROM topics WHERE kind = 'quote' AND key = ? "
+                "ORDER BY target LIMIT 1 OFFSET ?",
+                (*params, offset),
+            )
+        else:
+            picked = await self._rows(
+                f"SELECT q.rowid FROM quotes q {clause} ORDER BY q.rowid LIMIT 1 OFFSET ?",
+                (*params, offset),
+            )
+        rows = await self._rows(f"{ATTRIBUTED_SQL} WHERE q.rowid = ?", (picked[0][0],))
         return self._attributed(rows[0])
 
     async def publications(self, topic: str = "", kind: str = "") -> list[PublicationEntry]:
@@ -288,13 +297,19 @@ class Store:
             "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 1 OFFSET ?",
             (match, SEARCH_CANDIDATES - 1),
         )
-        last = bound[0][0] if bound else -1
-        ranked = await self._rows(
-            "SELECT rowid FROM search_index "
-            "WHERE search_index MATCH ? AND (? < 0 OR rowid <= ?) "
-            "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
-            (match, last, last, limit),
-        )
+        # Two statements: FTS5 only narrows its scan by a plain `rowid <= ?`.
+        if bound:
+            ranked = await self._rows(
+                "SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid <= ? "
+                "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
+                (match, bound[0][0], limit),
+            )
+        else:
+            ranked = await self._rows(
+                "SELECT rowid FROM search_index WHERE search_index MATCH ? "
+                "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
+                (match, limit),
+            )
         return await self._hits(match, [row[0] for row in ranked])
 
     async def _first_matches(self, match: str, limit: int) -> list[SearchHit]:

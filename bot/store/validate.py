@@ -18,7 +18,8 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # Longest text each field may hold so every rendering of it fits Discord's limits.
 MAX_LENGTH = {
-    "title": 256,
+    "title": 200,
+    "publisher": 200,
     "name": 100,
     "term": 100,
     "aliases": 100,
@@ -32,6 +33,10 @@ MAX_LENGTH = {
     "summary": 1000,
     "passage_text": 3500,
 }
+
+
+# A quote is shown with its context in one embed field of 1024 characters.
+MAX_QUOTE_WITH_CONTEXT = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,8 @@ class _ReadingChecks:
         yield from self.check_publications()
         if r.date:
             yield from self.check_date("reading.toml", r.id, r.date)
+        for name in ("title", "publisher"):
+            yield from self.check_text("reading.toml", r.id, name, getattr(r, name))
 
     def check_ids(self, file_name: str, items: Iterable) -> Iterable[Problem]:
         counts = Counter(item.id for item in items)
@@ -158,6 +165,14 @@ class _ReadingChecks:
                 yield Problem(file_name, quote.id, "text", "does not occur verbatim in the source")
             elif not in_passage and passage is not None:
                 yield Problem(file_name, quote.id, "text", f"is not in passage {passage.id!r}")
+            together = len(quote.text) + len(quote.context)
+            if together > MAX_QUOTE_WITH_CONTEXT:
+                yield Problem(
+                    file_name,
+                    quote.id,
+                    "context",
+                    f"quote and context are {together} characters, over {MAX_QUOTE_WITH_CONTEXT}",
+                )
             if quote.context and quote.text not in quote.context:
                 yield Problem(file_name, quote.id, "context", "does not contain the quote")
             if passage is not None and quote.context and quote.context not in passage.text:

@@ -41,7 +41,7 @@ async def test_define_answers_privately_with_share(
 async def test_define_shows_quotes_with_their_speakers(sandbox: Sandbox) -> None:
     page = embed(await sandbox.ask("define", {"term": "trust networks"}))
     quotes = [f["value"] for f in page["fields"] if f["name"] == "Said in the reading"]
-    assert any("— **Andrew Yeo**" in value for value in quotes)
+    assert any(value.startswith("**Andrew Yeo**: “") for value in quotes)
     assert "section:" in page["footer"]["text"]
 
 

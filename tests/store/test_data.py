@@ -1,7 +1,7 @@
 """Checks the shipped content on every run, re-deriving each faithfulness rule from source.txt.
 
-Nothing here trusts the validator: every check reads the source text itself, so a bug in
-bot/store/validate.py cannot let unfaithful content through unnoticed.
+The checks read the source text themselves rather than trust the validator; only the attribution
+rule is shared with it (bot/store/attribution.py, tested on its own in test_attribution.py).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
-from bot.store.errors import NotFoundError, UserError
+from bot.store.errors import NotFoundError, UserError, shown
 
 __all__ = [
     "COMMON_ZONES",
@@ -68,17 +68,17 @@ def parse_local_time(text: str) -> time:
     """Read a 24-hour "HH:MM" (or "H:MM") wall-clock time; raise UserError for anything else."""
     match = _TIME.fullmatch(text.strip())
     if match is None:
-        shown = _shown(text)
-        if not shown:
+        typed = shown(text)
+        if not typed:
             raise UserError("Give a time as HH:MM on the 24-hour clock, such as 07:30 or 19:05.")
         raise UserError(
-            f"“{shown}” isn't a time I can read: use HH:MM on the 24-hour clock, "
+            f"“{typed}” isn't a time I can read: use HH:MM on the 24-hour clock, "
             "such as 07:30 or 19:05."
         )
     hour, minute = int(match[1]), int(match[2])
     if hour > 23 or minute > 59:
         raise UserError(
-            f"“{_shown(text)}” isn't a time of day: hours run from 00 to 23 and minutes "
+            f"“{shown(text)}” isn't a time of day: hours run from 00 to 23 and minutes "
             "from 00 to 59, so midnight is 00:00."
         )
     return time(hour, minute)
@@ -94,7 +94,7 @@ def load_zone(name: str) -> zoneinfo.ZoneInfo:
         raise UserError("Give a time zone by its IANA name, such as Europe/London or Asia/Seoul.")
     if len(typed) > _MAX_ZONE_INPUT:
         raise UserError(
-            f"“{_shown(typed)}” is too long for a time zone name; try one such as Europe/London."
+            f"“{shown(typed)}” is too long for a time zone name; try one such as Europe/London."
         )
     key = _zone_key(typed)
     canonical = _zones_by_key().get(key)
@@ -106,7 +106,7 @@ def load_zone(name: str) -> zoneinfo.ZoneInfo:
     suggestions = _close_zones(typed)
     hint = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
     raise NotFoundError(
-        f"“{_shown(typed)}” isn't a time zone I know. Use an IANA name such as "
+        f"“{shown(typed)}” isn't a time zone I know. Use an IANA name such as "
         f"Europe/London or America/New_York.{hint}",
         suggestions,
     )
@@ -226,12 +226,6 @@ def _ceil_to_minute(instant: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
 
 def _zone_key(text: str) -> str:
     return "_".join(text.split()).lower()
-
-
-def _shown(text: str, limit: int = 60) -> str:
-    """What the user typed, on one line, without control characters, shortened."""
-    text = " ".join("".join(ch for ch in text if ch.isprintable() or ch.isspace()).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _or_list(names: list[str]) -> str:

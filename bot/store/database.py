@@ -56,13 +56,26 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     """Open the database, apply pending migrations and return the connection."""
     connection = await aiosqlite.connect(path, isolation_level=None)
     connection.row_factory = aiosqlite.Row
-    await connection.execute("PRAGMA journal_mode = WAL")
+    await connection.execute("PRAGMA busy_timeout = 5000")  # first: other processes may hold locks
+    await _use_wal(connection)
     await connection.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints
     await connection.execute("PRAGMA foreign_keys = ON")
-    await connection.execute("PRAGMA busy_timeout = 5000")
     await connection.execute("PRAGMA cache_size = -16000")  # KiB: large stores stay cached
     await migrate(connection)
     return connection
+
+
+async def _use_wal(connection: aiosqlite.Connection, tries: int = 100) -> None:
+    """Switch to WAL; SQLite refuses the switch at once, without waiting, while another process
+    is opening the same new file, so try again briefly."""
+    for attempt in range(tries):
+        try:
+            await connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == tries - 1:
+                raise
+            await asyncio.sleep(0.02)
 
 
 async def migrate(connection: aiosqlite.Connection) -> None:

@@ -13,3 +13,9 @@ class NotFoundError(UserError):
     def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
         super().__init__(message)
         self.suggestions = suggestions or []
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """What the user typed, on one line, without control characters, shortened for a message."""
+    text = " ".join("".join(ch for ch in text if ch.isprintable() or ch.isspace()).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,8 +1,17 @@
-"""Turning what a person typed into safe FTS5 match expressions."""
+"""Full-text search: safe FTS5 match expressions from what a person typed, bounded ranking."""
 
 from __future__ import annotations
 
+import aiosqlite
+
+from bot.store.errors import NotFoundError, UserError, shown
+from bot.store.normalize import words
+from bot.store.rows import ReadingMeta, fetch_all
+from bot.store.views import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
+
 SEARCH_LIMIT = 25
+# Ranking every match of a very common word costs more than it tells: rank the first N.
+SEARCH_CANDIDATES = 300
 # More words than this add little to a study-group search and slow the query.
 MAX_TOKENS = 12
 
@@ -23,3 +32,86 @@ def match_any(tokens: list[str]) -> str:
 def prefix_match(tokens: list[str]) -> str:
     """Each word is the start of some word of the label."""
     return " ".join(f"{_quoted(t)}*" for t in tokens[:MAX_TOKENS])
+
+
+class FullTextSearch:
+    """Search across concepts, quotes, passages and publications, best first."""
+
+    def __init__(self, connection: aiosqlite.Connection, readings: dict[int, ReadingMeta]):
+        self.connection = connection
+        self._readings = readings
+
+    async def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+        """Ranked full-text search; all words must match, else any word may."""
+        tokens = words(query)
+        if not tokens:
+            raise UserError("Type at least one word to search for.")
+        informative = await self._informative(tokens)
+        if not informative:
+            hits = await self._first_matches(match_all(tokens), limit)
+        else:
+            hits = []
+            for match in (match_all(informative), match_any(informative)):
+                hits = hits or await self._search(match, limit)
+        if not hits:
+            raise NotFoundError(f"Nothing in the readings matches “{shown(query)}”.")
+        return hits
+
+    async def _informative(self, tokens: list[str]) -> list[str]:
+        """The typed words that are not common (those rank nothing, slowly)."""
+        marks = ", ".join("?" for _ in tokens)
+        rows = await fetch_all(
+            self.connection, f"SELECT term FROM common_words WHERE term IN ({marks})", tokens
+        )
+        common = {row[0] for row in rows}
+        return [token for token in tokens if token not in common]
+
+    async def _search(self, match: str, limit: int) -> list[SearchHit]:
+        """Rank the first SEARCH_CANDIDATES matches, then cut snippets for the best only."""
+        bound = await fetch_all(
+            self.connection,
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 1 OFFSET ?",
+            (match, SEARCH_CANDIDATES - 1),
+        )
+        # Two statements: FTS5 only narrows its scan by a plain `rowid <= ?`.
+        if bound:
+            ranked = await fetch_all(
+                self.connection,
+                "SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid <= ? "
+                "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
+                (match, bound[0][0], limit),
+            )
+        else:
+            ranked = await fetch_all(
+                self.connection,
+                "SELECT rowid FROM search_index WHERE search_index MATCH ? "
+                "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
+                (match, limit),
+            )
+        return await self._hits(match, [row[0] for row in ranked])
+
+    async def _first_matches(self, match: str, limit: int) -> list[SearchHit]:
+        """For words found nearly everywhere, ranking tells nothing: the first matches."""
+        rows = await fetch_all(
+            self.connection,
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?",
+            (match, limit),
+        )
+        return await self._hits(match, [row[0] for row in rows])
+
+    async def _hits(self, match: str, order: list[int]) -> list[SearchHit]:
+        """Search hits for the given rows, in that order, with highlighted snippets."""
+        if not order:
+            return []
+        marks = ", ".join("?" for _ in order)
+        rows = await fetch_all(
+            self.connection,
+            "SELECT rowid, kind, title, reading, snippet(search_index, 1, ?, ?, '…', 40) "
+            f"FROM search_index WHERE search_index MATCH ? AND rowid IN ({marks})",
+            (HIGHLIGHT_START, HIGHLIGHT_END, match, *order),
+        )
+        by_row = {row[0]: row for row in rows}
+        return [
+            SearchHit(row[1], row[2], row[4], self._readings[row[3]].title)
+            for row in (by_row[rowid] for rowid in order)
+        ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import random
@@ -13,7 +12,7 @@ from typing import Any, Self
 import aiosqlite
 
 from bot.store import database
-from bot.store.errors import NotFoundError, UserError
+from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.excerpts import Excerpts
 from bot.store.export import FORMAT, item_from_dict, library_from_dict
 from bot.store.loader import content_hash, load_library
@@ -27,10 +26,9 @@ from bot.store.rows import (
     load_reading_meta,
 )
 from bot.store.schedules import Schedules
-from bot.store.search import SEARCH_LIMIT, match_all, match_any, prefix_match
+from bot.store.search import SEARCH_LIMIT, FullTextSearch
+from bot.store.suggest import Suggestions
 from bot.store.views import (
-    HIGHLIGHT_END,
-    HIGHLIGHT_START,
     Attributed,
     ConceptEntry,
     ExpertEntry,
@@ -44,15 +42,6 @@ log = logging.getLogger(__name__)
 
 # Bump when the tables built from content change meaning, so old databases rebuild.
 STORE_FORMAT = "1"
-SUGGESTION_KINDS = frozenset(
-    {"term", "speaker", "quote_topic", "publication_topic", "publication_type"}
-)
-# "Did you mean" compares a miss with at most this many labels sharing its first letter.
-CLOSEST_CANDIDATES = 1000
-# Spellings fetched per suggestion wanted, since several spellings may share one value.
-SUGGESTION_SPREAD = 4
-# Ranking every match of a very common word costs more than it tells: rank the first N.
-SEARCH_CANDIDATES = 300
 
 
 class Store:
@@ -62,6 +51,8 @@ class Store:
         self.connection = connection
         self._readings = readings
         self.excerpts = Excerpts(connection, readings)
+        self._search = FullTextSearch(connection, readings)
+        self._suggestions = Suggestions(connection)
         self.schedules = Schedules(connection)
 
     @classmethod
@@ -116,8 +107,8 @@ class Store:
         )
         if not rows:
             raise NotFoundError(
-                f"No concept called “{_shown(term)}” in the readings.",
-                await self._closest("term", term),
+                f"No concept called “{shown(term)}” in the readings.",
+                await self._suggestions.closest("term", term),
             )
         return [await self._concept_entry(row) for row in rows]
 
@@ -163,12 +154,12 @@ class Store:
         )
         if not rows:
             raise NotFoundError(
-                f"No expert called “{_shown(name)}” in the readings.",
-                await self._closest("speaker", name),
+                f"No expert called “{shown(name)}” in the readings.",
+                await self._suggestions.closest("speaker", name),
             )
         names = sorted({json.loads(r["item"])["name"] for r in rows})
         if len(names) > 1:
-            raise NotFoundError(f"“{_shown(name)}” could be {', '.join(names)}: pick one.", names)
+            raise NotFoundError(f"“{shown(name)}” could be {', '.join(names)}: pick one.", names)
         speaker_rows = [r["rowid"] for r in rows]
         marks = ", ".join("?" for _ in speaker_rows)
         quotes = [
@@ -183,7 +174,7 @@ class Store:
             quotes = [a for a in quotes if wanted in {topic_key(t) for t in a.quote.topics}]
             if not quotes:
                 raise NotFoundError(
-                    f"{names[0]} has no quotes on “{_shown(topic)}”.",
+                    f"{names[0]} has no quotes on “{shown(topic)}”.",
                     list(topics[:5]),
                 )
         first = rows[0]
@@ -215,12 +206,12 @@ class Store:
             wanted = " and ".join(
                 part
                 for part in (
-                    speaker and f"by “{_shown(speaker)}”",
-                    topic and f"on “{_shown(topic)}”",
+                    speaker and f"by “{shown(speaker)}”",
+                    topic and f"on “{shown(topic)}”",
                 )
                 if part
             )
-            suggestions = await self._closest(
+            suggestions = await self._suggestions.closest(
                 "quote_topic" if topic else "speaker", topic or speaker
             )
             raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
@@ -258,7 +249,7 @@ class Store:
             label = "publication_topic" if topic else "publication_type"
             raise NotFoundError(
                 "No related publications match those filters.",
-                await self._closest(label, topic or kind),
+                await self._suggestions.closest(label, topic or kind),
             )
         return [
             PublicationEntry(
@@ -270,119 +261,11 @@ class Store:
 
     async def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Ranked full-text search; all words must match, else any word may."""
-        tokens = words(query)
-        if not tokens:
-            raise UserError("Type at least one word to search for.")
-        informative = await self._informative(tokens)
-        if not informative:
-            hits = await self._first_matches(match_all(tokens), limit)
-        else:
-            hits = []
-            for match in (match_all(informative), match_any(informative)):
-                hits = hits or await self._search(match, limit)
-        if not hits:
-            raise NotFoundError(f"Nothing in the readings matches “{_shown(query)}”.")
-        return hits
-
-    async def _informative(self, tokens: list[str]) -> list[str]:
-        """The typed words that are not common (those rank nothing, slowly)."""
-        marks = ", ".join("?" for _ in tokens)
-        rows = await self._rows(f"SELECT term FROM common_words WHERE term IN ({marks})", tokens)
-        common = {row[0] for row in rows}
-        return [token for token in tokens if token not in common]
-
-    async def _search(self, match: str, limit: int) -> list[SearchHit]:
-        """Rank the first SEARCH_CANDIDATES matches, then cut snippets for the best only."""
-        bound = await self._rows(
-            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 1 OFFSET ?",
-            (match, SEARCH_CANDIDATES - 1),
-        )
-        # Two statements: FTS5 only narrows its scan by a plain `rowid <= ?`.
-        if bound:
-            ranked = await self._rows(
-                "SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid <= ? "
-                "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
-                (match, bound[0][0], limit),
-            )
-        else:
-            ranked = await self._rows(
-                "SELECT rowid FROM search_index WHERE search_index MATCH ? "
-                "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
-                (match, limit),
-            )
-        return await self._hits(match, [row[0] for row in ranked])
-
-    async def _first_matches(self, match: str, limit: int) -> list[SearchHit]:
-        """For words found nearly everywhere, ranking tells nothing: the first matches."""
-        rows = await self._rows(
-            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?", (match, limit)
-        )
-        return await self._hits(match, [row[0] for row in rows])
-
-    async def _hits(self, match: str, order: list[int]) -> list[SearchHit]:
-        """Search hits for the given rows, in that order, with highlighted snippets."""
-        if not order:
-            return []
-        marks = ", ".join("?" for _ in order)
-        rows = await self._rows(
-            "SELECT rowid, kind, title, reading, snippet(search_index, 1, ?, ?, '…', 40) "
-            f"FROM search_index WHERE search_index MATCH ? AND rowid IN ({marks})",
-            (HIGHLIGHT_START, HIGHLIGHT_END, match, *order),
-        )
-        by_row = {row[0]: row for row in rows}
-        return [
-            SearchHit(row[1], row[2], row[4], self._readings[row[3]].title)
-            for row in (by_row[rowid] for rowid in order)
-        ]
+        return await self._search.search(query, limit)
 
     async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
-        """Autocomplete, one entry per value: labels starting with the text, then labels with a
-        word starting with each typed word; shorter labels first."""
-        if kind not in SUGGESTION_KINDS:
-            raise ValueError(f"unknown suggestion kind {kind!r}")
-        tokens = words(text)
-        if not tokens:
-            rows = await self._rows(
-                "SELECT DISTINCT value AS label, value FROM suggestion_labels WHERE kind = ? "
-                "ORDER BY value LIMIT ?",
-                (kind, limit),
-            )
-            return [Suggestion(row["label"], row["value"]) for row in rows]
-        wanted = limit * SUGGESTION_SPREAD
-        key = text.strip().casefold()
-        starting = await self._rows(
-            "SELECT label, value FROM suggestion_labels WHERE kind = ? AND key >= ? AND key < ? "
-            "ORDER BY key LIMIT ?",
-            (kind, key, key + "\U0010ffff", wanted),
-        )
-        inside = []
-        if len(starting) < wanted:
-            inside = await self._rows(
-                "SELECT label, value FROM suggestions WHERE suggestions MATCH ? AND kind = ? "
-                "LIMIT ?",
-                (prefix_match(tokens), kind, wanted),
-            )
-        best: dict[str, Suggestion] = {}
-        for group in (starting, inside):
-            for row in sorted(group, key=lambda row: len(row["label"])):
-                best.setdefault(row["value"], Suggestion(row["label"], row["value"]))
-        return list(best.values())[:limit]
-
-    async def _closest(self, kind: str, text: str, limit: int = 5) -> list[str]:
-        """The nearest known values for a miss: word prefixes first, then similar spellings
-        that start with the same letter."""
-        found = [s.value for s in await self.suggest(kind, text, limit)]
-        if not found and text.strip():
-            first = text.strip()[0].casefold()
-            rows = await self._rows(
-                "SELECT label, value FROM suggestion_labels "
-                "WHERE kind = ? AND key >= ? AND key < ? LIMIT ?",
-                (kind, first, first + "\U0010ffff", CLOSEST_CANDIDATES),
-            )
-            by_label = {row["label"].casefold(): row["value"] for row in rows}
-            close = difflib.get_close_matches(text.casefold(), by_label, n=limit, cutoff=0.6)
-            found = [by_label[label] for label in close]
-        return list(dict.fromkeys(found))[:limit]
+        """Autocomplete for one kind of label (see bot/store/suggest.py)."""
+        return await self._suggestions.suggest(kind, text, limit)
 
     async def overview(self) -> list[ReadingOverview]:
         """Each loaded reading: provenance, sections, speakers and counts."""
@@ -427,9 +310,3 @@ class Store:
                 reading[table] = [json.loads(item["item"]) for item in items]
             readings.append(reading)
         return library_from_dict({"format": FORMAT, "readings": readings})
-
-
-def _shown(text: str, limit: int = 80) -> str:
-    """What the user typed, shortened for an error message."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

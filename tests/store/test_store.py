@@ -282,8 +282,12 @@ def test_store_layer_imports_nothing_from_discord() -> None:
 
 async def test_two_processes_migrating_a_new_database_at_once(tmp_path: Path) -> None:
     db_path = tmp_path / "race.db"
-    connections = await asyncio.gather(*(database.connect(db_path) for _ in range(4)))
+    opened = await asyncio.gather(
+        *(database.connect(db_path) for _ in range(4)), return_exceptions=True
+    )
+    connections = [c for c in opened if not isinstance(c, BaseException)]
     for connection in connections:
         rows = await connection.execute_fetchall("PRAGMA user_version")
         assert next(iter(rows))[0] == database.migrations()[-1][0]
         await connection.close()
+    assert len(connections) == len(opened), [c for c in opened if c not in connections]

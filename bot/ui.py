@@ -70,13 +70,12 @@ class PageView(discord.ui.View):
 
     @discord.ui.button(label="Share", style=discord.ButtonStyle.primary)
     async def share(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        page = _page(interaction, self.pages[self.index])
-        shared_by = render.shared_by_text(interaction.user)
-        if "content" in page:
-            page["content"] = render.clip(f"{shared_by}\n{page['content']}", render.MESSAGE_LIMIT)
-            await interaction.response.send_message(**page)
-        else:
-            await interaction.response.send_message(shared_by, **page)
+        await send_embed(
+            interaction,
+            self.pages[self.index],
+            ephemeral=False,
+            content=render.shared_by_text(interaction.user),
+        )
 
 
 async def send_pages(
@@ -89,6 +88,23 @@ async def send_pages(
         **_page(interaction, pages[0]), ephemeral=ephemeral, **extra
     )
     view.origin = interaction
+
+
+async def send_embed(
+    interaction: discord.Interaction,
+    embed: discord.Embed,
+    *,
+    ephemeral: bool,
+    content: str | None = None,
+    allowed_mentions: discord.AllowedMentions | None = None,
+) -> None:
+    """One page, no buttons: as an embed, or as text where the bot lacks Embed Links."""
+    page = _page(interaction, embed)
+    if content:
+        text = f"{content}\n{page['content']}" if "content" in page else content
+        page["content"] = render.clip(text, render.MESSAGE_LIMIT)
+    extra = {"allowed_mentions": allowed_mentions} if allowed_mentions else {}
+    await interaction.response.send_message(**page, ephemeral=ephemeral, **extra)
 
 
 def _page(interaction: discord.Interaction, page: discord.Embed) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from bot.posting import missing_permissions
 from bot.store import clock
 from bot.store.errors import UserError
 from bot.store.schedules import Schedule
-from bot.ui import send_pages
+from bot.ui import send_embed, send_pages
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class Excerpts(commands.GroupCog, group_name="excerpt"):
         )
         total = await self.store.excerpts.length(schedule.source)
         embed = render.schedule_embed(schedule, total, channel.name)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await send_embed(interaction, embed, ephemeral=True)
 
     @schedule.autocomplete("timezone")
     async def timezone_choices(
@@ -124,7 +124,9 @@ class Excerpts(commands.GroupCog, group_name="excerpt"):
         schedule, excerpt = await self.scheduler.take_next(self._guild(interaction).id)
         content, mentions = render.excerpt_mention(schedule.mention_role_id)
         embed = render.excerpt_embed(excerpt, schedule.at_end)
-        await interaction.response.send_message(content, embed=embed, allowed_mentions=mentions)
+        await send_embed(
+            interaction, embed, ephemeral=False, content=content, allowed_mentions=mentions
+        )
         if schedule.open_thread:
             try:
                 message = await interaction.original_response()
@@ -180,9 +182,7 @@ class Excerpts(commands.GroupCog, group_name="excerpt"):
         total = await self.store.excerpts.length(schedule.source)
         channel = self.bot.get_channel(schedule.channel_id)
         name = channel.name if isinstance(channel, discord.TextChannel) else None
-        await interaction.response.send_message(
-            embed=render.schedule_embed(schedule, total, name), ephemeral=True
-        )
+        await send_embed(interaction, render.schedule_embed(schedule, total, name), ephemeral=True)
 
 
 async def setup(bot: ReadingRoomBot) -> None:

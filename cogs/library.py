@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot import render
 from bot.client import ReadingRoomBot
 from bot.store.store import Store
-from bot.ui import send_pages
+from bot.ui import send_embed, send_pages
 
 
 class Library(commands.Cog):
@@ -52,7 +52,7 @@ class Library(commands.Cog):
         """Every command, one line each."""
         listed = [(c.qualified_name, c.description) for c in self.tree.walk_commands()]
         embed = render.help_embed(sorted(listed))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await send_embed(interaction, embed, ephemeral=True)
 
 
 async def setup(bot: ReadingRoomBot) -> None:

@@ -194,3 +194,14 @@ async def test_post_preview_skip_pause_resume_unschedule(sandbox: Sandbox) -> No
     assert gone["data"]["content"].startswith("Daily excerpts are off")
     status = await moderator(sandbox, "status")
     assert "No daily excerpts are scheduled here yet" in status["data"]["content"]
+
+
+async def test_excerpt_replies_as_text_where_the_bot_may_not_embed(sandbox: Sandbox) -> None:
+    server = sandbox.server
+    await schedule_study(sandbox)
+    await server.set_permissions(server.general_id, server.bot_id, deny=1 << 14)
+    status = await moderator(sandbox, "status")
+    assert not status["data"].get("embeds")
+    assert status["data"]["content"].startswith("**Daily excerpts · active**")
+    posted = await moderator(sandbox, "post")
+    assert posted["data"]["content"].startswith("**Introduction**")

@@ -79,7 +79,9 @@ def test_every_quote_is_a_whole_quoted_span(library: Library) -> None:
             passage = passages[quote.passage]
             at = passage.find(quote.text)
             after = passage[at + len(quote.text) :].removeprefix(",")
-            if at < 1 or passage[at - 1] not in OPEN_MARKS or after[:1] not in CLOSE_MARKS:
+            opened = at >= 1 and passage[at - 1] in OPEN_MARKS
+            closed = bool(after) and after[0] in CLOSE_MARKS
+            if not (opened and closed):
                 bad.append((reading.id, quote.id))
     assert bad == []
 

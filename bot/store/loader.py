@@ -11,28 +11,16 @@ from typing import Any
 
 import rtoml
 
-from bot.store.models import (
-    Concept,
-    Library,
-    Passage,
-    Publication,
-    Quote,
-    Reading,
-    Section,
-    Speaker,
-)
+from bot.store.export import ITEM_CLASSES
+from bot.store.models import Library, Reading, Section
 from bot.store.validate import Problem, validate_reading
 
 READINGS_DIR = "readings"
 READING_FILE = "reading.toml"
 
-# file name -> (top-level array name, item class)
+# file name -> (top-level array name, item class); sections live in reading.toml
 ITEM_FILES: dict[str, tuple[str, type]] = {
-    "speakers.toml": ("speakers", Speaker),
-    "passages.toml": ("passages", Passage),
-    "quotes.toml": ("quotes", Quote),
-    "concepts.toml": ("concepts", Concept),
-    "publications.toml": ("publications", Publication),
+    f"{array}.toml": (array, cls) for array, cls in ITEM_CLASSES.items() if cls is not Section
 }
 _READING_SCALARS = ("id", "title", "publisher", "source_file", "author", "date", "url")
 

@@ -26,8 +26,7 @@ test: lint
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) -m bench.store_bench --json bench/store-results.json
-	$(PY) -m bench.scheduler_bench --json bench/scheduler-results.json
+	$(PY) -m bench --json bench/results.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

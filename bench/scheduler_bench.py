@@ -29,7 +29,6 @@ import dataclasses
 import json
 import math
 import os
-import platform
 import re
 import sqlite3
 import statistics
@@ -39,10 +38,10 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench.machine import describe
 from bot.client import ReadingRoomBot
 from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.sandbox import LocalDiscord, run_bot_against
@@ -386,19 +385,6 @@ async def run_posting(
     }
 
 
-def machine() -> dict[str, Any]:
-    return {
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "sqlite": sqlite3.sqlite_version,
-        "discord.py": metadata.version("discord.py"),
-        "aiosqlite": metadata.version("aiosqlite"),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
 def _mark(met: bool) -> str:
     return "yes" if met else "**NO**"
 
@@ -462,7 +448,7 @@ def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
 
-def _parse(argv: list[str] | None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.scheduler_bench", description=__doc__)
     parser.add_argument("--schedules", type=int, default=DEFAULT_SCHEDULES, help="posting run")
     parser.add_argument(
@@ -486,7 +472,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    results: dict[str, Any] = {"machine": machine(), "query": [], "posting": None}
+    results: dict[str, Any] = {"machine": describe(), "query": [], "posting": None}
 
     def progress(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -519,7 +505,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parse(argv)
+    args = parse_args(argv)
     results = asyncio.run(run(args))
     print(markdown_table(results))
     if args.json is not None:

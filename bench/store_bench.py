@@ -14,6 +14,10 @@ its own:
   `publications` on a topic, and `search` (a common word: the five words in most passages, about
   99% of them; a frequent word, in 2-20% of passages; a rare word, in 2-10 passages; two words
   from one passage; hostile strings);
+* the naive baselines a simpler bot would use, on the same probes in the same process, as
+  ratios to the store call they stand beside: a `LIKE '%word%'` scan of every document ranked
+  by occurrences, for search; a linear scan of every label in memory (substring, then difflib's
+  close matches), for autocomplete;
 * peak RSS (`resource.getrusage`) of the cold-load process and of the serving process.
 
 It prints a markdown table with the issue's targets (at 100k quotes on a 2-core machine) and,
@@ -26,14 +30,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import difflib
 import json
 import math
 import os
-import platform
 import random
 import re
 import resource
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -44,11 +47,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bench.machine import describe
 from bench.synthetic import write_library
 from bot.store.errors import NotFoundError, UserError
 from bot.store.loader import load_library
 from bot.store.models import Library
 from bot.store.normalize import term_key, words
+from bot.store.search import MAX_TOKENS, SEARCH_LIMIT
 from bot.store.store import Store
 
 DEFAULT_SIZES = (1000, 10_000, 100_000)
@@ -68,6 +73,7 @@ TARGETS = {
     "warm_start_s": 0.5,
     "cold_load_s": 10.0,
     "rss_mb": 200.0,
+    "naive_ratio": 10.0,
 }
 KIND_TARGET = {
     "lookup": "lookup_p99_ms",
@@ -127,6 +133,11 @@ def make_probes(library: Library, seed: int = 0, count: int = 200) -> dict[str, 
     }
     probes.update(_word_probes(library, rng, count))
     probes["hostile"] = list(HOSTILE)
+    probes["labels"] = {
+        "term": sorted({t for c in concepts for t in (c.term, *c.aliases)}),
+        "speaker": sorted({s.name for s in speakers}),
+        "quote_topic": sorted({t for q in quotes for t in q.topics}),
+    }
     return probes
 
 
@@ -239,6 +250,72 @@ def operations(
 
 def _suggest(store: Store, kind: str) -> Callable[[str], Awaitable[Any]]:
     return lambda text: store.suggest(kind, text)
+
+
+def baselines(
+    store: Store, probes: dict[str, list]
+) -> list[tuple[str, str, Callable[[Any], Awaitable[Any]], list]]:
+    """(name, the store call it stands beside, call, arguments) of the naive baselines."""
+    search = _like_search(store)
+    labels = probes["labels"]
+    return [
+        (f"LIKE scan: {name.removeprefix('search ')}", name, search, probes[key])
+        for name, key in (
+            ("search common word", "common_words"),
+            ("search frequent word", "frequent_words"),
+            ("search rare word", "rare_words"),
+            ("search two words", "word_pairs"),
+        )
+    ] + [
+        (
+            f"difflib scan: {name.removeprefix('suggest ')}",
+            name,
+            _difflib_suggest(labels[kind]),
+            arguments,
+        )
+        for name, kind, arguments in (
+            ("suggest term, 1 letter", "term", probes["letters_1"]),
+            ("suggest term, 3 letters", "term", probes["letters_3"]),
+            ("suggest term, word + prefix", "term", probes["word_prefixes"]),
+            ("suggest speaker, 1-3 letters", "speaker", probes["speaker_prefixes"]),
+        )
+    ]
+
+
+def _like_search(store: Store) -> Callable[[str], Awaitable[Any]]:
+    """What a bot without a full-text index does: scan every document with LIKE for each word,
+    and rank the matches by how often the words occur (a title counts as often as the text)."""
+
+    async def search(query: str) -> list:
+        tokens = words(query)[:MAX_TOKENS]
+        where = " AND ".join("(c0 LIKE ? OR c1 LIKE ?)" for _ in tokens)
+        occurrences = " + ".join(
+            "length(c0 || ' ' || c1) - length(replace(lower(c0 || ' ' || c1), ?, ''))"
+            for _ in tokens
+        )
+        rows = await store.connection.execute_fetchall(
+            f"SELECT c2, c0, c1 FROM search_index_content WHERE {where} "
+            f"ORDER BY {occurrences} DESC LIMIT ?",
+            [*(f"%{t}%" for t in tokens for _ in range(2)), *tokens, SEARCH_LIMIT],
+        )
+        return list(rows)
+
+    return search
+
+
+def _difflib_suggest(labels: list[str]) -> Callable[[str], Awaitable[Any]]:
+    """What a bot without an index does for autocomplete: every label in memory, those that
+    contain the typed text first, then difflib's closest matches, 25 in all."""
+    folded = {label.casefold(): label for label in labels}
+
+    async def suggest(text: str) -> list[str]:
+        typed = text.strip().casefold()
+        found = [label for key, label in folded.items() if typed in key][:25]
+        close = difflib.get_close_matches(typed, folded, n=25, cutoff=0.6)
+        found += [folded[key] for key in close if folded[key] not in found]
+        return found[:25]
+
+    return suggest
 
 
 async def _call(call: Callable[[Any], Awaitable[Any]], argument: Any) -> str:
@@ -356,12 +433,22 @@ async def serve_phase(
         seconds.append((time.perf_counter_ns() - start) / 1e9)
         await store.close()
     results: dict[str, Any] = {}
+    naive: dict[str, Any] = {}
     async with await Store.open(database, data_dir) as store:
         for name, kind, call, arguments in operations(store, probes, seed):
             if not arguments:
                 raise ValueError(f"no probes for {name!r}")
             results[name] = {"kind": kind, **await time_calls(call, arguments, calls)}
         peak = _rss_mb()
+        for name, beside, call, arguments in baselines(store, probes):
+            figures = await time_calls(call, arguments, calls)
+            ours = results[beside]
+            naive[name] = {
+                "beside": beside,
+                **figures,
+                "p50_ratio": figures["p50_ms"] / ours["p50_ms"],
+                "p99_ratio": figures["p99_ms"] / ours["p99_ms"],
+            }
         if profile:
             for name, _, call, arguments in operations(store, probes, seed):
                 profiler = cProfile.Profile()
@@ -379,6 +466,7 @@ async def serve_phase(
         "rss_serve_baseline_mb": baseline,
         "rss_serve_peak_mb": peak,
         "calls": results,
+        "baselines": naive,
     }
 
 
@@ -523,30 +611,17 @@ def markdown_table(results: list[dict[str, Any]]) -> str:
                 f"{call['p50_ms']:.2f} / {call['p99_ms']:.2f}{_verdict(call['p99_ms'], limit)}"
             )
         row(f"{name} (p50 / p99 ms)", f"p99 < {limit:g} ms", cells)
+    for name in results[0]["baselines"]:
+        cells = []
+        for result in results:
+            naive = result["baselines"][name]
+            mark = " ✓" if naive["p99_ratio"] >= TARGETS["naive_ratio"] else " ✗"
+            cells.append(
+                f"{naive['p50_ms']:.2f} / {naive['p99_ms']:.2f} ms: {naive['p99_ratio']:.1f}x{mark}"
+            )
+        target = f"p99 ≥ {TARGETS['naive_ratio']:g}x ours"
+        row(f"{name} (p50 / p99, p99 ÷ ours)", target, cells)
     return "\n".join(lines)
-
-
-def environment() -> dict[str, Any]:
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    changed = subprocess.run(
-        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "bot"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.splitlines()
-    return {
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "commit": commit,
-        "bot_changes_not_committed": [line[3:] for line in changed],
-    }
 
 
 # ---------------------------------------------------------------------------- command line
@@ -586,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(json.dumps(asyncio.run(figures)))
         return 0
-    started = environment()
+    started = describe()
     results = []
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         profile = args.profile / str(size) if args.profile else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +20,7 @@ GUILD_MESSAGES_INTENT = 1 << 9
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 REPLAY_BUFFER = 2000
 
-FrameRecorder = Callable[[str, "str | None", dict[str, Any]], None]
+FrameRecorder = Callable[[str, "str | None", dict[str, Any], int], None]
 
 
 def _dumps(payload: Any) -> str:
@@ -43,12 +44,13 @@ class GatewaySession:
         ws = self.ws
         if ws is None or ws.closed:
             return
+        written_ns = time.perf_counter_ns()
         try:
             await ws.send_str(text)
         except (ConnectionError, RuntimeError):
             self.ws = None
             return
-        self._record("send", self.id, frame)
+        self._record("send", self.id, frame, written_ns)
 
     async def dispatch(self, event: str, data: Any) -> int:
         """Send (or buffer, while disconnected) one dispatch; return its sequence number."""
@@ -104,8 +106,10 @@ class Gateway:
         return any(s.ws is not None and not s.ws.closed for s in self.live_sessions)
 
     async def _send(self, ws: web.WebSocketResponse, session_id: str | None, frame: dict) -> None:
-        await ws.send_str(_dumps(frame))
-        self._record("send", session_id, frame)
+        text = _dumps(frame)
+        written_ns = time.perf_counter_ns()
+        await ws.send_str(text)
+        self._record("send", session_id, frame, written_ns)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """The websocket endpoint the bot connects to."""
@@ -119,8 +123,9 @@ class Gateway:
             async for message in ws:
                 if message.type is not WSMsgType.TEXT:
                     continue
+                read_ns = time.perf_counter_ns()
                 frame = json.loads(message.data)
-                self._record("recv", session.id if session else None, frame)
+                self._record("recv", session.id if session else None, frame, read_ns)
                 op, data = frame.get("op"), frame.get("d") or {}
                 if op == HEARTBEAT:
                     await self._send(ws, session and session.id, {"op": HEARTBEAT_ACK})

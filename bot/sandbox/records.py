@@ -99,6 +99,7 @@ class RecordedRequest:
     time: float
     files: list[dict[str, Any]] = field(default_factory=list)
     response: Any = None
+    received_ns: int = 0  # time.perf_counter_ns() as it reached the server, before its body
 
     @property
     def code(self) -> int | None:
@@ -117,6 +118,7 @@ class GatewayFrame:
     s: int | None
     d: Any
     time: float
+    ns: int = 0  # time.perf_counter_ns() just before it was written, or when it was read
 
 
 class Notifier:

@@ -154,7 +154,9 @@ class LocalDiscord:
 
     # recording
 
-    def _record_frame(self, direction: str, session_id: str | None, frame: dict[str, Any]) -> None:
+    def _record_frame(
+        self, direction: str, session_id: str | None, frame: dict[str, Any], ns: int
+    ) -> None:
         self.frames.append(
             GatewayFrame(
                 direction,
@@ -164,6 +166,7 @@ class LocalDiscord:
                 frame.get("s"),
                 frame.get("d"),
                 self.clock(),
+                ns,
             )
         )
         self.notifier.notify()
@@ -180,6 +183,7 @@ class LocalDiscord:
     async def _middleware(
         self, request: web.Request, handler: Callable[[web.Request], Any]
     ) -> web.StreamResponse:
+        received_ns = time.perf_counter_ns()
         path = request.path.removeprefix(API_PREFIX)
         if request.path == "/gateway":
             return await handler(request)
@@ -233,6 +237,7 @@ class LocalDiscord:
                 self.clock(),
                 request[FILES],
                 response.get(JSON),
+                received_ns,
             )
         )
         self.notifier.notify()
@@ -416,6 +421,25 @@ class LocalDiscord:
         data = context_menu_data(self.world, command, target)
         return await self._send(self._payload(2, data, user, channel), name)
 
+    async def send_autocomplete(
+        self,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        focused: str,
+        user: int | None = None,
+        channel_id: int | None = None,
+        subcommand: str | None = None,
+    ) -> InteractionRecord:
+        """Send an AUTOCOMPLETE interaction for option `focused`, without waiting for choices."""
+        parts = name.split() + (subcommand.split() if subcommand else [])
+        command = self.command(parts[0])
+        channel = channel_id or self.general_id
+        data = command_data(
+            self.world, command, parts[1:], options or {}, channel_id=channel, focused=focused
+        )
+        return await self._send(self._payload(4, data, user, channel), " ".join(parts))
+
     async def autocomplete(
         self,
         name: str,
@@ -428,13 +452,9 @@ class LocalDiscord:
         within: float = 2.0,
     ) -> list[dict[str, Any]]:
         """Send an AUTOCOMPLETE interaction for option `focused`; return the bot's choices."""
-        parts = name.split() + (subcommand.split() if subcommand else [])
-        command = self.command(parts[0])
-        channel = channel_id or self.general_id
-        data = command_data(
-            self.world, command, parts[1:], options or {}, channel_id=channel, focused=focused
+        record = await self.send_autocomplete(
+            name, options, focused=focused, user=user, channel_id=channel_id, subcommand=subcommand
         )
-        record = await self._send(self._payload(4, data, user, channel), " ".join(parts))
         response = await record.first_response(within)
         if response["type"] != 8:
             raise InteractionRejectedError(record, {"message": f"answered with type {response}"})

@@ -79,10 +79,24 @@ def test_every_figure_is_present_and_positive(tmp_path: Path) -> None:
         assert call["n"] == 5, name
         assert 0 < call["p50_ms"] <= call["p99_ms"] <= call["max_ms"], name
         assert sum(call["outcomes"].values()) == 5, name
+    assert {naive["beside"] for naive in figures["baselines"].values()} == {
+        "search common word",
+        "search frequent word",
+        "search rare word",
+        "search two words",
+        "suggest term, 1 letter",
+        "suggest term, 3 letters",
+        "suggest term, word + prefix",
+        "suggest speaker, 1-3 letters",
+    }
+    for name, naive in figures["baselines"].items():
+        ours = figures["calls"][naive["beside"]]
+        assert naive["n"] == 5, name
+        assert naive["p99_ratio"] == naive["p99_ms"] / ours["p99_ms"], name
     for path, number in _numbers(figures):
         assert number > 0, path
     table = markdown_table([figures])
-    assert all(name in table for name in figures["calls"])
+    assert all(name in table for name in (*figures["calls"], *figures["baselines"]))
 
 
 def test_command_line_measures_in_child_processes(tmp_path: Path) -> None:

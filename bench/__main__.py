@@ -1,0 +1,205 @@
+"""`make bench`: every benchmark in one run, its figures in one file and one table.
+
+    python -m bench [--sizes 1000,10000,100000] [--json bench/results.json]
+
+Runs, in order: the store benchmark (`bench.store_bench`: cold load, warm start, database size,
+RSS, store calls and the naive baselines) and the end-to-end benchmark (`bench.e2e_bench`:
+commands and autocomplete through the local Discord, as ratios to the floor) at each size, then
+the scheduler benchmark (`bench.scheduler_bench`: the due query, posting under the rate budget).
+It writes every figure, the sizes and the machine to `--json`, and prints the issue's targets
+with the value measured against each, then each benchmark's own table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import e2e_bench, scheduler_bench, store_bench
+from bench.machine import describe
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JSON = ROOT / "bench" / "results.json"
+# Posting runs at the configured budget (40/s): 2,000 posts take about 50 s.
+DEFAULT_POSTS = 2000
+GROWTH_TARGET = 2.0
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default=",".join(map(str, store_bench.DEFAULT_SIZES)))
+    parser.add_argument("--runs", type=int, default=3, help="cold loads and warm starts a size")
+    parser.add_argument("--calls", type=int, default=300, help="timed store calls of each kind")
+    parser.add_argument("--e2e-calls", type=int, default=200, help="interactions of each case")
+    parser.add_argument("--posts", type=int, default=DEFAULT_POSTS, help="schedules posted")
+    parser.add_argument("--query-schedules", default="10000,100000", help="due-query sizes")
+    parser.add_argument("--workdir", type=Path, help="where the temporary files go")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
+    return parser.parse_args(argv)
+
+
+def _progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every benchmark, in one report."""
+    started = time.perf_counter()
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    report: dict[str, Any] = {"machine": describe(), "sizes": sizes, "store": [], "e2e": []}
+    for size in sizes:
+        _progress(f"store benchmark, {size:,} quotes ...")
+        report["store"].append(
+            store_bench.run_size(size, runs=args.runs, calls=args.calls, workdir=args.workdir)
+        )
+        _progress(f"end-to-end benchmark, {size:,} quotes ...")
+        report["e2e"].append(e2e_bench.run_size(size, calls=args.e2e_calls, workdir=args.workdir))
+    _progress("scheduler benchmark ...")
+    scheduler_args = scheduler_bench.parse_args(
+        [
+            f"--schedules={args.posts}",
+            f"--query-schedules={args.query_schedules}",
+            *([f"--workdir={args.workdir}"] if args.workdir else []),
+        ]
+    )
+    report["scheduler"] = asyncio.run(scheduler_bench.run(scheduler_args))
+    report["targets"] = targets(report)
+    report["duration_s"] = time.perf_counter() - started
+    return report
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets, each with what was measured at the largest size, and whether met."""
+    store, e2e = report["store"][-1], report["e2e"][-1]
+    size = f"{store['quotes']:,} quotes"
+    found: list[dict[str, Any]] = []
+
+    def add(target: str, value: str, met: bool) -> None:
+        found.append({"target": target, "measured": value, "met": met})
+
+    for concurrency, measured in e2e["concurrency"].items():
+        commands = measured["commands"]
+        unanswered = sorted(name for name, row in commands.items() if row["p50_ratio"] is None)
+        answered = {name: row for name, row in commands.items() if name not in unanswered}
+        worst50 = max(answered, key=lambda name: answered[name]["p50_ratio"])
+        worst99 = max(answered, key=lambda name: answered[name]["p99_ratio"])
+        p50, p99 = answered[worst50]["p50_ratio"], answered[worst99]["p99_ratio"]
+        value = f"worst p50 {p50:.2f}x ({worst50}), worst p99 {p99:.2f}x ({worst99})"
+        if unanswered:
+            value += f"; no answer at all from {', '.join(unanswered)}"
+        add(
+            f"every lookup command end to end at concurrency {concurrency}, {size}: "
+            "p50 within 1.5x the floor, p99 within 2x",
+            value,
+            not unanswered
+            and p50 <= e2e_bench.TARGETS["p50_ratio"]
+            and p99 <= e2e_bench.TARGETS["p99_ratio"],
+        )
+    if e2e_bench.has_failures(e2e):
+        add(
+            f"every interaction answered, and no error in the bot's log, {size}",
+            f"{e2e['failed_callbacks']} failed callbacks, {e2e['bot_errors']} logged errors",
+            False,
+        )
+    for kind, key in (("search", "search_p99_ms"), ("autocomplete", "autocomplete_p99_ms")):
+        calls = {n: c for n, c in store["calls"].items() if c["kind"] == kind}
+        worst = max(calls, key=lambda name: calls[name]["p99_ms"])
+        limit = store_bench.TARGETS[key]
+        p99 = calls[worst]["p99_ms"]
+        add(f"store {kind} p99 under {limit:g} ms, {size}", f"{p99:.2f} ms ({worst})", p99 < limit)
+    baselines = store["baselines"]
+    least = min(baselines, key=lambda name: baselines[name]["p99_ratio"])
+    ratio = baselines[least]["p99_ratio"]
+    add(
+        f"search and autocomplete at least 10x faster than the naive baselines (p99), {size}",
+        f"least {ratio:.1f}x ({least})",
+        ratio >= store_bench.TARGETS["naive_ratio"],
+    )
+    growth = lookup_growth(report["store"][0], store)
+    worst = max(growth, key=growth.__getitem__)
+    add(
+        f"lookup latency (p50) grows less than {GROWTH_TARGET:g}x from "
+        f"{report['store'][0]['quotes']:,} to {store['quotes']:,} quotes",
+        f"at most {growth[worst]:.2f}x ({worst})",
+        growth[worst] < GROWTH_TARGET,
+    )
+    for label, key, limit, unit in (
+        ("warm start", "warm_start_s", store_bench.TARGETS["warm_start_s"], "s"),
+        ("cold load", "cold_load_s", store_bench.TARGETS["cold_load_s"], "s"),
+        ("peak RSS, cold load", "rss_cold_peak_mb", store_bench.TARGETS["rss_mb"], "MB"),
+        ("peak RSS, serving", "rss_serve_peak_mb", store_bench.TARGETS["rss_mb"], "MB"),
+    ):
+        value = store[key]
+        add(f"{label} under {limit:g} {unit}, {size}", f"{value:.2f} {unit}", value < limit)
+    for query in report["scheduler"]["query"]:
+        p99 = query["due"]["p99_ms"]
+        add(
+            f"scheduler due query p99 under {scheduler_bench.QUERY_TARGET_MS:g} ms, "
+            f"{query['schedules']:,} schedules",
+            f"{p99:.2f} ms",
+            p99 < scheduler_bench.QUERY_TARGET_MS,
+        )
+    posting = report["scheduler"]["posting"]
+    add(
+        f"posting sustains {scheduler_bench.RATE_SHARE_TARGET:.0%} of the configured rate "
+        "with no 429, each schedule posted once",
+        f"{posting['posts_per_s']:.1f}/s of {posting['post_rate']:g}/s, "
+        f"{posting['rate_limited_429']} x 429, exactly once: {posting['exactly_once']}",
+        posting["rate_sustained"] and posting["exactly_once"],
+    )
+    return found
+
+
+def lookup_growth(smallest: dict[str, Any], largest: dict[str, Any]) -> dict[str, float]:
+    """How much each lookup's p50 grew between the smallest and the largest size."""
+    return {
+        name: call["p50_ms"] / smallest["calls"][name]["p50_ms"]
+        for name, call in largest["calls"].items()
+        if call["kind"] == "lookup"
+    }
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The targets first, then each benchmark's own table."""
+    lines = ["| target | measured | met |", "| --- | --- | --- |"]
+    lines += [
+        f"| {t['target']} | {t['measured']} | {'yes' if t['met'] else '**no**'} |"
+        for t in report["targets"]
+    ]
+    info = report["machine"]
+    lines += [
+        "",
+        f"{info['cores']} cores, Python {info['python']}, SQLite {info['sqlite']}, "
+        f"discord.py {info['discord.py']}, commit {info['commit']}; "
+        f"the whole run took {report['duration_s'] / 60:.1f} min.",
+        "",
+        "### Store",
+        "",
+        store_bench.markdown_table(report["store"]),
+        "",
+        "### End to end",
+        "",
+        e2e_bench.markdown_table(report["e2e"]),
+        "",
+        "### Scheduler",
+        "",
+        scheduler_bench.markdown_table(report["scheduler"]),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    report = run(args)
+    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

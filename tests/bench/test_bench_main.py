@@ -1,0 +1,57 @@
+"""Smoke test of `make bench`: every benchmark at the smallest size, into one report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import main
+
+QUOTES = 200
+
+
+def test_make_bench_writes_one_report_with_every_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results.json"
+    argv = [f"--sizes={QUOTES}", "--runs=1", "--calls=5", "--e2e-calls=3", "--posts=20"]
+    argv += ["--query-schedules=200", f"--workdir={tmp_path}", f"--json={out}"]
+    assert main(argv) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+
+    assert report["sizes"] == [QUOTES]
+    assert report["machine"]["cores"] >= 1
+    assert report["machine"]["python"]
+    (store,) = report["store"]
+    (e2e,) = report["e2e"]
+    assert store["quotes"] == e2e["quotes"] == QUOTES
+    assert store["cold_load_s"] > 0
+    assert store["baselines"]
+    assert set(e2e["concurrency"]) == {"1", "50"}
+    assert e2e["failed_callbacks"] == 0
+    assert report["scheduler"]["posting"]["posts_ok"] == 20
+    assert report["duration_s"] > 0
+
+    measured = [t["target"] for t in report["targets"]]
+    for words in (
+        "concurrency 1",
+        "concurrency 50",
+        "store search",
+        "store autocomplete",
+        "naive",
+        "grows",
+        "warm start",
+        "cold load",
+        "RSS, cold",
+        "RSS, serving",
+        "due query",
+        "posting",
+    ):
+        assert any(words in target for target in measured), words
+    assert all(isinstance(t["met"], bool) and t["measured"] for t in report["targets"])
+    table = capsys.readouterr().out
+    assert all(t["target"] in table for t in report["targets"])
+    assert "### End to end" in table
+    assert "### Scheduler" in table

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import overload
 
 import discord
 from discord import app_commands
@@ -17,7 +19,7 @@ from bot.store.views import (
     ConceptEntry,
     Excerpt,
     ExpertEntry,
-    PublicationEntry,
+    PublicationList,
     ReadingOverview,
     SearchHit,
     Suggestion,
@@ -41,8 +43,14 @@ KIND_LABELS = {
 }
 
 
+# Every character or line start the two escapes below act on (a superset: a quick test).
+_MAYBE_MARKUP = re.compile(r"[*`_~|\[@]|^\s*[>#-]", re.MULTILINE)
+
+
 def clean(text: str) -> str:
     """Text shown as it is: markdown and mentions neutralised."""
+    if not _MAYBE_MARKUP.search(text):
+        return text
     return escape_mentions(escape_markdown(text))
 
 
@@ -118,6 +126,10 @@ def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
         description += f"\n\nOn **{clean(entry.topic)}**"
     elif entry.topics:
         description += f"\n\n*Speaks on:* {clean(', '.join(entry.topics))}"
+    if entry.total > len(entry.quotes):
+        shown_first = f"The first {len(entry.quotes)} of {entry.total} quotes, in reading order"
+        narrow = "." if entry.topic else "; pick a topic to narrow them."
+        description += f"\n\n{shown_first}{narrow}"
     fields = [(item.section, _quote_line(item, with_speaker=False)) for item in entry.quotes]
     return _paginate(speaker.name, description, fields, entry.reading)
 
@@ -132,15 +144,21 @@ def quote_embed(item: Attributed) -> discord.Embed:
     return embed
 
 
-def publication_pages(entries: Sequence[PublicationEntry]) -> list[discord.Embed]:
+def publication_pages(found: PublicationList) -> list[discord.Embed]:
     fields = []
-    for entry in entries:
+    for entry in found.entries:
         pub = entry.publication
         summary = clean(pub.summary) + (" *(our summary)*" if pub.summary_is_own else "")
         meta = f"{pub.date} · {clean(pub.type)} · {clean(', '.join(pub.topics))}"
         fields.append((pub.title, f"{meta}\n{summary}"))
-    readings = sorted({entry.reading for entry in entries})
-    return _paginate("Related publications", "Newest first.", fields, " · ".join(readings))
+    readings = sorted({entry.reading for entry in found.entries})
+    description = "Newest first."
+    if found.total > len(found.entries):
+        description = (
+            f"The {len(found.entries)} newest of {found.total}: "
+            "choose a topic or type to narrow them."
+        )
+    return _paginate("Related publications", description, fields, " · ".join(readings))
 
 
 def search_pages(query: str, hits: Sequence[SearchHit]) -> list[discord.Embed]:
@@ -152,25 +170,67 @@ def search_pages(query: str, hits: Sequence[SearchHit]) -> list[discord.Embed]:
     return _paginate("Search", description, fields, "Reading Room search")
 
 
-def overview_pages(overviews: Iterable[ReadingOverview]) -> list[discord.Embed]:
-    pages = []
-    for reading in overviews:
-        provenance = " · ".join(p for p in (reading.publisher, reading.author, reading.date) if p)
-        description = clean(provenance) + (f"\n{reading.url}" if reading.url else "")
-        counts = ", ".join(f"{n} {kind}" for kind, n in reading.counts.items())
-        fields = [
-            ("Sections", clean("\n".join(s.title for s in reading.sections))),
-            (
-                "Speakers",
-                "\n".join(
-                    f"**{clean(s.name)}**, {clean(s.role)}, {clean(s.affiliation)}"
-                    for s in reading.speakers
-                ),
+class LazyPages(Sequence[discord.Embed]):
+    """Pages made when first shown, then kept: an answer of many pages costs one to send."""
+
+    def __init__(self, count: int, make: Callable[[int], discord.Embed]) -> None:
+        self._made: dict[int, discord.Embed] = {}
+        self._count = count
+        self._make = make
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> discord.Embed: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[discord.Embed]: ...
+
+    def __getitem__(self, index: int | slice) -> discord.Embed | list[discord.Embed]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        index %= self._count
+        if index not in self._made:
+            self._made[index] = self._make(index)
+        return self._made[index]
+
+
+# An overview's description is clipped to this, so that each reading fits on one page.
+OVERVIEW_DESCRIPTION_LIMIT = 1000
+
+
+def overview_pages(overviews: Sequence[ReadingOverview]) -> LazyPages:
+    """One page per reading, each made when it is first shown."""
+    return LazyPages(len(overviews), lambda index: _overview_page(overviews, index))
+
+
+def _overview_page(overviews: Sequence[ReadingOverview], index: int) -> discord.Embed:
+    reading = overviews[index]
+    provenance = " · ".join(p for p in (reading.publisher, reading.author, reading.date) if p)
+    description = clean(provenance) + (f"\n{reading.url}" if reading.url else "")
+    counts = ", ".join(f"{n} {kind}" for kind, n in reading.counts.items())
+    fields = [
+        ("Sections", clean("\n".join(s.title for s in reading.sections))),
+        (
+            "Speakers",
+            "\n".join(
+                f"**{clean(s.name)}**, {clean(s.role)}, {clean(s.affiliation)}"
+                for s in reading.speakers
             ),
-            ("In the store", counts),
-        ]
-        pages += _paginate(reading.title, description, fields, f"reading id: {reading.id}")
-    return pages
+        ),
+        ("In the store", counts),
+    ]
+    (page,) = _paginate(
+        reading.title,
+        clip(description, OVERVIEW_DESCRIPTION_LIMIT),
+        fields,
+        f"reading id: {reading.id}"
+        + (f" · reading {index + 1} of {len(overviews)}" if len(overviews) > 1 else ""),
+    )
+    return page
 
 
 def discussion_prompt(excerpt: Excerpt) -> str:

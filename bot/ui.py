@@ -20,7 +20,7 @@ class PageView(discord.ui.View):
 
     def __init__(self, pages: Sequence[discord.Embed], owner_id: int, *, shareable: bool) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
-        self.pages = list(pages)
+        self.pages = pages
         self.owner_id = owner_id
         self.index = 0
         self.origin: discord.Interaction | None = None

@@ -26,8 +26,8 @@ class Library(commands.Cog):
         type: str | None = None,
     ) -> None:
         """The publisher's related publications, newest first."""
-        entries = await self.store.publications(topic or "", type or "")
-        await send_pages(interaction, render.publication_pages(entries), ephemeral=True)
+        found = await self.store.publications(topic or "", type or "")
+        await send_pages(interaction, render.publication_pages(found), ephemeral=True)
 
     @publications.autocomplete("topic")
     async def topic_choices(

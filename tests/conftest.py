@@ -4,7 +4,7 @@ logged in to the local Discord sandbox."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,6 +44,24 @@ def reading_copy(tmp_path: Path) -> Path:
     """A data dir in tmp_path holding a copy of the real reading, safe to edit; returns the dir."""
     shutil.copytree(DATA_DIR / "readings" / READING_ID, tmp_path / "readings" / READING_ID)
     return tmp_path
+
+
+@pytest.fixture
+def add_reading(reading_copy: Path) -> Callable[[str], Path]:
+    """Adds to `reading_copy` another copy of the real reading, under the id given; the added
+    function returns the new reading's folder."""
+
+    def add(reading_id: str) -> Path:
+        folder = reading_copy / "readings" / reading_id
+        shutil.copytree(DATA_DIR / "readings" / READING_ID, folder)
+        meta = folder / "reading.toml"
+        text = meta.read_text(encoding="utf-8")
+        meta.write_text(
+            text.replace(f'id = "{READING_ID}"', f'id = "{reading_id}"'), encoding="utf-8"
+        )
+        return folder
+
+    return add
 
 
 class FakeClock:

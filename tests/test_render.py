@@ -3,15 +3,19 @@ stays inside Discord's limits; user text is escaped."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import discord
 import pytest
+from discord.utils import escape_markdown, escape_mentions
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from bot import render
 from bot.sandbox.limits import autocomplete_problems, component_problems, message_problems
 from bot.store.errors import NotFoundError
-from bot.store.models import Concept, Passage, Publication, Quote, Speaker
+from bot.store.models import Concept, Passage, Publication, Quote, Section, Speaker
 from bot.store.store import Store
 from bot.store.validate import MAX_LENGTH
 from bot.store.views import (
@@ -21,6 +25,8 @@ from bot.store.views import (
     ConceptEntry,
     ExpertEntry,
     PublicationEntry,
+    PublicationList,
+    ReadingOverview,
     SearchHit,
     Suggestion,
 )
@@ -35,7 +41,7 @@ async def store(tmp_path: Path):
         yield opened
 
 
-def assert_pages_fit(pages: list[discord.Embed]) -> None:
+def assert_pages_fit(pages: Sequence[discord.Embed]) -> None:
     assert pages
     for page in pages:
         problems = message_problems({"embeds": [page.to_dict()]})
@@ -122,7 +128,8 @@ def test_content_at_its_size_limits_pages_within_discords_limits() -> None:
     pages = render.concept_pages([entry])
     assert len(pages) > 1
     assert_pages_fit(pages)
-    expert = ExpertEntry(_speaker(), "R" * 256, "", quotes, tuple("t" * 100 for _ in range(40)))
+    topics = tuple("t" * 100 for _ in range(40))
+    expert = ExpertEntry(_speaker(), "R" * 256, "", quotes, 10**6, topics)
     assert_pages_fit(render.expert_pages(expert))
     publications = [
         PublicationEntry(
@@ -131,9 +138,46 @@ def test_content_at_its_size_limits_pages_within_discords_limits() -> None:
         )
         for i in range(12)
     ]
-    assert_pages_fit(render.publication_pages(publications))
+    assert_pages_fit(render.publication_pages(PublicationList(tuple(publications), 10**6)))
     hits = [SearchHit("quote", "H" * 256, "s" * 2000, "R") for _ in range(25)]
     assert_pages_fit(render.search_pages("q" * 1000, hits))
+
+
+def test_overviews_at_their_size_limits_fit_one_page_each() -> None:
+    overview = ReadingOverview(
+        id="r" * 64,
+        title="T" * 300,
+        publisher=_longest("name"),
+        author=_longest("name"),
+        date="2024-01-01",
+        url="https://example.org/" + "u" * 2000,
+        sections=tuple(Section(f"s{i}", "S" * 200) for i in range(40)),
+        speakers=tuple(_speaker() for _ in range(40)),
+        counts={"passages": 10**6, "quotes": 10**6, "concepts": 10**6, "publications": 10**6},
+    )
+    pages = render.overview_pages([overview] * 3)
+    assert len(pages) == 3
+    assert_pages_fit(list(pages))
+    assert pages[2].footer.text.endswith("reading 3 of 3")
+
+
+def test_lazy_pages_are_made_once_and_only_when_shown() -> None:
+    made: list[int] = []
+
+    def make(index: int) -> discord.Embed:
+        made.append(index)
+        return discord.Embed(title=str(index))
+
+    pages = render.LazyPages(100, make)
+    assert len(pages) == 100
+    assert made == []
+    assert pages[0].title == "0"
+    assert pages[-1].title == "99"
+    assert pages[0] is pages[0]
+    assert [page.title for page in pages[1:3]] == ["1", "2"]
+    assert made == [0, 99, 1, 2]
+    with pytest.raises(IndexError):
+        pages[100]
 
 
 def test_user_text_is_escaped() -> None:
@@ -146,6 +190,15 @@ def test_user_text_is_escaped() -> None:
     assert "@here" not in text.replace("@\u200bhere", "")
     assert "\\_x\\_" in text
     assert "\\_\\_y\\_\\_" in text
+
+
+@example("@everyone and @here")
+@example("<@&123456789012345678> <@!12345678901234567>")
+@example("- a list\n> a quote\n# a heading\n  - indented")
+@example("[a link](https://example.org/x_y) and https://example.org/a_b_c")
+@given(st.text(alphabet=st.sampled_from("ab \n\t*_~`|>#-[]()@&!0123456789:/.é"), max_size=60))
+def test_clean_escapes_exactly_as_discord_py_does(text: str) -> None:
+    assert render.clean(text) == escape_mentions(escape_markdown(text))
 
 
 def test_choices_fit_autocomplete_limits() -> None:

@@ -14,36 +14,45 @@ _SENTENCE_END = re.compile(r"[.?!](\s|$)")
 def _surname_pattern(surnames: frozenset[str]) -> re.Pattern[str]:
     """One pattern for every surname of a reading, longest first, whole words only."""
     alternatives = "|".join(re.escape(name) for name in sorted(surnames, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b")
+    # Looking ahead for a first letter skips most words without trying every surname on them.
+    first = "".join(sorted({re.escape(name[0]) for name in surnames})) if all(surnames) else ""
+    ahead = f"(?=[{first}])" if first else ""
+    return re.compile(rf"\b{ahead}(?:{alternatives})\b")
 
 
-def _named(text: str, surnames: Mapping[str, str]) -> list[tuple[int, str]]:
-    """(position, speaker id) of every surname named in `text`, in order."""
-    if not surnames:
-        return []
-    pattern = _surname_pattern(frozenset(surnames))
-    return [(match.start(), surnames[match.group()]) for match in pattern.finditer(text)]
+class Attribution:
+    """The attribution rule for the passages of one reading, given the surname of each of its
+    speakers (surname -> speaker id)."""
+
+    def __init__(self, surnames: Mapping[str, str]) -> None:
+        self._surnames = surnames
+        self._pattern = _surname_pattern(frozenset(surnames)) if surnames else None
+
+    def credited_speaker(self, passage: str, quote: str) -> str | None:
+        """The speaker id the passage credits with `quote`, or None where it does not say.
+
+        A tag in the rest of the sentence after the closing mark (",” said Baek.") names the
+        speaker; a quote with no tag belongs to the last speaker named before it in the passage.
+        """
+        start = passage.find(quote)
+        if start < 0 or self._pattern is None:
+            return None
+        after = passage[start + len(quote) :]
+        tail = after.removeprefix(",").lstrip(CLOSE_MARKS)
+        rest = tail.lstrip()
+        if rest and (after.startswith(",") or not rest[0].isupper()):
+            end = _SENTENCE_END.search(tail)
+            tag = tail[: end.start() + 1] if end else tail
+            named = {self._surnames[name] for name in self._pattern.findall(tag)}
+            if len(named) == 1:
+                return named.pop()
+            if named:
+                return None
+        # As if the passage ended where the quote starts.
+        before = self._pattern.findall(passage, 0, start)
+        return self._surnames[before[-1]] if before else None
 
 
 def credited_speaker(passage: str, quote: str, surnames: Mapping[str, str]) -> str | None:
-    """The speaker id the passage credits with `quote`, or None where it does not say.
-
-    A tag in the rest of the sentence after the closing mark (",” said Baek.") names the speaker;
-    a quote with no tag belongs to the last speaker named before it in the passage.
-    """
-    start = passage.find(quote)
-    if start < 0:
-        return None
-    after = passage[start + len(quote) :]
-    tail = after.removeprefix(",").lstrip(CLOSE_MARKS)
-    rest = tail.lstrip()
-    if rest and (after.startswith(",") or not rest[0].isupper()):
-        end = _SENTENCE_END.search(tail)
-        tag = tail[: end.start() + 1] if end else tail
-        named = {speaker for _, speaker in _named(tag, surnames)}
-        if len(named) == 1:
-            return named.pop()
-        if named:
-            return None
-    before = _named(passage[:start], surnames)
-    return before[-1][1] if before else None
+    """The speaker id the passage credits with `quote` (see Attribution.credited_speaker)."""
+    return Attribution(surnames).credited_speaker(passage, quote)

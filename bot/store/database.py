@@ -1,36 +1,46 @@
-"""The SQLite file: versioned migrations and the content tables built from a loaded library."""
+"""The SQLite file: versioned migrations and the content tables built from the readings."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import json
 import logging
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from importlib import resources
+from json.encoder import encode_basestring
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from bot.store.models import Library, Reading
+from bot.store.export import ITEM_CLASSES
+from bot.store.models import Concept, Passage, Publication, Quote, Reading, Speaker
 from bot.store.normalize import term_key, topic_key, words
+from bot.store.search import build_common_words
+from bot.store.suggest import build_suggestions
 
 log = logging.getLogger(__name__)
 
+# A build inserts the readings a batch at a time, a batch being about this many rows of the
+# search index (ten readings of 1000 quotes): few enough statements and FTS5 segments.
+BATCH_INDEXED = 20_000
+# FTS5 keeps this much of the index in memory (by default 1 MiB) before writing a segment.
+SEARCH_HASH_BYTES = 16 << 20
+
 CONTENT_HASH_KEY = "content_hash"
-# A word in more than this share of all documents (and at least COMMON_WORD_MIN of them) is
-# "common": search sets it aside when the query has other words, and does not rank by it.
-COMMON_WORD_SHARE = 0.2
-COMMON_WORD_MIN = 3000
 CONTENT_TABLES = (
-    "suggestion_labels",
+    "suggestion_words",
+    "suggestion_prefixes",
+    "suggestion_vocabulary",
     "common_words",
     "search_index",
-    "suggestions",
     "topics",
     "lookup_keys",
     "publications",
@@ -115,11 +125,6 @@ async def set_meta(connection: aiosqlite.Connection, key: str, value: str) -> No
     )
 
 
-def to_json(item: Any) -> str:
-    """A flat content item as JSON (dataclasses.asdict deep-copies, which is slow at scale)."""
-    return json.dumps({name: getattr(item, name) for name in item.__slots__}, ensure_ascii=False)
-
-
 _LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
@@ -138,123 +143,278 @@ async def transaction(connection: aiosqlite.Connection) -> AsyncIterator[None]:
 
 
 async def build_content(
-    connection: aiosqlite.Connection, library: Library, content_version: str
+    connection: aiosqlite.Connection, readings: Iterable[Reading], content_version: str
 ) -> None:
-    """Replace all content tables with `library` in one transaction, recording its version."""
+    """Replace all content tables with `readings` in one transaction, recording their version.
+
+    `readings` may load each reading lazily: SQLite inserts a batch while the next is loaded."""
     async with transaction(connection):
         for table in CONTENT_TABLES:
             await connection.execute(f"DELETE FROM {table}")
-        suggestions: dict[tuple[str, str, str], None] = {}
-        for reading in library.readings:
-            suggestions.update(dict.fromkeys(await _insert_reading(connection, reading)))
-        await connection.executemany(
-            "INSERT INTO suggestions (label, kind, value) VALUES (?, ?, ?)", list(suggestions)
-        )
-        await connection.executemany(
-            "INSERT OR IGNORE INTO suggestion_labels (kind, key, label, value) VALUES (?, ?, ?, ?)",
-            [(kind, label.casefold(), label, value) for label, kind, value in suggestions],
-        )
         await connection.execute(
-            "INSERT INTO common_words SELECT term FROM search_vocabulary "
-            "WHERE doc > max(? * (SELECT count(*) FROM search_index), ?)",
-            (COMMON_WORD_SHARE, COMMON_WORD_MIN),
+            "INSERT INTO search_index (search_index, rank) VALUES ('hashsize', ?)",
+            (SEARCH_HASH_BYTES,),
         )
+        rows = _Rows()
+        staging = _Staging(connection)
+        await staging.create()
+        batch = 1  # the first reading goes alone, so that SQLite has work at once
+        try:
+            for reading in readings:
+                rows.add(reading)
+                if rows.indexed >= batch:
+                    await staging.insert(rows.take())
+                    batch = BATCH_INDEXED
+            await staging.insert(rows.take())
+            # Its Python runs while SQLite copies the last batch; its inserts queue behind.
+            await build_suggestions(connection, list(rows.suggestions))
+        finally:
+            await staging.copied()
+        await staging.drop()
+        await build_common_words(connection)
         await set_meta(connection, CONTENT_HASH_KEY, content_version)
 
 
-async def _insert_reading(db: aiosqlite.Connection, reading: Reading) -> list[tuple[str, str, str]]:
-    """Insert one reading's rows; return its autocomplete suggestions (label, kind, value)."""
-    meta = {
-        field.name: getattr(reading, field.name)
-        for field in dataclasses.fields(reading)
-        if field.name not in {"speakers", "quotes", "concepts", "passages", "publications"}
-    }
-    meta["sections"] = [dataclasses.asdict(section) for section in reading.sections]
-    cursor = await db.execute(
-        "INSERT INTO readings (id, title, item) VALUES (?, ?, ?)",
-        (reading.id, reading.title, json.dumps(meta, ensure_ascii=False)),
-    )
-    r = cursor.lastrowid
-    section_titles = {s.id: s.title for s in reading.sections}
-    speaker_names = {s.id: s.name for s in reading.speakers}
+@dataclass(frozen=True, slots=True)
+class _Staged:
+    """The statements that stage a batch of rows for one table and copy them over."""
 
-    await db.executemany(
-        "INSERT INTO speakers (reading, id, name, item) VALUES (?, ?, ?, ?)",
-        [(r, s.id, s.name, to_json(s)) for s in reading.speakers],
-    )
-    await db.executemany(
-        "INSERT INTO passages (reading, id, section, item) VALUES (?, ?, ?, ?)",
-        [(r, p.id, p.section, to_json(p)) for p in reading.passages],
-    )
-    await db.executemany(
-        "INSERT INTO quotes (reading, speaker, passage, id, item) VALUES (?1, "
-        "(SELECT rowid FROM speakers WHERE reading = ?1 AND id = ?2), "
-        "(SELECT rowid FROM passages WHERE reading = ?1 AND id = ?3), ?4, ?5)",
-        [(r, q.speaker, q.passage, q.id, to_json(q)) for q in reading.quotes],
-    )
-    await db.executemany(
-        "INSERT INTO concepts (reading, id, term, item) VALUES (?, ?, ?, ?)",
-        [(r, c.id, c.term, to_json(c)) for c in reading.concepts],
-    )
-    await db.executemany(
-        "INSERT INTO publications (reading, id, date, type_key, item) VALUES (?, ?, ?, ?, ?)",
-        [(r, p.id, p.date, topic_key(p.type), to_json(p)) for p in reading.publications],
-    )
+    create: str
+    put: str
+    clear: str
+    copy: str
+    drop: str
 
-    await _insert_targeted(
-        db,
-        "lookup_keys",
-        "speakers",
-        r,
-        [("speaker", key, s.id) for s in reading.speakers for key in _speaker_keys(s.name)],
-    )
-    await _insert_targeted(
-        db,
-        "lookup_keys",
-        "concepts",
-        r,
-        [("concept", term_key(t), c.id) for c in reading.concepts for t in {c.term, *c.aliases}],
-    )
-    await _insert_targeted(
-        db,
-        "topics",
-        "quotes",
-        r,
-        [("quote", topic_key(t), q.id) for q in reading.quotes for t in q.topics],
-    )
-    await _insert_targeted(
-        db,
-        "topics",
-        "concepts",
-        r,
-        [("concept", topic_key(t), c.id) for c in reading.concepts for t in c.topics],
-    )
-    await _insert_targeted(
-        db,
-        "topics",
-        "publications",
-        r,
-        [("publication", topic_key(t), p.id) for p in reading.publications for t in p.topics],
-    )
-    # Columns: title, body, kind, reading; the item id becomes `target` (its rowid).
-    indexed = {
-        "passages": [
-            (section_titles[p.section], p.text, "passage", r, p.id) for p in reading.passages
-        ],
-        "quotes": [(speaker_names[q.speaker], q.text, "quote", r, q.id) for q in reading.quotes],
-        "concepts": [
-            (c.term, " ".join((c.definition, *c.aliases)), "concept", r, c.id)
-            for c in reading.concepts
-        ],
-        "publications": [
-            (p.title, p.summary, "publication", r, p.id) for p in reading.publications
-        ],
-    }
-    for table, rows in indexed.items():
-        await _insert_targeted(
-            db, "search_index (title, body, kind, reading, target)", table, r, rows
+
+def _is_json(field: dataclasses.Field[Any]) -> bool:
+    """Whether an item field is staged as JSON text: lists and flags are."""
+    return isinstance(field.default, tuple | bool)
+
+
+def _staged(table: str, columns: str, item: type | None = None, verb: str = "INSERT") -> _Staged:
+    """Staging for `table`: a row holds `columns`, then the fields of an `item` (see
+    _item_values), from which the copy builds the JSON of the `item` column."""
+    names = [name.strip() for name in columns.split(",")]
+    fields = dataclasses.fields(item) if item is not None else ()
+    staged = [f"v{number}" for number in range(1, len(names) + len(fields) + 1)]
+    selected = staged[: len(names)]
+    if fields:
+        pairs = (
+            f"'{field.name}', {f'json({column})' if _is_json(field) else column}"
+            for field, column in zip(fields, staged[len(names) :], strict=True)
         )
+        names.append("item")
+        selected.append(f"json_object({', '.join(pairs)})")
+    stage = f"temp.staged_{table}"
+    return _Staged(
+        create=f"CREATE TABLE {stage} ({', '.join(staged)})",
+        put=f"INSERT INTO {stage} VALUES ({', '.join('?' for _ in staged)})",
+        clear=f"DELETE FROM {stage}",
+        copy=f"{verb} INTO main.{table} ({', '.join(names)}) "
+        f"SELECT {', '.join(selected)} FROM {stage} ORDER BY rowid",
+        drop=f"DROP TABLE {stage}",
+    )
 
+
+# In foreign-key order.
+_STAGED = {
+    "readings": _staged("readings", "rowid, id, title, item, source_text"),
+    "speakers": _staged("speakers", "rowid, reading, id, name", Speaker),
+    "passages": _staged("passages", "rowid, reading, id, section", Passage),
+    "quotes": _staged("quotes", "rowid, reading, speaker, passage, id", Quote),
+    "concepts": _staged("concepts", "rowid, reading, id, term", Concept),
+    "publications": _staged("publications", "rowid, reading, id, date, type_key", Publication),
+    "lookup_keys": _staged("lookup_keys", "kind, key, target", verb="INSERT OR IGNORE"),
+    "topics": _staged("topics", "kind, key, target", verb="INSERT OR IGNORE"),
+    "search_index": _staged("search_index", "title, body, kind, reading, target"),
+}
+
+
+class _Staging:
+    """Moves batches of rows into the content tables while Python loads the next batch.
+
+    A batch goes by executemany into plain temporary tables, a statement a row, then one
+    INSERT ... SELECT a table copies it over, indexing it on the way. Such a copy is one SQLite
+    step, which runs without the GIL, so SQLite copies and indexes a batch in the background;
+    with a step a row, it would wait for the GIL from Python's busy thread at every row.
+    Staging a row costs well under half of inserting it into its indexed table."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.connection = connection
+        self._copying: asyncio.Future[list[Any]] | None = None
+
+    async def create(self) -> None:
+        for staged in _STAGED.values():
+            await self.connection.execute(staged.create)
+
+    async def insert(self, rows: dict[str, list[Sequence[Any]]]) -> None:
+        """Stage `rows` (table -> rows) and start copying them over in the background."""
+        for table, staged in _STAGED.items():
+            await self.connection.execute(staged.clear)  # copied by now: statements run in order
+            if rows[table]:
+                await self.connection.executemany(staged.put, rows[table])
+        await self.copied()
+        copies = [self.connection.execute(_STAGED[table].copy) for table in rows if rows[table]]
+        self._copying = asyncio.gather(*copies)
+        await asyncio.sleep(0)  # each task hands its statement to the SQLite thread now, in order
+
+    async def copied(self) -> None:
+        """Wait for the batch being copied, if any."""
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            await copying
+
+    async def drop(self) -> None:
+        for staged in _STAGED.values():
+            await self.connection.execute(staged.drop)
+
+
+@functools.cache
+def _item_fields(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], tuple[int, ...]]:
+    """How to read the fields of an item of `cls`, and the positions of those sent as JSON."""
+    fields = dataclasses.fields(cls)
+    json_at = tuple(index for index, field in enumerate(fields) if _is_json(field))
+    return attrgetter(*(field.name for field in fields)), json_at
+
+
+def _item_values(item: Any) -> Sequence[Any]:
+    """The fields of an item, in order, as staged (see _staged): lists and flags as JSON."""
+    read, json_at = _item_fields(type(item))
+    values = read(item)
+    if not json_at:
+        return values
+    converted = list(values)
+    for index in json_at:
+        value = values[index]
+        converted[index] = (
+            ("true" if value else "false")
+            if isinstance(value, bool)
+            else "[" + ", ".join(map(encode_basestring, value)) + "]"
+        )
+    return converted
+
+
+class _Rows:
+    """The rows of the readings added since the last batch was taken, numbered as the emptied
+    tables will number them, and the autocomplete suggestions of all readings so far."""
+
+    def __init__(self) -> None:
+        self._next = dict.fromkeys(
+            ("readings", "speakers", "passages", "quotes", "concepts", "publications"), 1
+        )
+        self._rows: dict[str, list[Sequence[Any]]] = {table: [] for table in _STAGED}
+        self._topic_keys: dict[str, str] = {}
+        self.suggestions: dict[tuple[str, str, str], None] = {}
+
+    @property
+    def indexed(self) -> int:
+        """Rows for the search index so far: the measure of a batch."""
+        return len(self._rows["search_index"])
+
+    def take(self) -> dict[str, list[Sequence[Any]]]:
+        """The rows so far, table by table; starts afresh."""
+        rows, self._rows = self._rows, {table: [] for table in _STAGED}
+        return rows
+
+    def _number(self, table: str, items: Sequence[Any]) -> dict[str, int]:
+        first = self._next[table]
+        self._next[table] += len(items)
+        return {item.id: first + index for index, item in enumerate(items)}
+
+    def _topic_key(self, text: str) -> str:
+        """topic_key, remembered: the same few topics tag most items."""
+        key = self._topic_keys.get(text)
+        if key is None:
+            key = self._topic_keys[text] = topic_key(text)
+        return key
+
+    def add(self, reading: Reading) -> None:
+        """Add the rows of `reading` to the batch."""
+        (r,) = self._number("readings", [reading]).values()
+        speakers = self._number("speakers", reading.speakers)
+        passages = self._number("passages", reading.passages)
+        quotes = self._number("quotes", reading.quotes)
+        concepts = self._number("concepts", reading.concepts)
+        publications = self._number("publications", reading.publications)
+        topic = self._topic_key
+        rows = self._rows
+        meta = {
+            field.name: getattr(reading, field.name)
+            for field in dataclasses.fields(reading)
+            if field.name not in {"source_text", *ITEM_CLASSES}
+        }
+        meta["sections"] = [
+            {name: getattr(section, name) for name in section.__slots__}
+            for section in reading.sections
+        ]
+        rows["readings"].append(
+            (
+                r,
+                reading.id,
+                reading.title,
+                json.dumps(meta, ensure_ascii=False),
+                reading.source_text,
+            )
+        )
+        rows["speakers"] += [
+            (speakers[s.id], r, s.id, s.name, *_item_values(s)) for s in reading.speakers
+        ]
+        rows["passages"] += [
+            (passages[p.id], r, p.id, p.section, *_item_values(p)) for p in reading.passages
+        ]
+        rows["quotes"] += [
+            (quotes[q.id], r, speakers[q.speaker], passages[q.passage], q.id, *_item_values(q))
+            for q in reading.quotes
+        ]
+        rows["concepts"] += [
+            (concepts[c.id], r, c.id, c.term, *_item_values(c)) for c in reading.concepts
+        ]
+        rows["publications"] += [
+            (publications[p.id], r, p.id, p.date, topic(p.type), *_item_values(p))
+            for p in reading.publications
+        ]
+        rows["lookup_keys"] += [
+            ("speaker", key, speakers[s.id])
+            for s in reading.speakers
+            for key in _speaker_keys(s.name)
+        ]
+        rows["lookup_keys"] += [
+            ("concept", term_key(t), concepts[c.id])
+            for c in reading.concepts
+            for t in {c.term, *c.aliases}
+        ]
+        rows["topics"] += [
+            ("quote", topic(t), quotes[q.id]) for q in reading.quotes for t in q.topics
+        ]
+        rows["topics"] += [
+            ("concept", topic(t), concepts[c.id]) for c in reading.concepts for t in c.topics
+        ]
+        rows["topics"] += [
+            ("publication", topic(t), publications[p.id])
+            for p in reading.publications
+            for t in p.topics
+        ]
+        section_titles = {s.id: s.title for s in reading.sections}
+        speaker_names = {s.id: s.name for s in reading.speakers}
+        rows["search_index"] += [
+            (section_titles[p.section], p.text, "passage", r, passages[p.id])
+            for p in reading.passages
+        ]
+        rows["search_index"] += [
+            (speaker_names[q.speaker], q.text, "quote", r, quotes[q.id]) for q in reading.quotes
+        ]
+        rows["search_index"] += [
+            (c.term, " ".join((c.definition, *c.aliases)), "concept", r, concepts[c.id])
+            for c in reading.concepts
+        ]
+        rows["search_index"] += [
+            (p.title, p.summary, "publication", r, publications[p.id]) for p in reading.publications
+        ]
+        self.suggestions.update(dict.fromkeys(_suggestions(reading)))
+
+
+def _suggestions(reading: Reading) -> list[tuple[str, str, str]]:
+    """A reading's autocomplete suggestions (label, kind, value)."""
     suggestions = [
         (label, "speaker", s.name)
         for s in reading.speakers
@@ -274,21 +434,3 @@ def _speaker_keys(name: str) -> set[str]:
     """A speaker is found by full name or surname."""
     name_words = words(name)
     return {" ".join(name_words), *name_words[-1:]}
-
-
-async def _insert_targeted(
-    db: aiosqlite.Connection, into: str, table: str, reading_row: int, rows: list[tuple]
-) -> None:
-    """Insert `rows` into `into`, replacing each row's last value (an item id) by its rowid."""
-    if not rows:
-        return
-    ids = await db.execute_fetchall(
-        f"SELECT id, rowid FROM {table} WHERE reading = ?", (reading_row,)
-    )
-    rowids = dict(ids)
-    values = ", ".join("?" for _ in rows[0])
-    # VALUES, not INSERT ... SELECT: several times faster into FTS5.
-    await db.executemany(
-        f"INSERT OR IGNORE INTO {into} VALUES ({values})",
-        [(*row[:-1], rowids[row[-1]]) for row in rows],
-    )

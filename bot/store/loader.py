@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,13 @@ def content_hash(data_dir: Path) -> str:
 
 def load_library(data_dir: Path) -> Library:
     """Load and validate every reading under `data_dir`; raise ContentError if any is bad."""
+    return Library(readings=tuple(read_readings(data_dir)), content_hash=content_hash(data_dir))
+
+
+def read_readings(data_dir: Path) -> Iterator[Reading]:
+    """Load and validate each reading in turn, yielding it while all so far are valid; after
+    the last, raise ContentError if any was bad. Only one reading is held at a time."""
     problems: list[Problem] = []
-    readings: list[Reading] = []
     folders = reading_dirs(data_dir)
     if not folders:
         problems.append(Problem(str(data_dir / READINGS_DIR), "-", "-", "no reading folders"))
@@ -62,10 +68,10 @@ def load_library(data_dir: Path) -> Library:
         reading = _load_reading(folder, problems)
         if reading is not None:
             problems.extend(validate_reading(reading, folder))
-            readings.append(reading)
+            if not problems:
+                yield reading
     if problems:
         raise ContentError(problems)
-    return Library(readings=tuple(readings), content_hash=content_hash(data_dir))
 
 
 def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
@@ -155,9 +161,51 @@ def _field_specs(cls: type) -> list[_FieldSpec]:
     return specs
 
 
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """The fields of an item class: all, the required ones, and each one's TOML type."""
+
+    names: frozenset[str]
+    required: frozenset[str]
+    toml_types: dict[str, type]
+
+
+@functools.cache
+def _shape(cls: type) -> _Shape:
+    specs = _field_specs(cls)
+    return _Shape(
+        names=frozenset(spec.name for spec in specs),
+        required=frozenset(spec.name for spec in specs if spec.required),
+        toml_types={spec.name: list if spec.kind is tuple else spec.kind for spec in specs},
+    )
+
+
+def _valid_values(entry: dict[str, Any], shape: _Shape) -> dict[str, Any] | None:
+    """`entry` with its lists as tuples if `_build_item` would find no fault in it, else None:
+    most entries are valid, and this is quicker than finding each fault."""
+    keys = entry.keys()
+    if not (keys <= shape.names and shape.required <= keys):
+        return None
+    values = entry
+    for name, value in entry.items():
+        kind = shape.toml_types[name]
+        if not isinstance(value, kind):
+            return None
+        if kind is list:
+            for element in value:
+                if not isinstance(element, str):
+                    return None
+            if values is entry:
+                values = dict(entry)
+            values[name] = tuple(value)
+    return values
+
+
 def _build_item(
     path: Path, entry: Any, index: int, cls: type, problems: list[Problem]
 ) -> Any | None:
+    if isinstance(entry, dict) and (values := _valid_values(entry, _shape(cls))) is not None:
+        return cls(**values)
     item_id = str(entry.get("id", f"#{index + 1}")) if isinstance(entry, dict) else f"#{index + 1}"
     if not isinstance(entry, dict):
         problems.append(Problem(str(path), item_id, "-", "must be a table"))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 _WORD = re.compile(r"[^\W_]+")
+_BRITISH = re.compile(r"is(ation|e|ed|ing)$")
+_BRITISH_ENDINGS = ("isation", "ise", "ised", "ising")  # what _BRITISH can match
 _ARTICLES = frozenset({"the", "a", "an"})
 
 
@@ -21,16 +24,20 @@ def _singular(word: str) -> str:
 
 def _fold_word(word: str) -> str:
     """Fold plurals, then British spellings, so 'marketisations' and 'marketization' meet."""
-    return re.sub(r"is(ation|e|ed|ing)$", r"iz\1", _singular(word))
+    word = _singular(word)
+    return _BRITISH.sub(r"iz\1", word) if word.endswith(_BRITISH_ENDINGS) else word
 
 
 def words(text: str) -> list[str]:
     """The lowercase words of `text`, accents removed, punctuation and hyphens dropped."""
+    if text.isascii():  # nothing to decompose, and casefold is lower on ASCII
+        return _WORD.findall(text.lower())
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _WORD.findall(plain)
 
 
+@functools.lru_cache(maxsize=4096)  # a build keys each spelling twice: to check, to store
 def term_key(text: str) -> str:
     """The lookup key of a term: case, accents, hyphens, articles, plurals and -ise folded."""
     folded = [_fold_word(word) for word in words(text)]

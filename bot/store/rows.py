@@ -12,10 +12,11 @@ from bot.store.export import item_from_dict
 from bot.store.models import Quote, Section, Speaker
 from bot.store.views import Attributed
 
-ATTRIBUTED_SQL = """
-SELECT q.item AS quote, s.item AS speaker, p.section AS section, q.reading AS reading
-FROM quotes q JOIN speakers s ON s.rowid = q.speaker JOIN passages p ON p.rowid = q.passage
-"""
+ATTRIBUTED_COLUMNS = (
+    "q.item AS quote, s.item AS speaker, p.section AS section, q.reading AS reading"
+)
+ATTRIBUTED_JOINS = "JOIN speakers s ON s.rowid = q.speaker JOIN passages p ON p.rowid = q.passage"
+ATTRIBUTED_SQL = f"SELECT {ATTRIBUTED_COLUMNS} FROM quotes q {ATTRIBUTED_JOINS}"
 
 
 class ReadingMeta:
@@ -47,7 +48,7 @@ def attributed(row: aiosqlite.Row, readings: dict[int, ReadingMeta]) -> Attribut
 
 
 async def load_reading_meta(connection: aiosqlite.Connection) -> dict[int, ReadingMeta]:
-    """Titles and sections only: the stored item also holds the whole source text."""
+    """Titles and sections of every reading (its source text is a column of its own)."""
     readings = {}
     rows = await fetch_all(
         connection, "SELECT rowid, title, json_extract(item, '$.sections') FROM readings"

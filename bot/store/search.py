@@ -14,6 +14,10 @@ SEARCH_LIMIT = 25
 SEARCH_CANDIDATES = 300
 # More words than this add little to a study-group search and slow the query.
 MAX_TOKENS = 12
+# A word in more than this share of all documents (and at least COMMON_WORD_MIN of them) is
+# "common": search sets it aside when the query has other words, and does not rank by it.
+COMMON_WORD_SHARE = 0.2
+COMMON_WORD_MIN = 3000
 
 
 def _quoted(token: str) -> str:
@@ -29,9 +33,13 @@ def match_any(tokens: list[str]) -> str:
     return " OR ".join(_quoted(t) for t in tokens[:MAX_TOKENS])
 
 
-def prefix_match(tokens: list[str]) -> str:
-    """Each word is the start of some word of the label."""
-    return " ".join(f"{_quoted(t)}*" for t in tokens[:MAX_TOKENS])
+async def build_common_words(connection: aiosqlite.Connection) -> None:
+    """Fill `common_words` from the freshly built index (inside the build's transaction)."""
+    await connection.execute(
+        "INSERT INTO common_words SELECT term FROM search_vocabulary "
+        "WHERE doc > max(? * (SELECT count(*) FROM search_index), ?)",
+        (COMMON_WORD_SHARE, COMMON_WORD_MIN),
+    )
 
 
 class FullTextSearch:
@@ -40,6 +48,7 @@ class FullTextSearch:
     def __init__(self, connection: aiosqlite.Connection, readings: dict[int, ReadingMeta]):
         self.connection = connection
         self._readings = readings
+        self._common: frozenset[str] | None = None
 
     async def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Ranked full-text search; all words must match, else any word may."""
@@ -59,12 +68,10 @@ class FullTextSearch:
 
     async def _informative(self, tokens: list[str]) -> list[str]:
         """The typed words that are not common (those rank nothing, slowly)."""
-        marks = ", ".join("?" for _ in tokens)
-        rows = await fetch_all(
-            self.connection, f"SELECT term FROM common_words WHERE term IN ({marks})", tokens
-        )
-        common = {row[0] for row in rows}
-        return [token for token in tokens if token not in common]
+        if self._common is None:  # few, and fixed while the store is open
+            rows = await fetch_all(self.connection, "SELECT term FROM common_words")
+            self._common = frozenset(row[0] for row in rows)
+        return [token for token in tokens if token not in self._common]
 
     async def _search(self, match: str, limit: int) -> list[SearchHit]:
         """Rank the first SEARCH_CANDIDATES matches, then cut snippets for the best only."""

@@ -7,7 +7,7 @@ import logging
 import random
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import aiosqlite
 
@@ -15,10 +15,12 @@ from bot.store import database
 from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.excerpts import Excerpts
 from bot.store.export import FORMAT, item_from_dict, library_from_dict
-from bot.store.loader import content_hash, load_library
+from bot.store.loader import content_hash, read_readings
 from bot.store.models import Concept, Library, Passage, Publication, Section, Speaker
 from bot.store.normalize import term_key, topic_key, words
 from bot.store.rows import (
+    ATTRIBUTED_COLUMNS,
+    ATTRIBUTED_JOINS,
     ATTRIBUTED_SQL,
     ReadingMeta,
     attributed,
@@ -33,6 +35,7 @@ from bot.store.views import (
     ConceptEntry,
     ExpertEntry,
     PublicationEntry,
+    PublicationList,
     ReadingOverview,
     SearchHit,
     Suggestion,
@@ -42,6 +45,50 @@ log = logging.getLogger(__name__)
 
 # Bump when the tables built from content change meaning, so old databases rebuild.
 STORE_FORMAT = "1"
+# Quotes or publications one answer lists at most: more would be pages nobody turns.
+RESULT_LIMIT = 50
+
+
+# Conditions on quotes `q`: by the speaker with a lookup key, on the topic with a topic key.
+_BY_SPEAKER = "q.speaker IN (SELECT target FROM lookup_keys WHERE kind = 'speaker' AND key = ?)"
+_ON_TOPIC = (
+    "EXISTS (SELECT 1 FROM topics t WHERE t.kind = 'quote' AND t.key = ? AND t.target = q.rowid)"
+)
+
+
+class _QuotePool(NamedTuple):
+    """Where a random quote is drawn from: `walk` (FROM clause) stepped through in `order` to
+    the chosen `column` value; `count` counts the same rows; `params` fill each of them."""
+
+    walk: str
+    order: str
+    column: str
+    count: str
+    params: list[str]
+
+
+def _quote_pool(speaker: str, topic: str) -> _QuotePool:
+    """The speaker's few quotes, or else an index walked in order, never the whole table."""
+    if speaker:
+        where, params = _BY_SPEAKER, [speaker]
+        if topic:
+            where += f" AND {_ON_TOPIC}"
+            params.append(topic)
+        pool = f"quotes q WHERE {where}"
+        return _QuotePool(pool, "q.rowid", "q.rowid", pool, params)
+    if topic:
+        pool = "topics WHERE kind = 'quote' AND key = ?"
+        return _QuotePool(pool, "target", "target", pool, [topic])
+    # SQLite counts a whole table without reading it, but walks an index faster than the table.
+    return _QuotePool(
+        "quotes INDEXED BY quotes_by_speaker", "speaker, rowid", "rowid", "quotes", []
+    )
+
+
+def _pairs(keys: list[tuple[int, str]]) -> tuple[str, list[int | str]]:
+    """A `WITH wanted(reading, id)` clause of (reading row, item id) keys, and its parameters."""
+    values = ", ".join("(?, ?)" for _ in keys)
+    return f"WITH wanted(reading, id) AS (VALUES {values})", [v for key in keys for v in key]
 
 
 class Store:
@@ -54,6 +101,7 @@ class Store:
         self._search = FullTextSearch(connection, readings)
         self._suggestions = Suggestions(connection)
         self.schedules = Schedules(connection)
+        self._overview: list[ReadingOverview] | None = None
 
     @classmethod
     async def open(cls, database_path: Path | str, data_dir: Path) -> Self:
@@ -62,9 +110,8 @@ class Store:
         try:
             wanted = f"{STORE_FORMAT}:{content_hash(data_dir)}"
             if await database.get_meta(connection, database.CONTENT_HASH_KEY) != wanted:
-                library = load_library(data_dir)
                 log.info("content changed: rebuilding the store from %s", data_dir)
-                await database.build_content(connection, library, wanted)
+                await database.build_content(connection, read_readings(data_dir), wanted)
             readings = await load_reading_meta(connection)
         except BaseException:
             await connection.close()
@@ -100,7 +147,7 @@ class Store:
         if not key:
             raise UserError("Type a term to define, such as a concept from the reading.")
         rows = await self._rows(
-            "SELECT c.rowid, c.reading, c.item FROM lookup_keys k "
+            "SELECT c.reading, c.item FROM lookup_keys k "
             "JOIN concepts c ON c.rowid = k.target "
             "WHERE k.kind = 'concept' AND k.key = ? ORDER BY c.rowid",
             (key,),
@@ -110,36 +157,59 @@ class Store:
                 f"No concept called “{shown(term)}” in the readings.",
                 await self._suggestions.closest("term", term),
             )
-        return [await self._concept_entry(row) for row in rows]
+        concepts = [
+            (row["reading"], item_from_dict(Concept, json.loads(row["item"]))) for row in rows
+        ]
+        return await self._concept_entries(concepts)
 
-    async def _concept_entry(self, row: aiosqlite.Row) -> ConceptEntry:
-        concept = item_from_dict(Concept, json.loads(row["item"]))
-        reading = self._readings[row["reading"]]
-        evidence = list(concept.evidence)
-        marks = ", ".join("?" for _ in evidence)
-        quotes = await self._rows(
-            f"{ATTRIBUTED_SQL} WHERE q.reading = ? AND q.id IN ({marks}) ORDER BY q.rowid",
-            (reading.row, *evidence),
-        )
-        passages = await self._rows(
-            f"SELECT item FROM passages WHERE reading = ? AND id IN ({marks}) ORDER BY rowid",
-            (reading.row, *evidence),
-        )
-        related = list(concept.related)
-        related_rows = await self._rows(
-            f"SELECT id, term FROM concepts WHERE reading = ? AND id IN "
-            f"({', '.join('?' for _ in related)})",
-            (reading.row, *related),
-        )
-        terms = {r["id"]: r["term"] for r in related_rows}
-        return ConceptEntry(
-            concept=concept,
-            reading=reading.title,
-            section=reading.sections.get(concept.section, concept.section),
-            quotes=tuple(self._attributed(q) for q in quotes),
-            passages=tuple(item_from_dict(Passage, json.loads(p["item"])) for p in passages),
-            related=tuple(terms[r] for r in related if r in terms),
-        )
+    async def _concept_entries(self, concepts: list[tuple[int, Concept]]) -> list[ConceptEntry]:
+        """Concepts with their evidence and related terms, fetched for all of them at once."""
+        evidence = [(reading, item_id) for reading, c in concepts for item_id in c.evidence]
+        related = [(reading, item_id) for reading, c in concepts for item_id in c.related]
+        quotes: dict[tuple[int, str], Attributed] = {}
+        passages: dict[tuple[int, str], Passage] = {}
+        terms: dict[tuple[int, str], str] = {}
+        if evidence:
+            pairs, params = _pairs(evidence)
+            for row in await self._rows(
+                f"{pairs} SELECT {ATTRIBUTED_COLUMNS} FROM wanted w JOIN quotes q "
+                f"ON q.reading = w.reading AND q.id = w.id {ATTRIBUTED_JOINS} ORDER BY q.rowid",
+                params,
+            ):
+                item = self._attributed(row)
+                quotes[row["reading"], item.quote.id] = item
+            for row in await self._rows(
+                f"{pairs} SELECT p.reading, p.item FROM wanted w JOIN passages p "
+                "ON p.reading = w.reading AND p.id = w.id ORDER BY p.rowid",
+                params,
+            ):
+                passage = item_from_dict(Passage, json.loads(row["item"]))
+                passages[row["reading"], passage.id] = passage
+        if related:
+            pairs, params = _pairs(related)
+            for row in await self._rows(
+                f"{pairs} SELECT c.reading, c.id, c.term FROM wanted w JOIN concepts c "
+                "ON c.reading = w.reading AND c.id = w.id",
+                params,
+            ):
+                terms[row["reading"], row["id"]] = row["term"]
+        entries = []
+        for reading_row, concept in concepts:
+            reading = self._readings[reading_row]
+            ids = {(reading_row, item_id) for item_id in concept.evidence}
+            entries.append(
+                ConceptEntry(
+                    concept=concept,
+                    reading=reading.title,
+                    section=reading.sections.get(concept.section, concept.section),
+                    quotes=tuple(item for i, item in quotes.items() if i in ids),
+                    passages=tuple(item for i, item in passages.items() if i in ids),
+                    related=tuple(
+                        terms[reading_row, r] for r in concept.related if (reading_row, r) in terms
+                    ),
+                )
+            )
+        return entries
 
     async def expert(self, name: str, topic: str = "") -> ExpertEntry:
         """An expert found by full name or surname, with their quotes (on `topic` if given)."""
@@ -147,7 +217,7 @@ class Store:
         if not key:
             raise UserError("Type the name of an expert quoted in the reading.")
         rows = await self._rows(
-            "SELECT s.rowid, s.reading, s.item FROM lookup_keys k "
+            "SELECT s.reading, s.item FROM lookup_keys k "
             "JOIN speakers s ON s.rowid = k.target "
             "WHERE k.kind = 'speaker' AND k.key = ? ORDER BY s.rowid",
             (key,),
@@ -160,29 +230,35 @@ class Store:
         names = sorted({json.loads(r["item"])["name"] for r in rows})
         if len(names) > 1:
             raise NotFoundError(f"“{shown(name)}” could be {', '.join(names)}: pick one.", names)
-        speaker_rows = [r["rowid"] for r in rows]
-        marks = ", ".join("?" for _ in speaker_rows)
-        quotes = [
-            self._attributed(r)
-            for r in await self._rows(
-                f"{ATTRIBUTED_SQL} WHERE q.speaker IN ({marks}) ORDER BY q.rowid", speaker_rows
-            )
-        ]
-        topics = sorted({t for a in quotes for t in a.quote.topics}, key=str.casefold)
+        topics_sql = (
+            "SELECT DISTINCT j.value FROM quotes q, json_each(q.item, '$.topics') j "
+            f"WHERE {_BY_SPEAKER}"
+        )
+        where, params = _BY_SPEAKER, [key]
         if topic:
-            wanted = topic_key(topic)
-            quotes = [a for a in quotes if wanted in {topic_key(t) for t in a.quote.topics}]
-            if not quotes:
-                raise NotFoundError(
-                    f"{names[0]} has no quotes on “{shown(topic)}”.",
-                    list(topics[:5]),
-                )
+            where += f" AND {_ON_TOPIC}"
+            params.append(topic_key(topic))
+        quotes = await self._rows(
+            f"SELECT {ATTRIBUTED_COLUMNS}, "
+            f"(SELECT count(*) FROM quotes q WHERE {where}) AS total, "
+            f"(SELECT json_group_array(value) FROM ({topics_sql})) AS topics "
+            f"FROM quotes q {ATTRIBUTED_JOINS} WHERE {where} ORDER BY q.rowid LIMIT ?",
+            (*params, key, *params, RESULT_LIMIT),
+        )
+        if quotes:
+            topics = json.loads(quotes[0]["topics"])
+        else:
+            topics = [row[0] for row in await self._rows(topics_sql, (key,))]
+        topics.sort(key=str.casefold)
+        if topic and not quotes:
+            raise NotFoundError(f"{names[0]} has no quotes on “{shown(topic)}”.", topics[:5])
         first = rows[0]
         return ExpertEntry(
             speaker=item_from_dict(Speaker, json.loads(first["item"])),
             reading=self._readings[first["reading"]].title,
             topic=topic,
-            quotes=tuple(quotes),
+            quotes=tuple(self._attributed(row) for row in quotes),
+            total=quotes[0]["total"] if quotes else 0,
             topics=tuple(topics),
         )
 
@@ -190,19 +266,18 @@ class Store:
         self, speaker: str = "", topic: str = "", rng: random.Random | None = None
     ) -> Attributed:
         """A random quote, by `speaker` (name or surname) and on `topic` when given."""
-        where, params = [], []
-        if speaker:
-            where.append(
-                "q.speaker IN (SELECT target FROM lookup_keys WHERE kind = 'speaker' AND key = ?)"
+        speaker_key, wanted_topic = " ".join(words(speaker)), topic_key(topic)
+        rows = []
+        if bool(speaker_key) == bool(speaker) and bool(wanted_topic) == bool(topic):
+            pool = _quote_pool(speaker_key, wanted_topic)
+            fraction = rng.random() if rng else random.random()
+            rows = await self._rows(
+                f"{ATTRIBUTED_SQL} WHERE q.rowid = (SELECT {pool.column} FROM {pool.walk} "
+                f"ORDER BY {pool.order} LIMIT 1 OFFSET "
+                f"CAST(? * (SELECT count(*) FROM {pool.count}) AS INTEGER))",
+                (*pool.params, fraction, *pool.params),
             )
-            params.append(" ".join(words(speaker)))
-        if topic:
-            where.append("q.rowid IN (SELECT target FROM topics WHERE kind = 'quote' AND key = ?)")
-            params.append(topic_key(topic))
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = await self._rows(f"SELECT count(*) FROM quotes q {clause}", params)
-        total = rows[0][0]
-        if total == 0:
+        if not rows:
             wanted = " and ".join(
                 part
                 for part in (
@@ -215,22 +290,9 @@ class Store:
                 "quote_topic" if topic else "speaker", topic or speaker
             )
             raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
-        offset = (rng or random).randrange(total)
-        if topic and not speaker:  # walk the topic's own index, not every quote
-            picked = await self._rows(
-                "SELECT target FROM topics WHERE kind = 'quote' AND key = ? "
-                "ORDER BY target LIMIT 1 OFFSET ?",
-                (*params, offset),
-            )
-        else:
-            picked = await self._rows(
-                f"SELECT q.rowid FROM quotes q {clause} ORDER BY q.rowid LIMIT 1 OFFSET ?",
-                (*params, offset),
-            )
-        rows = await self._rows(f"{ATTRIBUTED_SQL} WHERE q.rowid = ?", (picked[0][0],))
         return self._attributed(rows[0])
 
-    async def publications(self, topic: str = "", kind: str = "") -> list[PublicationEntry]:
+    async def publications(self, topic: str = "", kind: str = "") -> PublicationList:
         """Related publications, newest first, filtered by topic and type when given."""
         where, params = [], []
         if topic:
@@ -243,7 +305,9 @@ class Store:
             params.append(topic_key(kind))
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = await self._rows(
-            f"SELECT reading, item FROM publications {clause} ORDER BY date DESC, rowid", params
+            f"SELECT reading, item, (SELECT count(*) FROM publications {clause}) AS total "
+            f"FROM publications {clause} ORDER BY date DESC, rowid LIMIT ?",
+            (*params, *params, RESULT_LIMIT),
         )
         if not rows:
             label = "publication_topic" if topic else "publication_type"
@@ -251,13 +315,14 @@ class Store:
                 "No related publications match those filters.",
                 await self._suggestions.closest(label, topic or kind),
             )
-        return [
+        entries = tuple(
             PublicationEntry(
                 publication=item_from_dict(Publication, json.loads(row["item"])),
                 reading=self._readings[row["reading"]].title,
             )
             for row in rows
-        ]
+        )
+        return PublicationList(entries, rows[0]["total"])
 
     async def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Ranked full-text search; all words must match, else any word may."""
@@ -268,19 +333,23 @@ class Store:
         return await self._suggestions.suggest(kind, text, limit)
 
     async def overview(self) -> list[ReadingOverview]:
-        """Each loaded reading: provenance, sections, speakers and counts."""
+        """Each loaded reading: provenance, sections, speakers and counts (read once: the
+        content does not change while the store is open)."""
+        if self._overview is None:
+            self._overview = await self._read_overview()
+        return self._overview
+
+    async def _read_overview(self) -> list[ReadingOverview]:
+        counts: dict[int, dict[str, int]] = {row: {} for row in self._readings}
+        for table in ("passages", "quotes", "concepts", "publications"):
+            for row in await self._rows(f"SELECT reading, count(*) FROM {table} GROUP BY reading"):
+                counts[row[0]][table] = row[1]
+        speakers: dict[int, list[Speaker]] = {row: [] for row in self._readings}
+        for row in await self._rows("SELECT reading, item FROM speakers ORDER BY rowid"):
+            speakers[row[0]].append(item_from_dict(Speaker, json.loads(row[1])))
         overviews = []
         for row in await self._rows("SELECT rowid, item FROM readings ORDER BY rowid"):
             meta = json.loads(row["item"])
-            counts = {}
-            for table in ("passages", "quotes", "concepts", "publications"):
-                found = await self._rows(
-                    f"SELECT count(*) FROM {table} WHERE reading = ?", (row["rowid"],)
-                )
-                counts[table] = found[0][0]
-            speakers = await self._rows(
-                "SELECT item FROM speakers WHERE reading = ? ORDER BY rowid", (row["rowid"],)
-            )
             overviews.append(
                 ReadingOverview(
                     id=meta["id"],
@@ -290,10 +359,11 @@ class Store:
                     date=meta["date"],
                     url=meta["url"],
                     sections=tuple(item_from_dict(Section, s) for s in meta["sections"]),
-                    speakers=tuple(
-                        item_from_dict(Speaker, json.loads(s["item"])) for s in speakers
-                    ),
-                    counts=counts,
+                    speakers=tuple(speakers[row["rowid"]]),
+                    counts={
+                        table: counts[row["rowid"]].get(table, 0)
+                        for table in ("passages", "quotes", "concepts", "publications")
+                    },
                 )
             )
         return overviews
@@ -301,8 +371,9 @@ class Store:
     async def library(self) -> Library:
         """The whole stored content, read back from the database."""
         readings = []
-        for row in await self._rows("SELECT rowid, item FROM readings ORDER BY rowid"):
+        for row in await self._rows("SELECT rowid, item, source_text FROM readings ORDER BY rowid"):
             reading = json.loads(row["item"])
+            reading["source_text"] = row["source_text"]
             for table in ("speakers", "passages", "quotes", "concepts", "publications"):
                 items = await self._rows(
                     f"SELECT item FROM {table} WHERE reading = ? ORDER BY rowid", (row["rowid"],)

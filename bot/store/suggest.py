@@ -1,23 +1,133 @@
-"""Autocomplete and "did you mean": labels by whole-label prefix, then by word prefix."""
+"""Autocomplete and "did you mean": labels by whole-label prefix, then by word prefix, then by
+words one typo away."""
 
 from __future__ import annotations
 
 import difflib
+import json
 
 import aiosqlite
 
 from bot.store.normalize import words
 from bot.store.rows import fetch_all
-from bot.store.search import prefix_match
 from bot.store.views import Suggestion
 
 SUGGESTION_KINDS = frozenset(
     {"term", "speaker", "quote_topic", "publication_topic", "publication_type"}
 )
-# "Did you mean" compares a miss with at most this many labels sharing its first letter.
-CLOSEST_CANDIDATES = 1000
-# Spellings fetched per suggestion wanted, since several spellings may share one value.
-SUGGESTION_SPREAD = 4
+# The most entries one call returns (Discord shows 25 choices): the stored answers are this long.
+MAX_SUGGESTIONS = 25
+# One typed word up to this long is answered from `suggestion_prefixes`; a longer word selects
+# few enough labels to rank at query time.
+STORED_PREFIX = 3
+MAX_TOKENS = 12  # typed words after these are ignored
+# Typed words are corrected only between these lengths: half of a shorter one selects most words
+# of its length, and no label has a word as long as a longer one.
+MIN_TYPO_WORD = 3
+MAX_TYPO_WORD = 40
+# "Did you mean" ranks by difflib this many labels a value wanted, those matching most words.
+CLOSEST_SPREAD = 4
+# Below this difflib ratio a label that matches only some typed words is not offered.
+CLOSEST_CUTOFF = 0.6
+_LAST = "\U0010ffff"  # sorts after every string that starts with a given prefix
+
+# One row a value, with its best label: whole-label prefixes first, then shorter labels, then
+# the value's own spelling (as `_stored_answers` orders them).
+_RANKED_SQL = (
+    "SELECT label, value, "
+    "min((instr(key, ?) != 1) * 1000000000 + length(label) * 2 + (label != value)) AS rank "
+    "FROM suggestion_words WHERE kind = ? AND word >= ? AND word < ?{others} "
+    "GROUP BY value ORDER BY rank, label, value LIMIT ?"
+)
+# Words that may be one typo from a typed word: the same first half and one of its last two
+# letters among their last two, or the same last half and one of its first two letters.
+_CANDIDATES_SQL = (
+    "WITH typed (token, length, head, head_end, ends, tail, tail_end, starts) "
+    "AS (VALUES {typed}) "
+    "SELECT t.token, v.word FROM typed t JOIN suggestion_vocabulary v ON v.kind = ? "
+    "AND v.length = t.length AND v.word >= t.head AND v.word < t.head_end "
+    "AND (instr(t.ends, substr(v.backwards, 1, 1)) OR instr(t.ends, substr(v.backwards, 2, 1))) "
+    "UNION SELECT t.token, v.word FROM typed t JOIN suggestion_vocabulary v ON v.kind = ? "
+    "AND v.length = t.length AND v.backwards >= t.tail AND v.backwards < t.tail_end "
+    "AND (instr(t.starts, substr(v.word, 1, 1)) OR instr(t.starts, substr(v.word, 2, 1)))"
+)
+# Labels holding those words: those matching most typed words, then those about as long.
+_NEAR_SQL = (
+    "WITH near (token, word) AS (VALUES {near}) "
+    "SELECT w.label, w.value, w.key, count(DISTINCT n.token) AS matched FROM near n "
+    "JOIN suggestion_words w ON w.kind = ? AND w.word = n.word "
+    "GROUP BY w.label, w.value ORDER BY matched DESC, abs(length(w.key) - ?) LIMIT ?"
+)
+
+
+async def build_suggestions(
+    connection: aiosqlite.Connection, suggestions: list[tuple[str, str, str]]
+) -> None:
+    """Fill the autocomplete tables from (label, kind, value) triples, inside the build."""
+    by_kind: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for label, kind, value in suggestions:
+        by_kind.setdefault(kind, {})[label, value] = words(label)
+    word_rows, prefix_rows, vocabulary_rows = [], [], []
+    for kind, labels in by_kind.items():
+        for (label, value), label_words in labels.items():
+            key = " ".join(label_words)
+            word_rows += [(kind, word, label, value, key) for word in set(label_words)]
+        prefix_rows += [
+            (kind, prefix, json.dumps([[label, value] for value, label in answer.items()]))
+            for prefix, answer in _stored_answers(labels).items()
+        ]
+        vocabulary = {word for label_words in labels.values() for word in label_words}
+        vocabulary_rows += [(kind, len(word), word, word[::-1]) for word in vocabulary]
+    await connection.executemany(
+        "INSERT INTO suggestion_words (kind, word, label, value, key) VALUES (?, ?, ?, ?, ?)",
+        word_rows,
+    )
+    await connection.executemany(
+        "INSERT INTO suggestion_prefixes (kind, prefix, answer) VALUES (?, ?, ?)",
+        prefix_rows,
+    )
+    await connection.executemany(
+        "INSERT INTO suggestion_vocabulary (kind, length, word, backwards) VALUES (?, ?, ?, ?)",
+        vocabulary_rows,
+    )
+
+
+def _stored_answers(labels: dict[tuple[str, str], list[str]]) -> dict[str, dict[str, str]]:
+    """Value to label, in order, for empty input ('': values alphabetically) and for each prefix
+    of 1-3 letters of a word, ranked as `_RANKED_SQL` ranks."""
+    answers = {"": {value: value for value in sorted({v for _, v in labels})[:MAX_SUGGESTIONS]}}
+    # Shorter labels first, then the value's own spelling.
+    ordered = sorted(
+        (len(label), label != value, label, value, label_words)
+        for (label, value), label_words in labels.items()
+    )
+    # Labels whose first word starts with the prefix, then labels with another word that does.
+    for first in (True, False):
+        for _, _, label, value, label_words in ordered:
+            for word in label_words[:1] if first else label_words[1:]:
+                # Every value offered to a prefix is offered to its shorter prefixes too: once
+                # one is full, so are they.
+                for length in range(STORED_PREFIX, 0, -1):
+                    found = answers.setdefault(word[:length], {})
+                    if len(found) == MAX_SUGGESTIONS:
+                        break
+                    found.setdefault(value, label)
+    return answers
+
+
+def _one_typo(typed: str, word: str) -> bool:
+    """Whether `word` is `typed` or `typed` with one letter dropped, added, changed, or two
+    neighbours swapped."""
+    start = 0
+    while start < min(len(typed), len(word)) and typed[start] == word[start]:
+        start += 1
+    typed, word = typed[start:], word[start:]
+    return (
+        typed[1:] == word[1:]
+        or typed[1:] == word
+        or typed == word[1:]
+        or (typed[:2] == word[1::-1] and typed[2:] == word[2:])
+    )
 
 
 class Suggestions:
@@ -31,50 +141,78 @@ class Suggestions:
         word starting with each typed word; shorter labels first."""
         if kind not in SUGGESTION_KINDS:
             raise ValueError(f"unknown suggestion kind {kind!r}")
-        tokens = words(text)
-        if not tokens:
+        if limit > MAX_SUGGESTIONS:
+            raise ValueError(f"at most {MAX_SUGGESTIONS} suggestions, not {limit}")
+        tokens = words(text)[:MAX_TOKENS]
+        if len(tokens) <= 1 and len("".join(tokens)) <= STORED_PREFIX:
             rows = await fetch_all(
                 self.connection,
-                "SELECT DISTINCT value AS label, value FROM suggestion_labels WHERE kind = ? "
-                "ORDER BY value LIMIT ?",
-                (kind, limit),
+                "SELECT answer FROM suggestion_prefixes WHERE kind = ? AND prefix = ?",
+                (kind, "".join(tokens)),
             )
-            return [Suggestion(row["label"], row["value"]) for row in rows]
-        wanted = limit * SUGGESTION_SPREAD
-        key = text.strip().casefold()
-        starting = await fetch_all(
+            answer = json.loads(rows[0]["answer"]) if rows else []
+            return [Suggestion(label, value) for label, value in answer[:limit]]
+        # The longest typed word selects the fewest labels; each other word must start one.
+        others = sorted(tokens, key=len)
+        driver = others.pop()
+        rows = await fetch_all(
             self.connection,
-            "SELECT label, value FROM suggestion_labels WHERE kind = ? AND key >= ? AND key < ? "
-            "ORDER BY key LIMIT ?",
-            (kind, key, key + "\U0010ffff", wanted),
+            _RANKED_SQL.format(others=" AND instr(' ' || key, ?)" * len(others)),
+            (
+                " ".join(tokens),
+                kind,
+                driver,
+                driver + _LAST,
+                *(" " + token for token in others),
+                limit,
+            ),
         )
-        inside = []
-        if len(starting) < wanted:
-            inside = await fetch_all(
-                self.connection,
-                "SELECT label, value FROM suggestions WHERE suggestions MATCH ? AND kind = ? "
-                "LIMIT ?",
-                (prefix_match(tokens), kind, wanted),
-            )
-        best: dict[str, Suggestion] = {}
-        for group in (starting, inside):
-            for row in sorted(group, key=lambda row: len(row["label"])):
-                best.setdefault(row["value"], Suggestion(row["label"], row["value"]))
-        return list(best.values())[:limit]
+        return [Suggestion(row["label"], row["value"]) for row in rows]
 
     async def closest(self, kind: str, text: str, limit: int = 5) -> list[str]:
-        """The nearest known values for a miss: word prefixes first, then similar spellings
-        that start with the same letter."""
+        """The nearest known values for a miss: word prefixes first, then labels with words one
+        typo (a letter dropped, added or changed, two swapped) from the typed words."""
         found = [s.value for s in await self.suggest(kind, text, limit)]
-        if not found and text.strip():
-            first = text.strip()[0].casefold()
-            rows = await fetch_all(
-                self.connection,
-                "SELECT label, value FROM suggestion_labels "
-                "WHERE kind = ? AND key >= ? AND key < ? LIMIT ?",
-                (kind, first, first + "\U0010ffff", CLOSEST_CANDIDATES),
-            )
-            by_label = {row["label"].casefold(): row["value"] for row in rows}
-            close = difflib.get_close_matches(text.casefold(), by_label, n=limit, cutoff=0.6)
-            found = [by_label[label] for label in close]
-        return list(dict.fromkeys(found))[:limit]
+        tokens = [
+            token
+            for token in words(text)[:MAX_TOKENS]
+            if MIN_TYPO_WORD <= len(token) <= MAX_TYPO_WORD
+        ]
+        if found or not tokens:
+            return found
+        near = await self._near_words(kind, tokens)
+        if not near:
+            return []
+        wanted = " ".join(tokens)
+        rows = await fetch_all(
+            self.connection,
+            _NEAR_SQL.format(near=", ".join("(?, ?)" for _ in near)),
+            (*(v for pair in near for v in pair), kind, len(wanted), limit * CLOSEST_SPREAD),
+        )
+        matcher = difflib.SequenceMatcher(b=wanted)
+        scored = []
+        for row in rows:
+            matcher.set_seq1(row["key"])
+            ratio = matcher.ratio()
+            if row["matched"] == len(tokens) or ratio >= CLOSEST_CUTOFF:
+                scored.append((-row["matched"], -ratio, len(row["label"]), row["value"]))
+        return list(dict.fromkeys(value for *_, value in sorted(scored)))[:limit]
+
+    async def _near_words(self, kind: str, tokens: list[str]) -> list[tuple[int, str]]:
+        """(index of the typed word, known word) for the known words one typo from each."""
+        typed = []
+        for index, token in enumerate(tokens):
+            half = len(token) // 2
+            head, ends, tail, starts = token[:half], token[-2:], token[half + 1 :][::-1], token[:2]
+            for length in (len(token) - 1, len(token), len(token) + 1):
+                typed.append((index, length, head, head + _LAST, ends, tail, tail + _LAST, starts))
+        rows = await fetch_all(
+            self.connection,
+            _CANDIDATES_SQL.format(typed=", ".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in typed)),
+            (*(v for row in typed for v in row), kind, kind),
+        )
+        return [
+            (row["token"], row["word"])
+            for row in rows
+            if _one_typo(tokens[row["token"]], row["word"])
+        ]

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
-from bot.store.attribution import credited_speaker
+from bot.store.attribution import Attribution
 from bot.store.models import Reading
 from bot.store.normalize import term_key
 
@@ -33,6 +36,8 @@ MAX_LENGTH = {
     "summary": 1000,
     "passage_text": 3500,
 }
+# Text fields that may be empty.
+OPTIONAL_TEXTS = frozenset({"context", "author", "date", "url"})
 
 
 # A quote is shown with its context in one embed field of 1024 characters.
@@ -48,6 +53,31 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.item!r}, field {self.field!r}: {self.message}"
+
+
+def _text_rules(file_name: str, name: str) -> tuple[bool, int | None]:
+    """Whether a text field may be empty, and its longest length if it has one."""
+    limit_name = "passage_text" if file_name == "passages.toml" and name == "text" else name
+    return name in OPTIONAL_TEXTS, MAX_LENGTH.get(limit_name)
+
+
+def _texts_fit(file_name: str, items: Sequence[Any]) -> bool:
+    """Whether check_text would pass every text of `items` (of one class), checked a field at
+    a time in bulk: the check that names each fault costs a call a text."""
+    for name in items[0].__slots__ if items else ():
+        values = list(map(attrgetter(name), items))
+        if all(map(isinstance, values, repeat(tuple))):
+            values = list(chain.from_iterable(values))
+        if not all(map(isinstance, values, repeat(str))):
+            if any(isinstance(v, str | tuple) for v in values):
+                return False  # mixed kinds: leave them to check_text
+            continue
+        optional, limit = _text_rules(file_name, name)
+        if not optional and not (all(values) and not any(map(str.isspace, values))):
+            return False
+        if limit is not None and max(map(len, values), default=0) > limit:
+            return False
+    return True
 
 
 def validate_reading(reading: Reading, folder: Path) -> list[Problem]:
@@ -104,6 +134,8 @@ class _ReadingChecks:
             ("publications.toml", r.publications),
         ]
         for file_name, items in groups:
+            if _texts_fit(file_name, items):
+                continue
             for item in items:
                 for name in item.__slots__:
                     value = getattr(item, name)
@@ -113,11 +145,9 @@ class _ReadingChecks:
                             yield from self.check_text(file_name, item.id, name, text)
 
     def check_text(self, file_name: str, item_id: str, name: str, text: str) -> Iterable[Problem]:
-        optional = name in {"context", "author", "date", "url"}
+        optional, limit = _text_rules(file_name, name)
         if not text.strip() and not optional:
             yield Problem(self.file(file_name), item_id, name, "is empty")
-        limit_name = "passage_text" if file_name == "passages.toml" and name == "text" else name
-        limit = MAX_LENGTH.get(limit_name)
         if limit is not None and len(text) > limit:
             yield Problem(
                 self.file(file_name), item_id, name, f"is {len(text)} characters, over {limit}"
@@ -149,7 +179,9 @@ class _ReadingChecks:
         speakers = {s.id: s for s in self.reading.speakers}
         passages = {p.id: p for p in self.reading.passages}
         file_name = self.file("quotes.toml")
-        surnames = {s.name.split()[-1]: s.id for s in self.reading.speakers if s.name.split()}
+        attribution = Attribution(
+            {s.name.split()[-1]: s.id for s in self.reading.speakers if s.name.split()}
+        )
         for quote in self.reading.quotes:
             speaker = speakers.get(quote.speaker)
             passage = passages.get(quote.passage)
@@ -178,7 +210,7 @@ class _ReadingChecks:
             if passage is not None and quote.context and quote.context not in passage.text:
                 yield Problem(file_name, quote.id, "context", f"is not in passage {passage.id!r}")
             if speaker and passage and quote.text.strip() and in_passage:
-                credited = credited_speaker(passage.text, quote.text, surnames)
+                credited = attribution.credited_speaker(passage.text, quote.text)
                 if credited != speaker.id:
                     who = f"credits {credited!r}" if credited else "names no speaker for it"
                     yield Problem(file_name, quote.id, "speaker", f"passage {passage.id!r} {who}")

@@ -32,7 +32,8 @@ class ExpertEntry:
     speaker: Speaker
     reading: str
     topic: str
-    quotes: tuple[Attributed, ...]
+    quotes: tuple[Attributed, ...]  # the first of `total` quotes, in reading order
+    total: int
     topics: tuple[str, ...]
 
 
@@ -40,6 +41,14 @@ class ExpertEntry:
 class PublicationEntry:
     publication: Publication
     reading: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationList:
+    """The newest of `total` matching publications, newest first."""
+
+    entries: tuple[PublicationEntry, ...]
+    total: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.loader import ContentError, content_hash, load_library
+from bot.store.loader import ContentError, content_hash, load_library, read_readings
 
 READING = "markets-and-civil-society-north-korea"
 
@@ -629,3 +629,36 @@ def test_content_hash_tells_apart_bytes_moved_between_files(reading_copy: Path) 
     quotes.write_bytes(text[:-1])
     reading.write_bytes(text[-1:] + reading.read_bytes())
     assert content_hash(reading_copy) != before
+
+
+# --- reading one reading at a time ---
+
+
+def test_readings_are_yielded_one_at_a_time_and_faults_raised_after_the_last(
+    reading_copy: Path, add_reading: Callable[[str], Path]
+) -> None:
+    later = add_reading("zz-later-reading")  # sorts after READING
+    (later / "speakers.toml").unlink()
+    readings = read_readings(reading_copy)
+    assert next(readings).id == READING  # yielded before the later reading is read
+    with pytest.raises(ContentError) as caught:
+        next(readings)
+    assert {(Path(p.file).parent.name, Path(p.file).name) for p in caught.value.problems} == {
+        ("zz-later-reading", "speakers.toml")
+    }
+
+
+def test_after_a_bad_reading_the_rest_are_checked_but_not_yielded(
+    reading_copy: Path, add_reading: Callable[[str], Path]
+) -> None:
+    later = add_reading("zz-later-reading")
+    (later / "quotes.toml").unlink()
+    apply(reading_copy, "publications.toml", sub(PUTIN_DATE, 'date = "2024-13-01"'))
+    yielded = []
+    with pytest.raises(ContentError) as caught:
+        yielded.extend(read_readings(reading_copy))
+    assert yielded == []
+    assert {(Path(p.file).parent.name, Path(p.file).name) for p in caught.value.problems} == {
+        (READING, "publications.toml"),
+        ("zz-later-reading", "quotes.toml"),
+    }

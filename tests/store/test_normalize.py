@@ -124,3 +124,10 @@ _TERMLIKE = st.lists(st.builds(lambda a, b: a + b, _STEMS, _SUFFIXES), min_size=
 def test_term_key_is_idempotent(text: str) -> None:
     key = term_key(text)
     assert term_key(key) == key
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+@example("Semi-Autonomous_Public SPHERES 2021")
+def test_words_of_ascii_text_are_those_of_the_general_folding(text: str) -> None:
+    """ASCII text takes a short cut; a non-ASCII word after it sends it the long way."""
+    assert words(text) == words(f"{text} é")[:-1]

@@ -115,6 +115,41 @@ async def test_random_quote_respects_filters_and_rng(store: Store) -> None:
     assert first == again
 
 
+async def test_random_quote_reaches_every_quote_on_a_topic_and_overall(store: Store) -> None:
+    quotes = [quote for reading in (await store.library()).readings for quote in reading.quotes]
+    on_markets = {q.id for q in quotes if "markets" in {t.casefold() for t in q.topics}}
+    assert len(on_markets) > 1
+    picks = {
+        (await store.random_quote("", "Markets", random.Random(s))).quote.id for s in range(200)
+    }
+    assert picks == on_markets
+    everything = {(await store.random_quote(rng=random.Random(s))).quote.id for s in range(600)}
+    assert everything == {q.id for q in quotes}
+
+
+@pytest.mark.parametrize(("speaker", "topic"), [("!!!", ""), ("", "—"), ("Hastings", "?")])
+async def test_random_quote_filter_without_words_matches_nothing(
+    store: Store, speaker: str, topic: str
+) -> None:
+    with pytest.raises(NotFoundError):
+        await store.random_quote(speaker, topic, random.Random(1))
+
+
+async def test_long_answers_list_the_first_and_count_all(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = await store.expert("Hastings")
+    newest = await store.publications()
+    monkeypatch.setattr("bot.store.store.RESULT_LIMIT", 2)
+    first = await store.expert("Hastings")
+    assert first.quotes == everything.quotes[:2]
+    assert first.total == len(everything.quotes) == 7
+    assert first.topics == everything.topics
+    two = await store.publications()
+    assert two.entries == newest.entries[:2]
+    assert two.total == 4
+
+
 async def test_random_quote_no_match(store: Store) -> None:
     with pytest.raises(NotFoundError, match="No quote by"):
         await store.random_quote("Nobody", "", random.Random(1))
@@ -122,14 +157,15 @@ async def test_random_quote_no_match(store: Store) -> None:
 
 async def test_publications_newest_first_and_filters(store: Store) -> None:
     everything = await store.publications()
-    dates = [entry.publication.date for entry in everything]
-    assert len(everything) == 4
+    dates = [entry.publication.date for entry in everything.entries]
+    assert len(everything.entries) == everything.total == 4
     assert dates == sorted(dates, reverse=True)
     analyses = await store.publications(kind="analysis")
-    assert {e.publication.type for e in analyses} == {"Analysis"}
-    assert len(analyses) == 3
+    assert {e.publication.type for e in analyses.entries} == {"Analysis"}
+    assert len(analyses.entries) == analyses.total == 3
     conflict = await store.publications(topic="conflict analysis & prevention")
-    assert all("Conflict Analysis & Prevention" in e.publication.topics for e in conflict)
+    assert conflict.entries
+    assert all("Conflict Analysis & Prevention" in e.publication.topics for e in conflict.entries)
     with pytest.raises(NotFoundError):
         await store.publications(topic="Astronomy")
 
@@ -236,7 +272,7 @@ async def test_rebuilds_only_when_content_changes(
     def refuse(_: Path) -> None:
         raise AssertionError("content unchanged: the store must not reload it")
 
-    monkeypatch.setattr(store_module, "load_library", refuse)
+    monkeypatch.setattr(store_module, "read_readings", refuse)
     async with await Store.open(db_path, data) as warm:
         assert (await warm.define("civil society"))[0].concept.term == "Civil society"
     monkeypatch.undo()

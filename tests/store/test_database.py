@@ -1,0 +1,131 @@
+"""Building the content tables: in batches or at once the same rows, in one transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.store import database
+from bot.store.loader import ContentError, load_library, read_readings
+from bot.store.models import Reading
+from bot.store.store import Store
+
+TABLES = (
+    "readings",
+    "speakers",
+    "passages",
+    "quotes",
+    "concepts",
+    "publications",
+    "lookup_keys",
+    "topics",
+    "search_index",
+    "common_words",
+)
+
+
+def dump(db_path: Path) -> dict[str, list[tuple]]:
+    """Every row of the content tables, rowids included."""
+    with sqlite3.connect(db_path) as connection:
+        return {
+            table: sorted(connection.execute(f"SELECT rowid, * FROM {table}"))
+            if table not in {"lookup_keys", "topics", "common_words"}
+            else sorted(connection.execute(f"SELECT * FROM {table}"))
+            for table in TABLES
+        }
+
+
+async def test_batches_build_the_same_rows_as_one_batch(
+    reading_copy: Path,
+    add_reading: Callable[[str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_reading("second-reading")
+    add_reading("third-reading")
+    async with await Store.open(tmp_path / "one.db", reading_copy):
+        pass
+    monkeypatch.setattr(database, "BATCH_INDEXED", 50)  # each reading has about 76 rows
+    batches = []
+    insert = database._Staging.insert
+
+    async def counted(staging: database._Staging, rows: dict) -> None:
+        batches.append(len(rows["readings"]))
+        await insert(staging, rows)
+
+    monkeypatch.setattr(database._Staging, "insert", counted)
+    async with await Store.open(tmp_path / "many.db", reading_copy) as store:
+        assert await store.library() == load_library(reading_copy)
+    assert [count for count in batches if count] == [1, 1, 1]  # a reading a batch
+    assert dump(tmp_path / "many.db") == dump(tmp_path / "one.db")
+
+
+async def test_bad_content_found_mid_build_leaves_the_old_content(
+    reading_copy: Path, add_reading: Callable[[str], Path], tmp_path: Path
+) -> None:
+    db_path = tmp_path / "store.db"
+    async with await Store.open(db_path, reading_copy):
+        pass
+    before = dump(db_path)
+    concepts = reading_copy / "readings" / "markets-and-civil-society-north-korea" / "concepts.toml"
+    concepts.write_text(
+        concepts.read_text(encoding="utf-8").replace('term = "Civil society"', 'term = "Civic'),
+        encoding="utf-8",
+    )  # the first reading changes, and is inserted before the fault in the next is found
+    (add_reading("zz-bad-reading") / "quotes.toml").unlink()
+    with pytest.raises(ContentError):
+        await Store.open(db_path, reading_copy)
+    assert dump(db_path) == before
+
+
+async def test_a_failure_while_inserting_rolls_the_whole_build_back(
+    reading_copy: Path, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "store.db"
+    async with await Store.open(db_path, reading_copy) as store:
+        before = dump(db_path)
+        (reading,) = load_library(reading_copy).readings
+
+        def readings() -> Iterator[Reading]:
+            yield reading
+            yield reading  # the same ids again: the copy out of staging fails
+
+        with pytest.raises(sqlite3.IntegrityError):
+            await database.build_content(store.connection, readings(), "new version")
+        staged = await store.connection.execute_fetchall("SELECT name FROM sqlite_temp_master")
+        assert list(staged) == []
+    assert dump(db_path) == before
+
+
+async def test_no_staging_table_outlives_a_build(reading_copy: Path, tmp_path: Path) -> None:
+    async with await Store.open(tmp_path / "store.db", reading_copy) as store:
+        staged = await store.connection.execute_fetchall("SELECT name FROM sqlite_temp_master")
+        assert list(staged) == []
+
+
+async def test_the_source_text_is_kept_apart_from_the_reading_metadata(
+    reading_copy: Path, tmp_path: Path
+) -> None:
+    (reading,) = read_readings(reading_copy)
+    async with await Store.open(tmp_path / "store.db", reading_copy) as store:
+        (row,) = await store.connection.execute_fetchall("SELECT item, source_text FROM readings")
+    assert row["source_text"] == reading.source_text
+    assert "source_text" not in json.loads(row["item"])
+
+
+async def test_a_database_from_before_the_source_column_is_rebuilt(
+    reading_copy: Path, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "store.db"
+    async with await Store.open(db_path, reading_copy):
+        pass
+    (number,) = [n for n, sql in database.migrations() if "source_text" in sql]
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("ALTER TABLE readings DROP COLUMN source_text")
+        connection.execute(f"PRAGMA user_version = {number - 1}")
+    async with await Store.open(db_path, reading_copy) as store:
+        assert await store.library() == load_library(reading_copy)

@@ -16,7 +16,7 @@ SEARCH_CANDIDATES = 300
 MAX_TOKENS = 12
 # A word in more than this share of all documents (and at least COMMON_WORD_MIN of them) is
 # "common": search sets it aside when the query has other words, and does not rank by it.
-COMMON_WORD_SHARE = 0.2
+COMMON_WORD_SHARE = 0.1
 COMMON_WORD_MIN = 3000
 
 

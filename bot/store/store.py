@@ -304,9 +304,11 @@ class Store:
             where.append("type_key = ?")
             params.append(topic_key(kind))
         clause = f"WHERE {' AND '.join(where)}" if where else ""
+        # The newest rows are chosen first, so only those rows' items are read and sorted.
         rows = await self._rows(
-            f"SELECT reading, item, (SELECT count(*) FROM publications {clause}) AS total "
-            f"FROM publications {clause} ORDER BY date DESC, rowid LIMIT ?",
+            f"SELECT p.reading, p.item, (SELECT count(*) FROM publications {clause}) AS total "
+            f"FROM (SELECT rowid FROM publications {clause} ORDER BY date DESC, rowid LIMIT ?) "
+            "AS newest JOIN publications p ON p.rowid = newest.rowid ORDER BY p.date DESC, p.rowid",
             (*params, *params, RESULT_LIMIT),
         )
         if not rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import OrderedDict
 
 import aiosqlite
 
@@ -21,6 +22,8 @@ MAX_SUGGESTIONS = 25
 # few enough labels to rank at query time.
 STORED_PREFIX = 3
 MAX_TOKENS = 12  # typed words after these are ignored
+# Stored answers kept in memory: every prefix of a large library, and little memory.
+ANSWERS_KEPT = 20_000
 # Typed words are corrected only between these lengths: half of a shorter one selects most words
 # of its length, and no label has a word as long as a longer one.
 MIN_TYPO_WORD = 3
@@ -135,6 +138,26 @@ class Suggestions:
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
+        self._answers: OrderedDict[tuple[str, str], list[Suggestion]] = OrderedDict()
+
+    async def _stored_answer(self, kind: str, prefix: str) -> list[Suggestion]:
+        """The stored answer for empty input or a 1-3 letter prefix, kept in memory once read
+        (the content does not change while the store is open), the least recent dropped."""
+        answer = self._answers.get((kind, prefix))
+        if answer is None:
+            rows = await fetch_all(
+                self.connection,
+                "SELECT answer FROM suggestion_prefixes WHERE kind = ? AND prefix = ?",
+                (kind, prefix),
+            )
+            pairs = json.loads(rows[0]["answer"]) if rows else []
+            answer = [Suggestion(label, value) for label, value in pairs]
+            self._answers[kind, prefix] = answer
+            if len(self._answers) > ANSWERS_KEPT:
+                self._answers.popitem(last=False)
+        else:
+            self._answers.move_to_end((kind, prefix))
+        return answer
 
     async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
         """Autocomplete, one entry per value: labels starting with the text, then labels with a
@@ -145,13 +168,7 @@ class Suggestions:
             raise ValueError(f"at most {MAX_SUGGESTIONS} suggestions, not {limit}")
         tokens = words(text)[:MAX_TOKENS]
         if len(tokens) <= 1 and len("".join(tokens)) <= STORED_PREFIX:
-            rows = await fetch_all(
-                self.connection,
-                "SELECT answer FROM suggestion_prefixes WHERE kind = ? AND prefix = ?",
-                (kind, "".join(tokens)),
-            )
-            answer = json.loads(rows[0]["answer"]) if rows else []
-            return [Suggestion(label, value) for label, value in answer[:limit]]
+            return (await self._stored_answer(kind, "".join(tokens)))[:limit]
         # The longest typed word selects the fewest labels; each other word must start one.
         others = sorted(tokens, key=len)
         driver = others.pop()

@@ -259,3 +259,16 @@ async def test_stored_answers_rank_as_the_query_does(
         assert [await store.suggest(kind, text) for kind, text in sorted(typed)] == stored
         assert len(typed) > 100
         assert all(stored)
+
+
+async def test_stored_answers_are_kept_in_memory_and_bounded(
+    suggestions: Suggestions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await suggestions.suggest("term", "ci")
+    await suggestions.connection.execute("DELETE FROM suggestion_prefixes")
+    assert await suggestions.suggest("term", "ci") == first, "answered from memory"
+    assert await suggestions.suggest("term", "ma") == [], "read anew: the table is empty now"
+    monkeypatch.setattr(suggest, "ANSWERS_KEPT", 2)
+    await suggestions.suggest("speaker", "ar")
+    await suggestions.suggest("speaker", "ma")
+    assert await suggestions.suggest("term", "ci") == [], "the least recent answer was dropped"

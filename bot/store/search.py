@@ -75,26 +75,14 @@ class FullTextSearch:
 
     async def _search(self, match: str, limit: int) -> list[SearchHit]:
         """Rank the first SEARCH_CANDIDATES matches, then cut snippets for the best only."""
-        bound = await fetch_all(
+        # FTS5 narrows its scan by `rowid <= x` when x is known before the scan, as this is.
+        ranked = await fetch_all(
             self.connection,
-            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT 1 OFFSET ?",
-            (match, SEARCH_CANDIDATES - 1),
+            "SELECT rowid FROM search_index WHERE search_index MATCH ?1 AND rowid <= coalesce("
+            "(SELECT rowid FROM search_index WHERE search_index MATCH ?1 LIMIT 1 OFFSET ?2), "
+            "9223372036854775807) ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?3",
+            (match, SEARCH_CANDIDATES - 1, limit),
         )
-        # Two statements: FTS5 only narrows its scan by a plain `rowid <= ?`.
-        if bound:
-            ranked = await fetch_all(
-                self.connection,
-                "SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid <= ? "
-                "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
-                (match, bound[0][0], limit),
-            )
-        else:
-            ranked = await fetch_all(
-                self.connection,
-                "SELECT rowid FROM search_index WHERE search_index MATCH ? "
-                "ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?",
-                (match, limit),
-            )
         return await self._hits(match, [row[0] for row in ranked])
 
     async def _first_matches(self, match: str, limit: int) -> list[SearchHit]:

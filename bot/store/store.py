@@ -12,6 +12,7 @@ from typing import Any, NamedTuple, Self
 import aiosqlite
 
 from bot.store import database
+from bot.store.build import build_content
 from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.excerpts import Excerpts
 from bot.store.export import FORMAT, item_from_dict, library_from_dict
@@ -111,7 +112,7 @@ class Store:
             wanted = f"{STORE_FORMAT}:{content_hash(data_dir)}"
             if await database.get_meta(connection, database.CONTENT_HASH_KEY) != wanted:
                 log.info("content changed: rebuilding the store from %s", data_dir)
-                await database.build_content(connection, read_readings(data_dir), wanted)
+                await build_content(connection, read_readings(data_dir), wanted)
             readings = await load_reading_meta(connection)
         except BaseException:
             await connection.close()

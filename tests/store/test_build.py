@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import database
+from bot.store import build, database
 from bot.store.loader import ContentError, load_library, read_readings
 from bot.store.models import Reading
 from bot.store.store import Store
@@ -49,15 +49,15 @@ async def test_batches_build_the_same_rows_as_one_batch(
     add_reading("third-reading")
     async with await Store.open(tmp_path / "one.db", reading_copy):
         pass
-    monkeypatch.setattr(database, "BATCH_INDEXED", 50)  # each reading has about 76 rows
+    monkeypatch.setattr(build, "BATCH_INDEXED", 50)  # each reading has about 76 rows
     batches = []
-    insert = database._Staging.insert
+    insert = build._Staging.insert
 
-    async def counted(staging: database._Staging, rows: dict) -> None:
+    async def counted(staging: build._Staging, rows: dict) -> None:
         batches.append(len(rows["readings"]))
         await insert(staging, rows)
 
-    monkeypatch.setattr(database._Staging, "insert", counted)
+    monkeypatch.setattr(build._Staging, "insert", counted)
     async with await Store.open(tmp_path / "many.db", reading_copy) as store:
         assert await store.library() == load_library(reading_copy)
     assert [count for count in batches if count] == [1, 1, 1]  # a reading a batch
@@ -95,7 +95,7 @@ async def test_a_failure_while_inserting_rolls_the_whole_build_back(
             yield reading  # the same ids again: the copy out of staging fails
 
         with pytest.raises(sqlite3.IntegrityError):
-            await database.build_content(store.connection, readings(), "new version")
+            await build.build_content(store.connection, readings(), "new version")
         staged = await store.connection.execute_fetchall("SELECT name FROM sqlite_temp_master")
         assert list(staged) == []
     assert dump(db_path) == before

@@ -13,12 +13,13 @@ import aiosqlite
 
 from bot.store import database
 from bot.store.build import build_content
+from bot.store.concepts import Concepts
 from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.excerpts import Excerpts
 from bot.store.export import FORMAT, item_from_dict, library_from_dict
 from bot.store.loader import content_hash, read_readings
-from bot.store.models import Concept, Library, Passage, Publication, Section, Speaker
-from bot.store.normalize import term_key, topic_key, words
+from bot.store.models import Library, Publication, Section, Speaker
+from bot.store.normalize import topic_key, words
 from bot.store.rows import (
     ATTRIBUTED_COLUMNS,
     ATTRIBUTED_JOINS,
@@ -86,12 +87,6 @@ def _quote_pool(speaker: str, topic: str) -> _QuotePool:
     )
 
 
-def _pairs(keys: list[tuple[int, str]]) -> tuple[str, list[int | str]]:
-    """A `WITH wanted(reading, id)` clause of (reading row, item id) keys, and its parameters."""
-    values = ", ".join("(?, ?)" for _ in keys)
-    return f"WITH wanted(reading, id) AS (VALUES {values})", [v for key in keys for v in key]
-
-
 class Store:
     """Read access to the curated content; guild state shares the same connection."""
 
@@ -101,6 +96,7 @@ class Store:
         self.excerpts = Excerpts(connection, readings)
         self._search = FullTextSearch(connection, readings)
         self._suggestions = Suggestions(connection)
+        self._concepts = Concepts(connection, readings, self._suggestions)
         self.schedules = Schedules(connection)
         self._overview: list[ReadingOverview] | None = None
 
@@ -144,73 +140,7 @@ class Store:
 
     async def define(self, term: str) -> list[ConceptEntry]:
         """Every concept one of whose spellings folds to the same key as `term`."""
-        key = term_key(term)
-        if not key:
-            raise UserError("Type a term to define, such as a concept from the reading.")
-        rows = await self._rows(
-            "SELECT c.reading, c.item FROM lookup_keys k "
-            "JOIN concepts c ON c.rowid = k.target "
-            "WHERE k.kind = 'concept' AND k.key = ? ORDER BY c.rowid",
-            (key,),
-        )
-        if not rows:
-            raise NotFoundError(
-                f"No concept called “{shown(term)}” in the readings.",
-                await self._suggestions.closest("term", term),
-            )
-        concepts = [
-            (row["reading"], item_from_dict(Concept, json.loads(row["item"]))) for row in rows
-        ]
-        return await self._concept_entries(concepts)
-
-    async def _concept_entries(self, concepts: list[tuple[int, Concept]]) -> list[ConceptEntry]:
-        """Concepts with their evidence and related terms, fetched for all of them at once."""
-        evidence = [(reading, item_id) for reading, c in concepts for item_id in c.evidence]
-        related = [(reading, item_id) for reading, c in concepts for item_id in c.related]
-        quotes: dict[tuple[int, str], Attributed] = {}
-        passages: dict[tuple[int, str], Passage] = {}
-        terms: dict[tuple[int, str], str] = {}
-        if evidence:
-            pairs, params = _pairs(evidence)
-            for row in await self._rows(
-                f"{pairs} SELECT {ATTRIBUTED_COLUMNS} FROM wanted w JOIN quotes q "
-                f"ON q.reading = w.reading AND q.id = w.id {ATTRIBUTED_JOINS} ORDER BY q.rowid",
-                params,
-            ):
-                item = self._attributed(row)
-                quotes[row["reading"], item.quote.id] = item
-            for row in await self._rows(
-                f"{pairs} SELECT p.reading, p.item FROM wanted w JOIN passages p "
-                "ON p.reading = w.reading AND p.id = w.id ORDER BY p.rowid",
-                params,
-            ):
-                passage = item_from_dict(Passage, json.loads(row["item"]))
-                passages[row["reading"], passage.id] = passage
-        if related:
-            pairs, params = _pairs(related)
-            for row in await self._rows(
-                f"{pairs} SELECT c.reading, c.id, c.term FROM wanted w JOIN concepts c "
-                "ON c.reading = w.reading AND c.id = w.id",
-                params,
-            ):
-                terms[row["reading"], row["id"]] = row["term"]
-        entries = []
-        for reading_row, concept in concepts:
-            reading = self._readings[reading_row]
-            ids = {(reading_row, item_id) for item_id in concept.evidence}
-            entries.append(
-                ConceptEntry(
-                    concept=concept,
-                    reading=reading.title,
-                    section=reading.sections.get(concept.section, concept.section),
-                    quotes=tuple(item for i, item in quotes.items() if i in ids),
-                    passages=tuple(item for i, item in passages.items() if i in ids),
-                    related=tuple(
-                        terms[reading_row, r] for r in concept.related if (reading_row, r) in terms
-                    ),
-                )
-            )
-        return entries
+        return await self._concepts.define(term)
 
     async def expert(self, name: str, topic: str = "") -> ExpertEntry:
         """An expert found by full name or surname, with their quotes (on `topic` if given)."""

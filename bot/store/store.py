@@ -199,7 +199,8 @@ class Store:
         """A random quote, by `speaker` (name or surname) and on `topic` when given."""
         speaker_key, wanted_topic = " ".join(words(speaker)), topic_key(topic)
         rows = []
-        if bool(speaker_key) == bool(speaker) and bool(wanted_topic) == bool(topic):
+        unmatchable = (speaker and not speaker_key) or (topic and not wanted_topic)  # e.g. "!!!"
+        if not unmatchable:
             pool = _quote_pool(speaker_key, wanted_topic)
             fraction = rng.random() if rng else random.random()
             rows = await self._rows(

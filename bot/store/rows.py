@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aiosqlite
@@ -31,7 +31,7 @@ class ReadingMeta:
 
 
 async def fetch_all(
-    connection: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()
+    connection: aiosqlite.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
 ) -> list[aiosqlite.Row]:
     return list(await connection.execute_fetchall(sql, params))
 

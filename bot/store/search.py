@@ -19,6 +19,24 @@ MAX_TOKENS = 12
 COMMON_WORD_SHARE = 0.1
 COMMON_WORD_MIN = 3000
 
+_HIGHLIGHT = {"start": HIGHLIGHT_START, "end": HIGHLIGHT_END}
+_HIT_COLUMNS = "kind, title, reading, snippet(search_index, 1, :start, :end, '…', 40)"
+# Snippets are cut for the best rows only, in one scan of the rowid range they span: asking for
+# `rowid IN (...)` instead makes FTS5 evaluate the whole MATCH again for every row named.
+_RANKED_SQL = f"""
+WITH candidates(id, score) AS (
+    SELECT rowid, bm25(search_index, 4.0, 1.0) FROM search_index
+    WHERE search_index MATCH :match LIMIT :candidates
+),
+ranked(id, score) AS MATERIALIZED (SELECT id, score FROM candidates ORDER BY score LIMIT :limit)
+SELECT {_HIT_COLUMNS} FROM search_index
+WHERE search_index MATCH :match
+    AND rowid BETWEEN (SELECT min(id) FROM ranked) AND (SELECT max(id) FROM ranked)
+    AND +rowid IN (SELECT id FROM ranked)
+ORDER BY (SELECT score FROM ranked WHERE id = search_index.rowid)
+"""
+_FIRST_SQL = f"SELECT {_HIT_COLUMNS} FROM search_index WHERE search_index MATCH :match LIMIT :limit"
+
 
 def _quoted(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
@@ -74,39 +92,19 @@ class FullTextSearch:
         return [token for token in tokens if token not in self._common]
 
     async def _search(self, match: str, limit: int) -> list[SearchHit]:
-        """Rank the first SEARCH_CANDIDATES matches, then cut snippets for the best only."""
-        # FTS5 narrows its scan by `rowid <= x` when x is known before the scan, as this is.
-        ranked = await fetch_all(
-            self.connection,
-            "SELECT rowid FROM search_index WHERE search_index MATCH ?1 AND rowid <= coalesce("
-            "(SELECT rowid FROM search_index WHERE search_index MATCH ?1 LIMIT 1 OFFSET ?2), "
-            "9223372036854775807) ORDER BY bm25(search_index, 4.0, 1.0) LIMIT ?3",
-            (match, SEARCH_CANDIDATES - 1, limit),
-        )
-        return await self._hits(match, [row[0] for row in ranked])
+        """The best `limit` of the first SEARCH_CANDIDATES matches, with snippets."""
+        wanted = {"match": match, "candidates": SEARCH_CANDIDATES, "limit": limit}
+        rows = await fetch_all(self.connection, _RANKED_SQL, wanted | _HIGHLIGHT)
+        return self._hits(rows)
 
     async def _first_matches(self, match: str, limit: int) -> list[SearchHit]:
         """For words found nearly everywhere, ranking tells nothing: the first matches."""
-        rows = await fetch_all(
-            self.connection,
-            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?",
-            (match, limit),
-        )
-        return await self._hits(match, [row[0] for row in rows])
+        wanted = {"match": match, "limit": limit}
+        rows = await fetch_all(self.connection, _FIRST_SQL, wanted | _HIGHLIGHT)
+        return self._hits(rows)
 
-    async def _hits(self, match: str, order: list[int]) -> list[SearchHit]:
-        """Search hits for the given rows, in that order, with highlighted snippets."""
-        if not order:
-            return []
-        marks = ", ".join("?" for _ in order)
-        rows = await fetch_all(
-            self.connection,
-            "SELECT rowid, kind, title, reading, snippet(search_index, 1, ?, ?, '…', 40) "
-            f"FROM search_index WHERE search_index MATCH ? AND rowid IN ({marks})",
-            (HIGHLIGHT_START, HIGHLIGHT_END, match, *order),
-        )
-        by_row = {row[0]: row for row in rows}
+    def _hits(self, rows: list[aiosqlite.Row]) -> list[SearchHit]:
         return [
-            SearchHit(row[1], row[2], row[4], self._readings[row[3]].title)
-            for row in (by_row[rowid] for rowid in order)
+            SearchHit(kind, title, snippet, self._readings[reading].title)
+            for kind, title, reading, snippet in rows
         ]

@@ -123,7 +123,7 @@ def _staged(table: str, columns: str, item: type | None = None, verb: str = "INS
 # In foreign-key order.
 _STAGED = {
     "readings": _staged("readings", "rowid, id, title, item, source_text"),
-    "speakers": _staged("speakers", "rowid, reading, id, name", Speaker),
+    "speakers": _staged("speakers", "rowid, reading, id, name, topics", Speaker),
     "passages": _staged("passages", "rowid, reading, id, section", Passage),
     "quotes": _staged("quotes", "rowid, reading, speaker, passage, id", Quote),
     "concepts": _staged("concepts", "rowid, reading, id, term", Concept),
@@ -260,8 +260,19 @@ class _Rows:
                 reading.source_text,
             )
         )
+        speaker_topics: dict[str, dict[str, None]] = {s.id: {} for s in reading.speakers}
+        for q in reading.quotes:
+            speaker_topics[q.speaker].update(dict.fromkeys(q.topics))
         rows["speakers"] += [
-            (speakers[s.id], r, s.id, s.name, *_item_values(s)) for s in reading.speakers
+            (
+                speakers[s.id],
+                r,
+                s.id,
+                s.name,
+                json.dumps(list(speaker_topics[s.id]), ensure_ascii=False),
+                *_item_values(s),
+            )
+            for s in reading.speakers
         ]
         rows["passages"] += [
             (passages[p.id], r, p.id, p.section, *_item_values(p)) for p in reading.passages

@@ -32,12 +32,16 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     """Open the database, apply pending migrations and return the connection."""
     connection = await aiosqlite.connect(path, isolation_level=None)
     connection.row_factory = aiosqlite.Row
-    await connection.execute("PRAGMA busy_timeout = 5000")  # first: other processes may hold locks
-    await _use_wal(connection)
-    await connection.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints
-    await connection.execute("PRAGMA foreign_keys = ON")
-    await connection.execute("PRAGMA cache_size = -16000")  # KiB: large stores stay cached
-    await migrate(connection)
+    try:
+        await connection.execute("PRAGMA busy_timeout = 5000")  # first: others may hold locks
+        await _use_wal(connection)
+        await connection.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await connection.execute("PRAGMA cache_size = -16000")  # KiB: large stores stay cached
+        await migrate(connection)
+    except BaseException:
+        await connection.close()  # its thread would otherwise keep the process from exiting
+        raise
     return connection
 
 
@@ -75,6 +79,8 @@ def _statements(sql: str) -> Iterator[str]:
         if sqlite3.complete_statement(buffer):
             yield buffer
             buffer = ""
+    if buffer.strip():
+        yield buffer  # unfinished: SQLite reports the error, or runs it if only ";" is missing
 
 
 async def get_meta(connection: aiosqlite.Connection, key: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -36,12 +37,18 @@ async def fetch_all(
     return list(await connection.execute_fetchall(sql, params))
 
 
+@functools.lru_cache(maxsize=8192)
+def speaker_from_json(item: str) -> Speaker:
+    """A speaker from its stored JSON; the same few speakers recur in answer after answer."""
+    return item_from_dict(Speaker, json.loads(item))
+
+
 def attributed(row: aiosqlite.Row, readings: dict[int, ReadingMeta]) -> Attributed:
     """A row of ATTRIBUTED_SQL as a quote with its speaker, section and reading."""
     reading = readings[row["reading"]]
     return Attributed(
         quote=item_from_dict(Quote, json.loads(row["quote"])),
-        speaker=item_from_dict(Speaker, json.loads(row["speaker"])),
+        speaker=speaker_from_json(row["speaker"]),
         section=reading.sections.get(row["section"], row["section"]),
         reading=reading.title,
     )

@@ -28,6 +28,7 @@ from bot.store.rows import (
     attributed,
     fetch_all,
     load_reading_meta,
+    speaker_from_json,
 )
 from bot.store.schedules import Schedules
 from bot.store.search import SEARCH_LIMIT, FullTextSearch
@@ -148,7 +149,7 @@ class Store:
         if not key:
             raise UserError("Type the name of an expert quoted in the reading.")
         rows = await self._rows(
-            "SELECT s.reading, s.item FROM lookup_keys k "
+            "SELECT s.reading, s.item, s.topics FROM lookup_keys k "
             "JOIN speakers s ON s.rowid = k.target "
             "WHERE k.kind = 'speaker' AND k.key = ? ORDER BY s.rowid",
             (key,),
@@ -161,31 +162,23 @@ class Store:
         names = sorted({json.loads(r["item"])["name"] for r in rows})
         if len(names) > 1:
             raise NotFoundError(f"“{shown(name)}” could be {', '.join(names)}: pick one.", names)
-        topics_sql = (
-            "SELECT DISTINCT j.value FROM quotes q, json_each(q.item, '$.topics') j "
-            f"WHERE {_BY_SPEAKER}"
-        )
+        topics = sorted({t: None for r in rows for t in json.loads(r["topics"])}, key=str.casefold)
         where, params = _BY_SPEAKER, [key]
         if topic:
             where += f" AND {_ON_TOPIC}"
             params.append(topic_key(topic))
+        # The first rows are chosen from the index first, so only those rows are joined and read.
         quotes = await self._rows(
-            f"SELECT {ATTRIBUTED_COLUMNS}, "
-            f"(SELECT count(*) FROM quotes q WHERE {where}) AS total, "
-            f"(SELECT json_group_array(value) FROM ({topics_sql})) AS topics "
-            f"FROM quotes q {ATTRIBUTED_JOINS} WHERE {where} ORDER BY q.rowid LIMIT ?",
-            (*params, key, *params, RESULT_LIMIT),
+            f"SELECT {ATTRIBUTED_COLUMNS}, (SELECT count(*) FROM quotes q WHERE {where}) AS total "
+            f"FROM (SELECT q.rowid FROM quotes q WHERE {where} ORDER BY q.rowid LIMIT ?) AS first "
+            f"JOIN quotes q ON q.rowid = first.rowid {ATTRIBUTED_JOINS} ORDER BY q.rowid",
+            (*params, *params, RESULT_LIMIT),
         )
-        if quotes:
-            topics = json.loads(quotes[0]["topics"])
-        else:
-            topics = [row[0] for row in await self._rows(topics_sql, (key,))]
-        topics.sort(key=str.casefold)
         if topic and not quotes:
             raise NotFoundError(f"{names[0]} has no quotes on “{shown(topic)}”.", topics[:5])
         first = rows[0]
         return ExpertEntry(
-            speaker=item_from_dict(Speaker, json.loads(first["item"])),
+            speaker=speaker_from_json(first["item"]),
             reading=self._readings[first["reading"]].title,
             topic=topic,
             quotes=tuple(self._attributed(row) for row in quotes),

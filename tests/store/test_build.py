@@ -117,15 +117,23 @@ async def test_the_source_text_is_kept_apart_from_the_reading_metadata(
     assert "source_text" not in json.loads(row["item"])
 
 
-async def test_a_database_from_before_the_source_column_is_rebuilt(
-    reading_copy: Path, tmp_path: Path
+# Columns that migrations added to content tables, in migration order.
+ADDED_COLUMNS = (("readings", "source_text"), ("speakers", "topics"))
+
+
+@pytest.mark.parametrize("added", range(len(ADDED_COLUMNS)))
+async def test_a_database_from_before_an_added_column_is_rebuilt(
+    reading_copy: Path, tmp_path: Path, added: int
 ) -> None:
     db_path = tmp_path / "store.db"
     async with await Store.open(db_path, reading_copy):
         pass
-    (number,) = [n for n, sql in database.migrations() if "source_text" in sql]
+    _, column = ADDED_COLUMNS[added]
+    (number,) = [n for n, sql in database.migrations() if f"ADD COLUMN {column} " in sql]
     with sqlite3.connect(db_path) as connection:
-        connection.execute("ALTER TABLE readings DROP COLUMN source_text")
+        for later_table, later_column in ADDED_COLUMNS[added:]:
+            connection.execute(f"ALTER TABLE {later_table} DROP COLUMN {later_column}")
         connection.execute(f"PRAGMA user_version = {number - 1}")
     async with await Store.open(db_path, reading_copy) as store:
+        assert (await store.expert("Hastings")).topics
         assert await store.library() == load_library(reading_copy)

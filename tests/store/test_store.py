@@ -6,8 +6,10 @@ import asyncio
 import json
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -93,6 +95,14 @@ async def test_expert_unknown_topic_lists_their_topics(store: Store) -> None:
         await store.expert("Baek", "astronomy")
     assert caught.value.suggestions
     assert set(caught.value.suggestions) <= set((await store.expert("Baek")).topics)
+
+
+async def test_expert_topics_are_those_of_their_quotes(store: Store) -> None:
+    for reading in (await store.library()).readings:
+        for speaker in reading.speakers:
+            said = [q for q in reading.quotes if q.speaker == speaker.id]
+            expected = sorted({t for q in said for t in q.topics}, key=str.casefold)
+            assert list((await store.expert(speaker.name)).topics) == expected
 
 
 async def test_expert_unknown_name_suggests(store: Store) -> None:
@@ -295,6 +305,18 @@ async def test_migrations_apply_once(tmp_path: Path) -> None:
             async with opened.connection.execute("PRAGMA user_version") as cursor:
                 (version,) = await cursor.fetchone()
             assert version == database.migrations()[-1][0]
+
+
+async def test_a_failed_migration_closes_its_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "migrations", lambda: [(1, "CREATE TABLE broken (")])
+    before = set(threading.enumerate())
+    with pytest.raises(sqlite3.OperationalError):
+        await database.connect(tmp_path / "store.db")
+    for thread in set(threading.enumerate()) - before:  # would keep the process from exiting
+        thread.join(timeout=5)
+        assert not thread.is_alive()
 
 
 async def test_state_survives_reopening(tmp_path: Path) -> None:

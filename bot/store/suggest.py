@@ -54,10 +54,15 @@ _CANDIDATES_SQL = (
     "AND v.length = t.length AND v.backwards >= t.tail AND v.backwards < t.tail_end "
     "AND (instr(t.starts, substr(v.word, 1, 1)) OR instr(t.starts, substr(v.word, 2, 1)))"
 )
+# A word in more labels than this (such as "the") tells none of them apart: "did you mean"
+# does not offer labels for it.
+CLOSEST_WORD_LABELS = 100
 # Labels holding those words: those matching most typed words, then those about as long.
 _NEAR_SQL = (
-    "WITH near (token, word) AS (VALUES {near}) "
-    "SELECT w.label, w.value, w.key, count(DISTINCT n.token) AS matched FROM near n "
+    "WITH near (token, word) AS (VALUES {near}), "
+    "telling (token, word) AS (SELECT token, word FROM near n WHERE NOT EXISTS "
+    "(SELECT 1 FROM suggestion_words x WHERE x.kind = ? AND x.word = n.word LIMIT 1 OFFSET ?)) "
+    "SELECT w.label, w.value, w.key, count(DISTINCT n.token) AS matched FROM telling n "
     "JOIN suggestion_words w ON w.kind = ? AND w.word = n.word "
     "GROUP BY w.label, w.value ORDER BY matched DESC, abs(length(w.key) - ?) LIMIT ?"
 )
@@ -204,7 +209,14 @@ class Suggestions:
         rows = await fetch_all(
             self.connection,
             _NEAR_SQL.format(near=", ".join("(?, ?)" for _ in near)),
-            (*(v for pair in near for v in pair), kind, len(wanted), limit * CLOSEST_SPREAD),
+            (
+                *(v for pair in near for v in pair),
+                kind,
+                CLOSEST_WORD_LABELS,
+                kind,
+                len(wanted),
+                limit * CLOSEST_SPREAD,
+            ),
         )
         matcher = difflib.SequenceMatcher(b=wanted)
         scored = []

@@ -213,6 +213,14 @@ async def test_closest_ranks_and_limits(suggestions: Suggestions) -> None:
     assert await suggestions.closest("quote_topic", "trsut") == ["trust"]
 
 
+async def test_closest_ignores_words_too_common_to_tell_labels_apart(
+    suggestions: Suggestions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "Civil society" in await suggestions.closest("term", "sciety")
+    monkeypatch.setattr(suggest, "CLOSEST_WORD_LABELS", 4)  # "society" is in 5 term labels
+    assert await suggestions.closest("term", "sciety") == []
+
+
 @pytest.mark.parametrize("typed", ["zzzz", "ab", "Civl zzzzzzzzzzzz", "x" * 1000])
 async def test_closest_offers_nothing_unlike_anything(suggestions: Suggestions, typed: str) -> None:
     assert await suggestions.closest("term", typed) == []

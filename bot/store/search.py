@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import aiosqlite
 
 from bot.store.errors import NotFoundError, UserError, shown
@@ -18,6 +20,12 @@ MAX_TOKENS = 12
 # "common": search sets it aside when the query has other words, and does not rank by it.
 COMMON_WORD_SHARE = 0.1
 COMMON_WORD_MIN = 3000
+# The typed forms of common stems are found in this many documents, evenly spaced; a form in at
+# least FORM_SHARE of them is common when its stem is.
+FORM_SAMPLE = 2000
+FORM_SHARE = 0.01
+# How search_index (migration 0003) and the stemming of typed forms split and fold words.
+TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _HIGHLIGHT = {"start": HIGHLIGHT_START, "end": HIGHLIGHT_END}
 _HIT_COLUMNS = "kind, title, reading, snippet(search_index, 1, :start, :end, '…', 40)"
@@ -52,12 +60,50 @@ def match_any(tokens: list[str]) -> str:
 
 
 async def build_common_words(connection: aiosqlite.Connection) -> None:
-    """Fill `common_words` from the freshly built index (inside the build's transaction)."""
+    """Fill `common_words` from the freshly built index (inside the build's transaction): the
+    common stems, and the frequent typed forms of each ("its" for "it"), since search checks
+    the words as typed."""
+    documents = (await fetch_all(connection, "SELECT count(*) FROM search_index"))[0][0]
     await connection.execute(
-        "INSERT INTO common_words SELECT term FROM search_vocabulary "
-        "WHERE doc > max(? * (SELECT count(*) FROM search_index), ?)",
-        (COMMON_WORD_SHARE, COMMON_WORD_MIN),
+        "INSERT INTO common_words SELECT term FROM search_vocabulary WHERE doc > max(?, ?)",
+        (COMMON_WORD_SHARE * documents, COMMON_WORD_MIN),
     )
+    stems = {row[0] for row in await fetch_all(connection, "SELECT term FROM common_words")}
+    if not stems:
+        return
+    sample = await fetch_all(
+        connection,
+        "WITH RECURSIVE picked (id) AS (SELECT 1 UNION ALL SELECT id + ?1 FROM picked "
+        "WHERE id + ?1 <= ?2) SELECT body FROM search_index WHERE rowid IN picked",
+        (max(1, documents // FORM_SAMPLE), documents),
+    )
+    found = Counter(form for (body,) in sample for form in set(words(body)))
+    forms = [f for f, n in found.items() if n >= FORM_SHARE * len(sample) and f not in stems]
+    await connection.executemany(
+        "INSERT INTO common_words VALUES (?)",
+        [(form,) for form, stem in (await _stems(connection, forms)).items() if stem in stems],
+    )
+
+
+async def _stems(connection: aiosqlite.Connection, forms: list[str]) -> dict[str, str]:
+    """What the search index's tokenizer makes of each word (those it splits are left out)."""
+    await connection.execute(
+        f"CREATE VIRTUAL TABLE temp.stemming USING fts5 (form, tokenize = '{TOKENIZER}')"
+    )
+    await connection.execute(
+        "CREATE VIRTUAL TABLE temp.stemmed USING fts5vocab (temp, stemming, instance)"
+    )
+    try:
+        await connection.executemany(
+            "INSERT INTO temp.stemming (rowid, form) VALUES (?, ?)", enumerate(forms)
+        )
+        rows = await fetch_all(
+            connection, "SELECT doc, min(term) FROM temp.stemmed GROUP BY doc HAVING count(*) = 1"
+        )
+    finally:
+        await connection.execute("DROP TABLE temp.stemmed")
+        await connection.execute("DROP TABLE temp.stemming")
+    return {forms[doc]: stem for doc, stem in rows}
 
 
 class FullTextSearch:

@@ -47,7 +47,7 @@ from bot.store.views import (
 log = logging.getLogger(__name__)
 
 # Bump when the tables built from content change meaning, so old databases rebuild.
-STORE_FORMAT = "1"
+STORE_FORMAT = "2"
 # Quotes or publications one answer lists at most: more would be pages nobody turns.
 RESULT_LIMIT = 50
 

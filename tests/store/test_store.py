@@ -1,4 +1,4 @@
-"""The store answers from SQLite: lookups, variants, search ranking, hostile input, rebuilds."""
+"""The store answers from SQLite: experts, quotes, publications, overview, export, rebuilds."""
 
 from __future__ import annotations
 
@@ -16,62 +16,12 @@ import pytest
 
 from bot.store import database
 from bot.store import store as store_module
-from bot.store.errors import NotFoundError, UserError
+from bot.store.errors import NotFoundError
 from bot.store.export import library_from_dict, library_to_dict
 from bot.store.loader import load_library
 from bot.store.store import Store
-from bot.store.views import HIGHLIGHT_END, HIGHLIGHT_START
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    async with await Store.open(tmp_path / "store.db", DATA_DIR) as opened:
-        yield opened
-
-
-@pytest.mark.parametrize(
-    ("typed", "term"),
-    [
-        ("civil society", "Civil society"),
-        ("Civil Societies", "Civil society"),
-        ("marketisation", "Marketization"),
-        ("MARKETIZATION", "Marketization"),
-        ("patron client networks", "Patron-client networks"),
-        ("patron-client network", "Patron-client networks"),
-        ("trust network", "Trust networks"),
-        ("the Arduous March", "Arduous March"),
-        ("semi autonomous public sphere", "Semi-autonomous public sphere"),
-    ],
-)
-async def test_define_finds_variants(store: Store, typed: str, term: str) -> None:
-    entries = await store.define(typed)
-    assert [entry.concept.term for entry in entries] == [term]
-
-
-async def test_define_carries_evidence_related_and_section(store: Store) -> None:
-    (entry,) = await store.define("trust networks")
-    assert entry.reading == "Can Markets Help Foster Civil Society in North Korea?"
-    assert entry.section in {s.title for s in load_library(DATA_DIR).readings[0].sections}
-    assert entry.quotes, "trust networks is supported by quotes"
-    for item in entry.quotes:
-        assert item.quote.id in entry.concept.evidence
-        assert item.quote.speaker == item.speaker.id
-    assert "Social trust" in entry.related
-
-
-async def test_define_miss_suggests_closest(store: Store) -> None:
-    with pytest.raises(NotFoundError) as caught:
-        await store.define("civl societi")
-    assert "Civil society" in caught.value.suggestions
-    assert "civl societi" in str(caught.value)
-
-
-@pytest.mark.parametrize("typed", ["", "   ", "—", "!!!"])
-async def test_define_without_words_is_a_user_error(store: Store, typed: str) -> None:
-    with pytest.raises(UserError, match="Type a term"):
-        await store.define(typed)
 
 
 @pytest.mark.parametrize("name", ["Hastings", "hastings", "Justin Hastings", " justin  HASTINGS "])
@@ -178,65 +128,6 @@ async def test_publications_newest_first_and_filters(store: Store) -> None:
     assert all("Conflict Analysis & Prevention" in e.publication.topics for e in conflict.entries)
     with pytest.raises(NotFoundError):
         await store.publications(topic="Astronomy")
-
-
-@pytest.mark.parametrize(
-    ("query", "kind", "title"),
-    [
-        ("semi-autonomous public sphere", "concept", "Semi-autonomous public sphere"),
-        ("chasing control", "concept", "Chasing control"),
-        ("troops Russia Ukraine", "publication", None),
-    ],
-)
-async def test_search_ranks_the_best_match_first(
-    store: Store, query: str, kind: str, title: str | None
-) -> None:
-    hits = await store.search(query)
-    assert hits[0].kind == kind
-    if title:
-        assert hits[0].title == title
-
-
-async def test_search_highlights_matched_words(store: Store) -> None:
-    hits = await store.search("addicted")
-    quote = next(hit for hit in hits if hit.kind == "quote")
-    assert quote.title == "Justin Hastings"
-    assert f"{HIGHLIGHT_START}addicted{HIGHLIGHT_END}" in quote.snippet
-
-
-async def test_search_falls_back_to_any_word(store: Store) -> None:
-    hits = await store.search("famine zzzunknownzzz")
-    assert hits, "a word that matches still finds something when another does not"
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        '"',
-        'NEAR("a" "b")',
-        "civil*",
-        "AND OR NOT",
-        "title:markets",
-        "^markets",
-        "'; DROP TABLE quotes; --",
-        "market\x00s",
-        "@everyone **bold** `code`",
-        "北朝鮮 市場",
-        "🙂🙂🙂",
-        "x" * 1000,
-        "{col1 col2}: word",
-    ],
-)
-async def test_search_is_safe_for_any_input(store: Store, query: str) -> None:
-    try:
-        hits = await store.search(query)
-    except UserError as error:
-        message = str(error)
-    else:
-        message = ""
-        assert all(hit.snippet for hit in hits)
-    assert len(message) < 200
-    assert (await store.search("markets"))[0]
 
 
 async def test_suggest_word_prefixes_and_limits(store: Store) -> None:

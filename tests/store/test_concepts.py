@@ -1,0 +1,54 @@
+"""Defining a concept: spelling variants, evidence, related terms, did-you-mean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.store.errors import NotFoundError, UserError
+from bot.store.loader import load_library
+from bot.store.store import Store
+
+
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("civil society", "Civil society"),
+        ("Civil Societies", "Civil society"),
+        ("marketisation", "Marketization"),
+        ("MARKETIZATION", "Marketization"),
+        ("patron client networks", "Patron-client networks"),
+        ("patron-client network", "Patron-client networks"),
+        ("trust network", "Trust networks"),
+        ("the Arduous March", "Arduous March"),
+        ("semi autonomous public sphere", "Semi-autonomous public sphere"),
+    ],
+)
+async def test_define_finds_variants(store: Store, typed: str, term: str) -> None:
+    entries = await store.define(typed)
+    assert [entry.concept.term for entry in entries] == [term]
+
+
+async def test_define_carries_evidence_related_and_section(store: Store, data_dir: Path) -> None:
+    (entry,) = await store.define("trust networks")
+    assert entry.reading == "Can Markets Help Foster Civil Society in North Korea?"
+    assert entry.section in {s.title for s in load_library(data_dir).readings[0].sections}
+    assert entry.quotes, "trust networks is supported by quotes"
+    for item in entry.quotes:
+        assert item.quote.id in entry.concept.evidence
+        assert item.quote.speaker == item.speaker.id
+    assert "Social trust" in entry.related
+
+
+async def test_define_miss_suggests_closest(store: Store) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        await store.define("civl societi")
+    assert "Civil society" in caught.value.suggestions
+    assert "civl societi" in str(caught.value)
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "—", "!!!"])
+async def test_define_without_words_is_a_user_error(store: Store, typed: str) -> None:
+    with pytest.raises(UserError, match="Type a term"):
+        await store.define(typed)

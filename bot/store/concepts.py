@@ -10,15 +10,37 @@ from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.export import item_from_dict
 from bot.store.models import Concept, Passage
 from bot.store.normalize import term_key
-from bot.store.rows import ATTRIBUTED_COLUMNS, ATTRIBUTED_JOINS, ReadingMeta, attributed, fetch_all
+from bot.store.rows import ATTRIBUTED_JOINS, ReadingMeta, attributed_quote, fetch_all
 from bot.store.suggest import Suggestions
 from bot.store.views import Attributed, ConceptEntry
 
+_CONCEPT, _QUOTE, _PASSAGE, _RELATED = range(4)  # the parts of a define answer
 
-def _pairs(keys: list[tuple[int, str]]) -> tuple[str, list[int | str]]:
-    """A `WITH wanted(reading, id)` clause of (reading row, item id) keys, and its parameters."""
-    values = ", ".join("(?, ?)" for _ in keys)
-    return f"WITH wanted(reading, id) AS (VALUES {values})", [v for key in keys for v in key]
+# A concept found by a lookup key, then its evidence (quotes with their speakers and sections,
+# and passages) and its related concepts, each part in reading order: one round trip.
+_DEFINE_SQL = f"""
+WITH found (row, reading, item) AS (
+    SELECT c.rowid, c.reading, c.item FROM lookup_keys k JOIN concepts c ON c.rowid = k.target
+    WHERE k.kind = 'concept' AND k.key = ?
+),
+evidence (reading, id) AS (
+    SELECT DISTINCT f.reading, e.value FROM found f, json_each(f.item, '$.evidence') e
+),
+related (reading, id) AS (
+    SELECT DISTINCT f.reading, r.value FROM found f, json_each(f.item, '$.related') r
+)
+SELECT {_CONCEPT}, f.row, f.reading, f.item, NULL, NULL FROM found f
+UNION ALL
+SELECT {_QUOTE}, q.rowid, q.reading, q.item, s.item, p.section FROM evidence w
+    JOIN quotes q ON q.reading = w.reading AND q.id = w.id {ATTRIBUTED_JOINS}
+UNION ALL
+SELECT {_PASSAGE}, p.rowid, p.reading, p.item, NULL, NULL FROM evidence w
+    JOIN passages p ON p.reading = w.reading AND p.id = w.id
+UNION ALL
+SELECT {_RELATED}, c.rowid, c.reading, c.id, c.term, NULL FROM related w
+    JOIN concepts c ON c.reading = w.reading AND c.id = w.id
+ORDER BY 1, 2
+"""
 
 
 class Concepts:
@@ -39,71 +61,47 @@ class Concepts:
         key = term_key(term)
         if not key:
             raise UserError("Type a term to define, such as a concept from the reading.")
-        rows = await fetch_all(
-            self.connection,
-            "SELECT c.reading, c.item FROM lookup_keys k "
-            "JOIN concepts c ON c.rowid = k.target "
-            "WHERE k.kind = 'concept' AND k.key = ? ORDER BY c.rowid",
-            (key,),
-        )
+        rows = await fetch_all(self.connection, _DEFINE_SQL, (key,))
         if not rows:
             raise NotFoundError(
                 f"No concept called “{shown(term)}” in the readings.",
                 await self._suggestions.closest("term", term),
             )
-        concepts = [
-            (row["reading"], item_from_dict(Concept, json.loads(row["item"]))) for row in rows
-        ]
-        return await self._concept_entries(concepts)
-
-    async def _concept_entries(self, concepts: list[tuple[int, Concept]]) -> list[ConceptEntry]:
-        """Concepts with their evidence and related terms, fetched for all of them at once."""
-        evidence = [(reading, item_id) for reading, c in concepts for item_id in c.evidence]
-        related = [(reading, item_id) for reading, c in concepts for item_id in c.related]
+        concepts: list[tuple[int, Concept]] = []
         quotes: dict[tuple[int, str], Attributed] = {}
         passages: dict[tuple[int, str], Passage] = {}
         terms: dict[tuple[int, str], str] = {}
-        if evidence:
-            pairs, params = _pairs(evidence)
-            for row in await fetch_all(
-                self.connection,
-                f"{pairs} SELECT {ATTRIBUTED_COLUMNS} FROM wanted w JOIN quotes q "
-                f"ON q.reading = w.reading AND q.id = w.id {ATTRIBUTED_JOINS} ORDER BY q.rowid",
-                params,
-            ):
-                item = attributed(row, self._readings)
-                quotes[row["reading"], item.quote.id] = item
-            for row in await fetch_all(
-                self.connection,
-                f"{pairs} SELECT p.reading, p.item FROM wanted w JOIN passages p "
-                "ON p.reading = w.reading AND p.id = w.id ORDER BY p.rowid",
-                params,
-            ):
-                passage = item_from_dict(Passage, json.loads(row["item"]))
-                passages[row["reading"], passage.id] = passage
-        if related:
-            pairs, params = _pairs(related)
-            for row in await fetch_all(
-                self.connection,
-                f"{pairs} SELECT c.reading, c.id, c.term FROM wanted w JOIN concepts c "
-                "ON c.reading = w.reading AND c.id = w.id",
-                params,
-            ):
-                terms[row["reading"], row["id"]] = row["term"]
-        entries = []
-        for reading_row, concept in concepts:
-            reading = self._readings[reading_row]
-            ids = {(reading_row, item_id) for item_id in concept.evidence}
-            entries.append(
-                ConceptEntry(
-                    concept=concept,
-                    reading=reading.title,
-                    section=reading.sections.get(concept.section, concept.section),
-                    quotes=tuple(item for i, item in quotes.items() if i in ids),
-                    passages=tuple(item for i, item in passages.items() if i in ids),
-                    related=tuple(
-                        terms[reading_row, r] for r in concept.related if (reading_row, r) in terms
-                    ),
-                )
-            )
-        return entries
+        for part, _, reading, item, speaker, section in rows:
+            if part == _CONCEPT:
+                concepts.append((reading, item_from_dict(Concept, json.loads(item))))
+            elif part == _QUOTE:
+                quote = attributed_quote(item, speaker, section, self._readings[reading])
+                quotes[reading, quote.quote.id] = quote
+            elif part == _PASSAGE:
+                passage = item_from_dict(Passage, json.loads(item))
+                passages[reading, passage.id] = passage
+            else:
+                terms[reading, item] = speaker  # the related concept's id and term
+        return [self._entry(reading, c, quotes, passages, terms) for reading, c in concepts]
+
+    def _entry(
+        self,
+        reading_row: int,
+        concept: Concept,
+        quotes: dict[tuple[int, str], Attributed],
+        passages: dict[tuple[int, str], Passage],
+        terms: dict[tuple[int, str], str],
+    ) -> ConceptEntry:
+        """One concept with those of the evidence and related terms fetched that are its own."""
+        reading = self._readings[reading_row]
+        ids = {(reading_row, item_id) for item_id in concept.evidence}
+        return ConceptEntry(
+            concept=concept,
+            reading=reading.title,
+            section=reading.sections.get(concept.section, concept.section),
+            quotes=tuple(item for i, item in quotes.items() if i in ids),
+            passages=tuple(item for i, item in passages.items() if i in ids),
+            related=tuple(
+                terms[reading_row, r] for r in concept.related if (reading_row, r) in terms
+            ),
+        )

@@ -45,11 +45,15 @@ def speaker_from_json(item: str) -> Speaker:
 
 def attributed(row: aiosqlite.Row, readings: dict[int, ReadingMeta]) -> Attributed:
     """A row of ATTRIBUTED_SQL as a quote with its speaker, section and reading."""
-    reading = readings[row["reading"]]
+    return attributed_quote(row["quote"], row["speaker"], row["section"], readings[row["reading"]])
+
+
+def attributed_quote(quote: str, speaker: str, section: str, reading: ReadingMeta) -> Attributed:
+    """A quote and its speaker from their stored JSON, with the section's and reading's titles."""
     return Attributed(
-        quote=item_from_dict(Quote, json.loads(row["quote"])),
-        speaker=speaker_from_json(row["speaker"]),
-        section=reading.sections.get(row["section"], row["section"]),
+        quote=item_from_dict(Quote, json.loads(quote)),
+        speaker=speaker_from_json(speaker),
+        section=reading.sections.get(section, section),
         reading=reading.title,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,37 @@ async def test_define_miss_suggests_closest(store: Store) -> None:
 async def test_define_without_words_is_a_user_error(store: Store, typed: str) -> None:
     with pytest.raises(UserError, match="Type a term"):
         await store.define(typed)
+
+
+async def test_define_gives_each_concept_its_evidence_and_related_terms(
+    store: Store, data_dir: Path
+) -> None:
+    for reading in load_library(data_dir).readings:
+        terms = {c.id: c.term for c in reading.concepts}
+        for concept in reading.concepts:
+            (entry,) = [e for e in await store.define(concept.term) if e.concept == concept]
+            evidence = set(concept.evidence)
+            assert [i.quote for i in entry.quotes] == [
+                q for q in reading.quotes if q.id in evidence
+            ]
+            assert list(entry.passages) == [p for p in reading.passages if p.id in evidence]
+            assert list(entry.related) == [terms[r] for r in concept.related]
+
+
+async def test_define_in_several_readings_keeps_each_readings_evidence(
+    reading_copy: Path, add_reading: Callable[[str], Path], tmp_path: Path
+) -> None:
+    meta = add_reading("second-reading") / "reading.toml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace('title = "', 'title = "Again: ', 1),
+        encoding="utf-8",
+    )
+    async with await Store.open(tmp_path / "two.db", reading_copy) as two:
+        first, second = await two.define("trust networks")
+    assert second.reading == f"Again: {first.reading}"
+    assert first.concept == second.concept
+    assert [i.quote for i in first.quotes] == [i.quote for i in second.quotes]
+    assert {i.reading for i in first.quotes} == {first.reading}
+    assert {i.reading for i in second.quotes} == {second.reading}
+    assert first.passages == second.passages
+    assert first.related == second.related

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import OrderedDict
+from collections.abc import Iterable
 
 import aiosqlite
 
@@ -24,8 +25,8 @@ STORED_PREFIX = 3
 MAX_TOKENS = 12  # typed words after these are ignored
 # Stored answers kept in memory: every prefix of a large library, and little memory.
 ANSWERS_KEPT = 20_000
-# Typed words are corrected only between these lengths: half of a shorter one selects most words
-# of its length, and no label has a word as long as a longer one.
+# Typed words are corrected only between these lengths: a shorter one is one typo from too many
+# words to help, and no label has a word as long as a longer one.
 MIN_TYPO_WORD = 3
 MAX_TYPO_WORD = 40
 # "Did you mean" ranks by difflib this many labels a value wanted, those matching most words.
@@ -41,18 +42,6 @@ _RANKED_SQL = (
     "min((instr(key, ?) != 1) * 1000000000 + length(label) * 2 + (label != value)) AS rank "
     "FROM suggestion_words WHERE kind = ? AND word >= ? AND word < ?{others} "
     "GROUP BY value ORDER BY rank, label, value LIMIT ?"
-)
-# Words that may be one typo from a typed word: the same first half and one of its last two
-# letters among their last two, or the same last half and one of its first two letters.
-_CANDIDATES_SQL = (
-    "WITH typed (token, length, head, head_end, ends, tail, tail_end, starts) "
-    "AS (VALUES {typed}) "
-    "SELECT t.token, v.word FROM typed t JOIN suggestion_vocabulary v ON v.kind = ? "
-    "AND v.length = t.length AND v.word >= t.head AND v.word < t.head_end "
-    "AND (instr(t.ends, substr(v.backwards, 1, 1)) OR instr(t.ends, substr(v.backwards, 2, 1))) "
-    "UNION SELECT t.token, v.word FROM typed t JOIN suggestion_vocabulary v ON v.kind = ? "
-    "AND v.length = t.length AND v.backwards >= t.tail AND v.backwards < t.tail_end "
-    "AND (instr(t.starts, substr(v.word, 1, 1)) OR instr(t.starts, substr(v.word, 2, 1)))"
 )
 # A word in more labels than this (such as "the") tells none of them apart: "did you mean"
 # does not offer labels for it.
@@ -85,7 +74,7 @@ async def build_suggestions(
             for prefix, answer in _stored_answers(labels).items()
         ]
         vocabulary = {word for label_words in labels.values() for word in label_words}
-        vocabulary_rows += [(kind, len(word), word, word[::-1]) for word in vocabulary]
+        vocabulary_rows += [(kind, word) for word in vocabulary]
     await connection.executemany(
         "INSERT INTO suggestion_words (kind, word, label, value, key) VALUES (?, ?, ?, ?, ?)",
         word_rows,
@@ -95,7 +84,7 @@ async def build_suggestions(
         prefix_rows,
     )
     await connection.executemany(
-        "INSERT INTO suggestion_vocabulary (kind, length, word, backwards) VALUES (?, ?, ?, ?)",
+        "INSERT INTO suggestion_vocabulary (kind, word) VALUES (?, ?)",
         vocabulary_rows,
     )
 
@@ -123,19 +112,19 @@ def _stored_answers(labels: dict[tuple[str, str], list[str]]) -> dict[str, dict[
     return answers
 
 
-def _one_typo(typed: str, word: str) -> bool:
-    """Whether `word` is `typed` or `typed` with one letter dropped, added, changed, or two
-    neighbours swapped."""
-    start = 0
-    while start < min(len(typed), len(word)) and typed[start] == word[start]:
-        start += 1
-    typed, word = typed[start:], word[start:]
-    return (
-        typed[1:] == word[1:]
-        or typed[1:] == word
-        or typed == word[1:]
-        or (typed[:2] == word[1::-1] and typed[2:] == word[2:])
-    )
+def one_typo_away(typed: str, alphabet: Iterable[str]) -> set[str]:
+    """Every word made from `typed` by dropping, adding or changing one letter (from
+    `alphabet`) or swapping two neighbours, and `typed` itself."""
+    splits = [(typed[:cut], typed[cut:]) for cut in range(len(typed) + 1)]
+    found = {typed}
+    for start, end in splits:
+        found.update(start + letter + end for letter in alphabet)
+        if end:
+            found.add(start + end[1:])
+            found.update(start + letter + end[1:] for letter in alphabet)
+        if len(end) > 1:
+            found.add(start + end[1] + end[0] + end[2:])
+    return found
 
 
 class Suggestions:
@@ -144,6 +133,7 @@ class Suggestions:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
         self._answers: OrderedDict[tuple[str, str], list[Suggestion]] = OrderedDict()
+        self._vocabularies: dict[str, tuple[frozenset[str], str]] = {}
 
     async def _stored_answer(self, kind: str, prefix: str) -> list[Suggestion]:
         """The stored answer for empty input or a 1-3 letter prefix, kept in memory once read
@@ -229,19 +219,22 @@ class Suggestions:
 
     async def _near_words(self, kind: str, tokens: list[str]) -> list[tuple[int, str]]:
         """(index of the typed word, known word) for the known words one typo from each."""
-        typed = []
-        for index, token in enumerate(tokens):
-            half = len(token) // 2
-            head, ends, tail, starts = token[:half], token[-2:], token[half + 1 :][::-1], token[:2]
-            for length in (len(token) - 1, len(token), len(token) + 1):
-                typed.append((index, length, head, head + _LAST, ends, tail, tail + _LAST, starts))
-        rows = await fetch_all(
-            self.connection,
-            _CANDIDATES_SQL.format(typed=", ".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in typed)),
-            (*(v for row in typed for v in row), kind, kind),
-        )
+        vocabulary, alphabet = await self._vocabulary(kind)
         return [
-            (row["token"], row["word"])
-            for row in rows
-            if _one_typo(tokens[row["token"]], row["word"])
+            (index, word)
+            for index, token in enumerate(tokens)
+            for word in sorted(one_typo_away(token, alphabet) & vocabulary)
         ]
+
+    async def _vocabulary(self, kind: str) -> tuple[frozenset[str], str]:
+        """The words of one kind's labels and the letters they use, read once: the content does
+        not change while the store is open."""
+        known = self._vocabularies.get(kind)
+        if known is None:
+            rows = await fetch_all(
+                self.connection, "SELECT word FROM suggestion_vocabulary WHERE kind = ?", (kind,)
+            )
+            vocabulary = frozenset(row[0] for row in rows)
+            letters = "".join(sorted(set().union(*vocabulary)))
+            known = self._vocabularies[kind] = (vocabulary, letters)
+        return known

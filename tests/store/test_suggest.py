@@ -7,6 +7,8 @@ from pathlib import Path
 
 import aiosqlite
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.store import database, suggest
 from bot.store.store import Store
@@ -190,6 +192,9 @@ async def test_suggest_limits(suggestions: Suggestions, typed: str) -> None:
         ("marketisaton", "Marketization"),  # through another spelling of the value
         ("Narketization", "Marketization"),  # typos in the first half of the word
         ("Amrketization", "Marketization"),
+        ("Marjetization", "Marketization"),  # past the second letter, before the half
+        ("Markeitzation", "Marketization"),  # two letters swapped across the half
+        ("Mraketization", "Marketization"),  # the second and third letters swapped
         ("the civil scoiety", "Civil society"),
     ],
 )
@@ -250,8 +255,29 @@ async def test_closest_without_words_offers_the_first_values(
     ],
 )
 def test_one_typo(typed: str, word: str, near: bool) -> None:
-    assert suggest._one_typo(typed, word) is near
-    assert suggest._one_typo(word, typed) is near
+    alphabet = set(typed + word)
+    assert (word in suggest.one_typo_away(typed, alphabet)) is near
+    assert (typed in suggest.one_typo_away(word, alphabet)) is near
+
+
+def _edits(a: str, b: str) -> int:
+    """Letters dropped, added or changed and neighbours swapped to turn `a` into `b`."""
+    row = list(range(len(b) + 1))
+    before: list[int] = []
+    for i in range(1, len(a) + 1):
+        current = [i]
+        for j in range(1, len(b) + 1):
+            cost = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, row = row, current
+    return row[-1]
+
+
+@given(st.text("abc", max_size=6), st.text("abc", max_size=6))
+def test_one_typo_away_is_one_edit(typed: str, word: str) -> None:
+    assert (word in suggest.one_typo_away(typed, "abc")) is (_edits(typed, word) <= 1)
 
 
 async def test_stored_answers_rank_as_the_query_does(

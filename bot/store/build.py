@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import functools
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
@@ -129,7 +130,7 @@ _STAGED = {
     "concepts": _staged("concepts", "rowid, reading, id, term", Concept),
     "publications": _staged("publications", "rowid, reading, id, date, type_key", Publication),
     "lookup_keys": _staged("lookup_keys", "kind, key, target", verb="INSERT OR IGNORE"),
-    "topics": _staged("topics", "kind, key, target", verb="INSERT OR IGNORE"),
+    "topics": _staged("topics", "kind, key, target, position"),
     "search_index": _staged("search_index", "title, body, kind, reading, target"),
 }
 
@@ -208,6 +209,7 @@ class _Rows:
         )
         self._rows: dict[str, list[Sequence[Any]]] = {table: [] for table in _STAGED}
         self._topic_keys: dict[str, str] = {}
+        self._topic_counts: Counter[tuple[str, str]] = Counter()
         self.suggestions: dict[tuple[str, str, str], None] = {}
 
     @property
@@ -231,6 +233,19 @@ class _Rows:
         if key is None:
             key = self._topic_keys[text] = topic_key(text)
         return key
+
+    def _topic_rows(
+        self, kind: str, rows: dict[str, int], items: Sequence[Quote | Concept | Publication]
+    ) -> list[tuple[str, str, int, int]]:
+        """(kind, topic key, row, position) for each topic of each item: a topic's items of one
+        kind are numbered in reading order, across readings."""
+        tagged = []
+        for item in items:
+            for key in dict.fromkeys(self._topic_key(t) for t in item.topics):
+                position = self._topic_counts[kind, key]
+                self._topic_counts[kind, key] = position + 1
+                tagged.append((kind, key, rows[item.id], position))
+        return tagged
 
     def add(self, reading: Reading) -> None:
         """Add the rows of `reading` to the batch."""
@@ -298,17 +313,9 @@ class _Rows:
             for c in reading.concepts
             for t in {c.term, *c.aliases}
         ]
-        rows["topics"] += [
-            ("quote", topic(t), quotes[q.id]) for q in reading.quotes for t in q.topics
-        ]
-        rows["topics"] += [
-            ("concept", topic(t), concepts[c.id]) for c in reading.concepts for t in c.topics
-        ]
-        rows["topics"] += [
-            ("publication", topic(t), publications[p.id])
-            for p in reading.publications
-            for t in p.topics
-        ]
+        rows["topics"] += self._topic_rows("quote", quotes, reading.quotes)
+        rows["topics"] += self._topic_rows("concept", concepts, reading.concepts)
+        rows["topics"] += self._topic_rows("publication", publications, reading.publications)
         section_titles = {s.id: s.title for s in reading.sections}
         speaker_names = {s.id: s.name for s in reading.speakers}
         rows["search_index"] += [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, Self
+from typing import Any, Self
 
 import aiosqlite
 
@@ -53,38 +53,33 @@ RESULT_LIMIT = 50
 
 
 # Conditions on quotes `q`: by the speaker with a lookup key, on the topic with a topic key.
-_BY_SPEAKER = "q.speaker IN (SELECT target FROM lookup_keys WHERE kind = 'speaker' AND key = ?)"
+_BY_SPEAKER = (
+    "q.speaker IN (SELECT target FROM lookup_keys WHERE kind = 'speaker' AND key = :speaker)"
+)
 _ON_TOPIC = (
-    "EXISTS (SELECT 1 FROM topics t WHERE t.kind = 'quote' AND t.key = ? AND t.target = q.rowid)"
+    "EXISTS (SELECT 1 FROM topics t "
+    "WHERE t.kind = 'quote' AND t.key = :topic AND t.target = q.rowid)"
 )
 
 
-class _QuotePool(NamedTuple):
-    """Where a random quote is drawn from: `walk` (FROM clause) stepped through in `order` to
-    the chosen `column` value; `count` counts the same rows; `params` fill each of them."""
-
-    walk: str
-    order: str
-    column: str
-    count: str
-    params: list[str]
-
-
-def _quote_pool(speaker: str, topic: str) -> _QuotePool:
-    """The speaker's few quotes, or else an index walked in order, never the whole table."""
+def _chosen_quote(speaker: str, topic: str) -> str:
+    """SQL for the row of the quote found `:fraction` of the way through those matching, by
+    index lookups: a speaker's few quotes are counted, a topic's are numbered at build time."""
     if speaker:
-        where, params = _BY_SPEAKER, [speaker]
-        if topic:
-            where += f" AND {_ON_TOPIC}"
-            params.append(topic)
-        pool = f"quotes q WHERE {where}"
-        return _QuotePool(pool, "q.rowid", "q.rowid", pool, params)
+        where = f"{_BY_SPEAKER} AND {_ON_TOPIC}" if topic else _BY_SPEAKER
+        return (
+            f"SELECT q.rowid FROM quotes q WHERE {where} ORDER BY q.rowid LIMIT 1 OFFSET "
+            f"CAST(:fraction * (SELECT count(*) FROM quotes q WHERE {where}) AS INTEGER)"
+        )
     if topic:
-        pool = "topics WHERE kind = 'quote' AND key = ?"
-        return _QuotePool(pool, "target", "target", pool, [topic])
-    # SQLite counts a whole table without reading it, but walks an index faster than the table.
-    return _QuotePool(
-        "quotes INDEXED BY quotes_by_speaker", "speaker, rowid", "rowid", "quotes", []
+        return (
+            "SELECT target FROM topics WHERE kind = 'quote' AND key = :topic AND position = "
+            "CAST(:fraction * (SELECT 1 + max(position) FROM topics "
+            "WHERE kind = 'quote' AND key = :topic) AS INTEGER)"
+        )
+    return (  # quotes are numbered from 1 as they are built
+        "SELECT rowid FROM quotes WHERE rowid >= 1 + "
+        "CAST(:fraction * (SELECT max(rowid) FROM quotes) AS INTEGER) ORDER BY rowid LIMIT 1"
     )
 
 
@@ -133,7 +128,9 @@ class Store:
         async with database.transaction(self.connection):
             await database.set_meta(self.connection, key, value)
 
-    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+    async def _rows(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> list[aiosqlite.Row]:
         return await fetch_all(self.connection, sql, params)
 
     def _attributed(self, row: aiosqlite.Row) -> Attributed:
@@ -163,16 +160,14 @@ class Store:
         if len(names) > 1:
             raise NotFoundError(f"“{shown(name)}” could be {', '.join(names)}: pick one.", names)
         topics = sorted({t: None for r in rows for t in json.loads(r["topics"])}, key=str.casefold)
-        where, params = _BY_SPEAKER, [key]
-        if topic:
-            where += f" AND {_ON_TOPIC}"
-            params.append(topic_key(topic))
+        where = f"{_BY_SPEAKER} AND {_ON_TOPIC}" if topic else _BY_SPEAKER
         # The first rows are chosen from the index first, so only those rows are joined and read.
         quotes = await self._rows(
             f"SELECT {ATTRIBUTED_COLUMNS}, (SELECT count(*) FROM quotes q WHERE {where}) AS total "
-            f"FROM (SELECT q.rowid FROM quotes q WHERE {where} ORDER BY q.rowid LIMIT ?) AS first "
+            f"FROM (SELECT q.rowid FROM quotes q WHERE {where} ORDER BY q.rowid LIMIT :limit) "
+            "AS first "
             f"JOIN quotes q ON q.rowid = first.rowid {ATTRIBUTED_JOINS} ORDER BY q.rowid",
-            (*params, *params, RESULT_LIMIT),
+            {"speaker": key, "topic": topic_key(topic), "limit": RESULT_LIMIT},
         )
         if topic and not quotes:
             raise NotFoundError(f"{names[0]} has no quotes on “{shown(topic)}”.", topics[:5])
@@ -194,13 +189,10 @@ class Store:
         rows = []
         unmatchable = (speaker and not speaker_key) or (topic and not wanted_topic)  # e.g. "!!!"
         if not unmatchable:
-            pool = _quote_pool(speaker_key, wanted_topic)
             fraction = rng.random() if rng else random.random()
             rows = await self._rows(
-                f"{ATTRIBUTED_SQL} WHERE q.rowid = (SELECT {pool.column} FROM {pool.walk} "
-                f"ORDER BY {pool.order} LIMIT 1 OFFSET "
-                f"CAST(? * (SELECT count(*) FROM {pool.count}) AS INTEGER))",
-                (*pool.params, fraction, *pool.params),
+                f"{ATTRIBUTED_SQL} WHERE q.rowid = ({_chosen_quote(speaker_key, wanted_topic)})",
+                {"speaker": speaker_key, "topic": wanted_topic, "fraction": fraction},
             )
         if not rows:
             wanted = " and ".join(

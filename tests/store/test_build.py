@@ -124,14 +124,16 @@ UNDO = {
     8: "ALTER TABLE speakers DROP COLUMN topics",
     9: "DROP TABLE suggestion_vocabulary; CREATE TABLE suggestion_vocabulary (kind TEXT, "
     "length INTEGER, word TEXT, backwards TEXT, PRIMARY KEY (kind, length, word)) WITHOUT ROWID",
+    10: "DROP INDEX topics_by_position; ALTER TABLE topics DROP COLUMN position",
 }
+REBUILDING = [n for n, sql in database.migrations() if n in UNDO and "content_hash" in sql]
 
 
 def test_every_later_migration_can_be_undone() -> None:
     assert set(UNDO) == {number for number, _ in database.migrations() if number >= min(UNDO)}
 
 
-@pytest.mark.parametrize("number", [7, 8])  # the migrations that change built content
+@pytest.mark.parametrize("number", REBUILDING)
 async def test_a_database_from_before_a_content_migration_is_rebuilt(
     reading_copy: Path, tmp_path: Path, number: int
 ) -> None:

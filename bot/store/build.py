@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import functools
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
@@ -209,7 +208,7 @@ class _Rows:
         )
         self._rows: dict[str, list[Sequence[Any]]] = {table: [] for table in _STAGED}
         self._topic_keys: dict[str, str] = {}
-        self._topic_counts: Counter[tuple[str, str]] = Counter()
+        self._topic_counts: dict[str, dict[str, int]] = {}
         self.suggestions: dict[tuple[str, str, str], None] = {}
 
     @property
@@ -239,12 +238,15 @@ class _Rows:
     ) -> list[tuple[str, str, int, int]]:
         """(kind, topic key, row, position) for each topic of each item: a topic's items of one
         kind are numbered in reading order, across readings."""
+        counts = self._topic_counts.setdefault(kind, {})
+        topic_key = self._topic_key
         tagged = []
         for item in items:
-            for key in dict.fromkeys(self._topic_key(t) for t in item.topics):
-                position = self._topic_counts[kind, key]
-                self._topic_counts[kind, key] = position + 1
-                tagged.append((kind, key, rows[item.id], position))
+            row = rows[item.id]
+            for key in {topic_key(t) for t in item.topics}:
+                position = counts.get(key, 0)
+                counts[key] = position + 1
+                tagged.append((kind, key, row, position))
         return tagged
 
     def add(self, reading: Reading) -> None:

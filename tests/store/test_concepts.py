@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,15 +70,9 @@ async def test_define_gives_each_concept_its_evidence_and_related_terms(
 
 
 async def test_define_in_several_readings_keeps_each_readings_evidence(
-    reading_copy: Path, add_reading: Callable[[str], Path], tmp_path: Path
+    two_readings: Store,
 ) -> None:
-    meta = add_reading("second-reading") / "reading.toml"
-    meta.write_text(
-        meta.read_text(encoding="utf-8").replace('title = "', 'title = "Again: ', 1),
-        encoding="utf-8",
-    )
-    async with await Store.open(tmp_path / "two.db", reading_copy) as two:
-        first, second = await two.define("trust networks")
+    first, second = await two_readings.define("trust networks")
     assert second.reading == f"Again: {first.reading}"
     assert first.concept == second.concept
     assert [i.quote for i in first.quotes] == [i.quote for i in second.quotes]

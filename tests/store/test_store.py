@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -89,20 +88,14 @@ async def test_random_quote_reaches_every_quote_on_a_topic_and_overall(store: St
 
 
 async def test_random_quote_reaches_every_quote_of_several_readings(
-    reading_copy: Path, add_reading: Callable[[str], Path], tmp_path: Path
+    two_readings: Store,
 ) -> None:
-    meta = add_reading("second-reading") / "reading.toml"
-    meta.write_text(
-        meta.read_text(encoding="utf-8").replace('title = "', 'title = "Again: ', 1),
-        encoding="utf-8",
-    )
-    async with await Store.open(tmp_path / "two.db", reading_copy) as two:
-        quotes = [(r.title, q) for r in (await two.library()).readings for q in r.quotes]
-        on_markets = {(title, q.id) for title, q in quotes if "markets" in q.topics}
-        picks = [await two.random_quote("", "markets", random.Random(s)) for s in range(300)]
-        assert {(a.reading, a.quote.id) for a in picks} == on_markets
-        picks = [await two.random_quote(rng=random.Random(s)) for s in range(1500)]
-        assert {(a.reading, a.quote.id) for a in picks} == {(t, q.id) for t, q in quotes}
+    quotes = [(r.title, q) for r in (await two_readings.library()).readings for q in r.quotes]
+    on_markets = {(title, q.id) for title, q in quotes if "markets" in q.topics}
+    picks = [await two_readings.random_quote("", "markets", random.Random(s)) for s in range(300)]
+    assert {(a.reading, a.quote.id) for a in picks} == on_markets
+    picks = [await two_readings.random_quote(rng=random.Random(s)) for s in range(1500)]
+    assert {(a.reading, a.quote.id) for a in picks} == {(t, q.id) for t, q in quotes}
 
 
 @pytest.mark.parametrize(("speaker", "topic"), [("!!!", ""), ("", "—"), ("Hastings", "?")])

@@ -17,7 +17,9 @@ from bot.store.views import Attributed, ConceptEntry
 _CONCEPT, _QUOTE, _PASSAGE, _RELATED = range(4)  # the parts of a define answer
 
 # A concept found by a lookup key, then its evidence (quotes with their speakers and sections,
-# and passages) and its related concepts, each part in reading order: one round trip.
+# and passages) and its related concepts, each part in reading order: one round trip. Columns:
+# part, row, reading, item (a related concept's id), detail (a quote's speaker, a related
+# concept's term), section (a quote's).
 _DEFINE_SQL = f"""
 WITH found (row, reading, item) AS (
     SELECT c.rowid, c.reading, c.item FROM lookup_keys k JOIN concepts c ON c.rowid = k.target
@@ -71,17 +73,17 @@ class Concepts:
         quotes: dict[tuple[int, str], Attributed] = {}
         passages: dict[tuple[int, str], Passage] = {}
         terms: dict[tuple[int, str], str] = {}
-        for part, _, reading, item, speaker, section in rows:
+        for part, _, reading, item, detail, section in rows:  # see _DEFINE_SQL's columns
             if part == _CONCEPT:
                 concepts.append((reading, item_from_dict(Concept, json.loads(item))))
             elif part == _QUOTE:
-                quote = attributed_quote(item, speaker, section, self._readings[reading])
+                quote = attributed_quote(item, detail, section, self._readings[reading])
                 quotes[reading, quote.quote.id] = quote
             elif part == _PASSAGE:
                 passage = item_from_dict(Passage, json.loads(item))
                 passages[reading, passage.id] = passage
             else:
-                terms[reading, item] = speaker  # the related concept's id and term
+                terms[reading, item] = detail
         return [self._entry(reading, c, quotes, passages, terms) for reading, c in concepts]
 
     def _entry(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection
 
 import aiosqlite
 
@@ -112,7 +112,7 @@ def _stored_answers(labels: dict[tuple[str, str], list[str]]) -> dict[str, dict[
     return answers
 
 
-def one_typo_away(typed: str, alphabet: Iterable[str]) -> set[str]:
+def one_typo_away(typed: str, alphabet: Collection[str]) -> set[str]:
     """Every word made from `typed` by dropping, adding or changing one letter (from
     `alphabet`) or swapping two neighbours, and `typed` itself."""
     splits = [(typed[:cut], typed[cut:]) for cut in range(len(typed) + 1)]

@@ -21,11 +21,11 @@ from bot.store.loader import content_hash, read_readings
 from bot.store.models import Library, Publication, Section, Speaker
 from bot.store.normalize import topic_key, words
 from bot.store.rows import (
-    ATTRIBUTED_COLUMNS,
     ATTRIBUTED_JOINS,
     ATTRIBUTED_SQL,
     ReadingMeta,
     attributed,
+    attributed_quote,
     fetch_all,
     load_reading_meta,
     speaker_from_json,
@@ -60,6 +60,25 @@ _ON_TOPIC = (
     "EXISTS (SELECT 1 FROM topics t "
     "WHERE t.kind = 'quote' AND t.key = :topic AND t.target = q.rowid)"
 )
+
+
+_SPEAKER, _QUOTE = range(2)  # the parts of an expert answer
+# The speakers with a lookup key, then the first of their quotes that match (chosen from the
+# index before the join, so only those are read) and how many match: one round trip. Columns:
+# part, row, reading, item, detail (a speaker's topics, a quote's speaker), section and total
+# (a quote's).
+_EXPERT_SQL = f"""
+SELECT {_SPEAKER} AS part, s.rowid AS row, s.reading AS reading, s.item AS item,
+    s.topics AS detail, NULL AS section, NULL AS total
+FROM lookup_keys k JOIN speakers s ON s.rowid = k.target
+WHERE k.kind = 'speaker' AND k.key = :speaker
+UNION ALL
+SELECT {_QUOTE}, q.rowid, q.reading, q.item, s.item, p.section,
+    (SELECT count(*) FROM quotes q WHERE {{where}})
+FROM (SELECT q.rowid FROM quotes q WHERE {{where}} ORDER BY q.rowid LIMIT :limit) AS first
+JOIN quotes q ON q.rowid = first.rowid {ATTRIBUTED_JOINS}
+ORDER BY 1, 2
+"""
 
 
 def _chosen_quote(speaker: str, topic: str) -> str:
@@ -145,39 +164,36 @@ class Store:
         key = " ".join(words(name))
         if not key:
             raise UserError("Type the name of an expert quoted in the reading.")
+        where = f"{_BY_SPEAKER} AND {_ON_TOPIC}" if topic else _BY_SPEAKER
         rows = await self._rows(
-            "SELECT s.reading, s.item, s.topics FROM lookup_keys k "
-            "JOIN speakers s ON s.rowid = k.target "
-            "WHERE k.kind = 'speaker' AND k.key = ? ORDER BY s.rowid",
-            (key,),
+            _EXPERT_SQL.format(where=where),
+            {"speaker": key, "topic": topic_key(topic), "limit": RESULT_LIMIT},
         )
-        if not rows:
+        speakers = [row for row in rows if row[0] == _SPEAKER]
+        if not speakers:
             raise NotFoundError(
                 f"No expert called “{shown(name)}” in the readings.",
                 await self._suggestions.closest("speaker", name),
             )
-        names = sorted({json.loads(r["item"])["name"] for r in rows})
+        names = sorted({json.loads(row["item"])["name"] for row in speakers})
         if len(names) > 1:
             raise NotFoundError(f"“{shown(name)}” could be {', '.join(names)}: pick one.", names)
-        topics = sorted({t: None for r in rows for t in json.loads(r["topics"])}, key=str.casefold)
-        where = f"{_BY_SPEAKER} AND {_ON_TOPIC}" if topic else _BY_SPEAKER
-        # The first rows are chosen from the index first, so only those rows are joined and read.
-        quotes = await self._rows(
-            f"SELECT {ATTRIBUTED_COLUMNS}, (SELECT count(*) FROM quotes q WHERE {where}) AS total "
-            f"FROM (SELECT q.rowid FROM quotes q WHERE {where} ORDER BY q.rowid LIMIT :limit) "
-            "AS first "
-            f"JOIN quotes q ON q.rowid = first.rowid {ATTRIBUTED_JOINS} ORDER BY q.rowid",
-            {"speaker": key, "topic": topic_key(topic), "limit": RESULT_LIMIT},
+        topics = sorted(
+            {t: None for row in speakers for t in json.loads(row["detail"])}, key=str.casefold
         )
+        quotes = [
+            attributed_quote(row["item"], row["detail"], row["section"], self._readings[row[2]])
+            for row in rows[len(speakers) :]
+        ]
         if topic and not quotes:
             raise NotFoundError(f"{names[0]} has no quotes on “{shown(topic)}”.", topics[:5])
-        first = rows[0]
+        first = speakers[0]
         return ExpertEntry(
             speaker=speaker_from_json(first["item"]),
             reading=self._readings[first["reading"]].title,
             topic=topic,
-            quotes=tuple(self._attributed(row) for row in quotes),
-            total=quotes[0]["total"] if quotes else 0,
+            quotes=tuple(quotes),
+            total=rows[-1]["total"] if quotes else 0,
             topics=tuple(topics),
         )
 

@@ -15,7 +15,8 @@ SOURCE_TABLES = {"passages": "passages", "quotes": "quotes"}
 
 
 class Excerpts:
-    """Reads excerpts by position; positions wrap around the whole sequence."""
+    """Reads excerpts by position; positions wrap around the whole sequence. The build numbers
+    passages and quotes from 1 in reading order, so position p is row p + 1."""
 
     def __init__(self, connection: aiosqlite.Connection, readings: dict[int, ReadingMeta]):
         self.connection = connection
@@ -38,8 +39,8 @@ class Excerpts:
     async def _passage(self, index: int, total: int) -> Excerpt:
         (row,) = await fetch_all(
             self.connection,
-            "SELECT rowid, reading, section, item FROM passages ORDER BY rowid LIMIT 1 OFFSET ?",
-            (index,),
+            "SELECT rowid, reading, section, item FROM passages WHERE rowid = ?",
+            (index + 1,),
         )
         passage = item_from_dict(Passage, json.loads(row["item"]))
         quoted = await fetch_all(
@@ -63,7 +64,7 @@ class Excerpts:
 
     async def _quote(self, index: int, total: int) -> Excerpt:
         (row,) = await fetch_all(
-            self.connection, f"{ATTRIBUTED_SQL} ORDER BY q.rowid LIMIT 1 OFFSET ?", (index,)
+            self.connection, f"{ATTRIBUTED_SQL} WHERE q.rowid = ?", (index + 1,)
         )
         item = attributed(row, self._readings)
         return Excerpt(

@@ -87,13 +87,13 @@ async def build_common_words(connection: aiosqlite.Connection) -> None:
 
 async def _stems(connection: aiosqlite.Connection, forms: list[str]) -> dict[str, str]:
     """What the search index's tokenizer makes of each word (those it splits are left out)."""
-    await connection.execute(
-        f"CREATE VIRTUAL TABLE temp.stemming USING fts5 (form, tokenize = '{TOKENIZER}')"
-    )
-    await connection.execute(
-        "CREATE VIRTUAL TABLE temp.stemmed USING fts5vocab (temp, stemming, instance)"
-    )
     try:
+        await connection.execute(
+            f"CREATE VIRTUAL TABLE temp.stemming USING fts5 (form, tokenize = '{TOKENIZER}')"
+        )
+        await connection.execute(
+            "CREATE VIRTUAL TABLE temp.stemmed USING fts5vocab (temp, stemming, instance)"
+        )
         await connection.executemany(
             "INSERT INTO temp.stemming (rowid, form) VALUES (?, ?)", enumerate(forms)
         )
@@ -101,8 +101,8 @@ async def _stems(connection: aiosqlite.Connection, forms: list[str]) -> dict[str
             connection, "SELECT doc, min(term) FROM temp.stemmed GROUP BY doc HAVING count(*) = 1"
         )
     finally:
-        await connection.execute("DROP TABLE temp.stemmed")
-        await connection.execute("DROP TABLE temp.stemming")
+        await connection.execute("DROP TABLE IF EXISTS temp.stemmed")
+        await connection.execute("DROP TABLE IF EXISTS temp.stemming")
     return {forms[doc]: stem for doc, stem in rows}
 
 

@@ -152,9 +152,6 @@ class Store:
     ) -> list[aiosqlite.Row]:
         return await fetch_all(self.connection, sql, params)
 
-    def _attributed(self, row: aiosqlite.Row) -> Attributed:
-        return attributed(row, self._readings)
-
     async def define(self, term: str) -> list[ConceptEntry]:
         """Every concept one of whose spellings folds to the same key as `term`."""
         return await self._concepts.define(term)
@@ -169,7 +166,7 @@ class Store:
             _EXPERT_SQL.format(where=where),
             {"speaker": key, "topic": topic_key(topic), "limit": RESULT_LIMIT},
         )
-        speakers = [row for row in rows if row[0] == _SPEAKER]
+        speakers = [row for row in rows if row["part"] == _SPEAKER]
         if not speakers:
             raise NotFoundError(
                 f"No expert called “{shown(name)}” in the readings.",
@@ -182,7 +179,9 @@ class Store:
             {t: None for row in speakers for t in json.loads(row["detail"])}, key=str.casefold
         )
         quotes = [
-            attributed_quote(row["item"], row["detail"], row["section"], self._readings[row[2]])
+            attributed_quote(
+                row["item"], row["detail"], row["section"], self._readings[row["reading"]]
+            )
             for row in rows[len(speakers) :]
         ]
         if topic and not quotes:
@@ -223,7 +222,7 @@ class Store:
                 "quote_topic" if topic else "speaker", topic or speaker
             )
             raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
-        return self._attributed(rows[0])
+        return attributed(rows[0], self._readings)
 
     async def publications(self, topic: str = "", kind: str = "") -> PublicationList:
         """Related publications, newest first, filtered by topic and type when given."""

@@ -72,7 +72,7 @@ from bot.config import Settings
 from bot.endpoints import use_endpoints
 from bot.sandbox import InteractionRecord, LocalDiscord
 from bot.store.loader import load_library
-from bot.store.store import Store
+from bot.store import Store
 
 DEFAULT_SIZES = (1000, 10_000, 100_000)
 CONCURRENCY = (1, 50)

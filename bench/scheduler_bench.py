@@ -45,10 +45,10 @@ from bench.machine import describe
 from bot.client import ReadingRoomBot
 from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.sandbox import LocalDiscord, run_bot_against
-from bot.scheduler import SchedulerConfig, post_nonce
+from bot.store.scheduler import SchedulerConfig, post_nonce
 from bot.store import clock
 from bot.store.schedules import Schedules
-from bot.store.store import Store
+from bot.store import Store
 
 DEFAULT_QUERY_SIZES = (10_000, 100_000)
 DEFAULT_SCHEDULES = 10_000
@@ -180,11 +180,11 @@ async def run_query(
                     f"EXPLAIN QUERY PLAN {sql}", params
                 )
             ]
-            due = await store.schedules.due(now, limit)
+            due = await store.due_schedules(now, limit)
             expected = sum(1 for r in rows if not r[8] and r[4] <= now and r[11] is None)
             del rows  # not kept alive for the garbage collector to walk while timing
-            whole = await _timed(lambda: store.schedules.due(now, limit), runs, warmup)
-            smaller = await _timed(lambda: store.schedules.due(now, REFERENCE_LIMIT), runs, warmup)
+            whole = await _timed(lambda: store.due_schedules(now, limit), runs, warmup)
+            smaller = await _timed(lambda: store.due_schedules(now, REFERENCE_LIMIT), runs, warmup)
             rows_only = await _timed(
                 lambda: store.connection.execute_fetchall(sql, params), runs, warmup
             )

@@ -54,7 +54,7 @@ from bot.store.loader import load_library
 from bot.store.models import Library
 from bot.store.normalize import term_key, words
 from bot.store.search import MAX_TOKENS, SEARCH_LIMIT
-from bot.store.store import Store
+from bot.store import Store
 
 DEFAULT_SIZES = (1000, 10_000, 100_000)
 ROOT = Path(__file__).resolve().parent.parent

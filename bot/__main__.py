@@ -18,9 +18,9 @@ from bot.client import ReadingRoomBot
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import HELP, ConsoleError, callback_bodies_json, format_reply, open_console
 from bot.endpoints import use_endpoints
+from bot.store import Store
 from bot.store.export import library_to_dict
 from bot.store.loader import ContentError, load_library
-from bot.store.store import Store
 
 log = logging.getLogger("bot")
 NO_TOKEN = "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it."
@@ -241,7 +241,7 @@ def _print_commands(settings: Settings) -> int:
 def _export(settings: Settings) -> int:
     async def export() -> dict:
         async with await Store.open(settings.database_path, settings.data_dir) as store:
-            return library_to_dict(await store.library())
+            return library_to_dict(await store.read_library())
 
     print(json.dumps(asyncio.run(export()), indent=2, ensure_ascii=False))
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -14,13 +16,13 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.posting import DiscordPoster
-from bot.scheduler import RateBudget, Scheduler, SchedulerConfig
-from bot.store.store import Store
+from bot.store import Store
+from bot.store.scheduler import RateBudget, Scheduler, SchedulerConfig
 from bot.tree import ReadingRoomTree
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.lookup", "cogs.experts", "cogs.library", "cogs.excerpts")
+EXTENSIONS = ("cogs.lookup", "cogs.experts", "cogs.guide", "cogs.excerpts")
 COMMANDS_HASH_KEY = "global_commands_hash"
 SCHEDULER_INTERVAL = 20.0  # seconds between looks for due excerpts
 
@@ -58,10 +60,25 @@ class ReadingRoomBot(commands.Bot):
             SchedulerConfig(grace=timedelta(hours=settings.excerpt_grace_hours)),
         )
         self.scheduler_interval = scheduler_interval
+        self._scheduling: asyncio.Task[None] | None = None
         _guard_parsers(self._connection.parsers)
 
     async def setup_hook(self) -> None:
         await self.load_extensions()
+        if self.scheduler_interval is not None:
+            self._scheduling = asyncio.create_task(self._schedule(self.scheduler_interval))
+
+    async def _schedule(self, interval: float) -> None:
+        """The daily-excerpt loop, from the first time the bot is ready until it closes."""
+        await self.wait_until_ready()
+        await self.scheduler.run(interval)
+
+    async def close(self) -> None:
+        if self._scheduling is not None:
+            self._scheduling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._scheduling
+        await super().close()
 
     async def load_extensions(self) -> None:
         for extension in EXTENSIONS:

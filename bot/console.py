@@ -18,7 +18,7 @@ from typing import Any
 from bot.client import ReadingRoomBot
 from bot.config import Settings
 from bot.sandbox import InteractionRecord, LocalDiscord, SandboxError, run_bot_against
-from bot.store.store import Store
+from bot.store import Store
 
 WIDTH = 88
 # After an answer, the bot counts as done once no request arrives for one interval.

@@ -1,4 +1,4 @@
-"""Posting a scheduled excerpt to Discord, within the rate budget, failures classified."""
+"""Posting excerpts to Discord, daily and by hand: within the rate budget, failures classified."""
 
 from __future__ import annotations
 
@@ -8,38 +8,10 @@ import aiohttp
 import discord
 
 from bot import render
-from bot.scheduler import PostError, RateBudget
-from bot.store.schedules import Schedule
-from bot.store.views import Excerpt
+from bot.store.answers import Excerpt, Schedule
+from bot.store.scheduler import Posted, PostError, RateBudget
 
 log = logging.getLogger(__name__)
-
-
-def missing_permissions(
-    channel: discord.abc.GuildChannel | None,
-    me: discord.Member,
-    *,
-    thread: bool,
-    role: discord.Role | None,
-) -> str:
-    """What the bot lacks to post excerpts in `channel`, in words; empty when nothing."""
-    if not isinstance(channel, discord.TextChannel):
-        return "a text channel I can see"
-    permissions = channel.permissions_for(me)
-    # Without View Channel and Send Messages Discord reports the rest as denied too: name the cause.
-    needed = {
-        "View Channel": permissions.view_channel,
-        "Send Messages": permissions.send_messages,
-    }
-    if all(needed.values()):
-        needed["Embed Links"] = permissions.embed_links
-        if thread:
-            needed["Create Public Threads"] = permissions.create_public_threads
-        if role is not None and not role.mentionable:
-            needed["Mention All Roles (to ping a role that is not mentionable)"] = (
-                permissions.mention_everyone
-            )
-    return ", ".join(name for name, granted in needed.items() if not granted)
 
 
 class DiscordPoster:
@@ -49,8 +21,10 @@ class DiscordPoster:
         self.client = client
         self.budget = budget
 
-    async def post(self, schedule: Schedule, excerpt: Excerpt, nonce: str) -> int:
-        channel = await self._channel(schedule.channel_id)
+    async def post(
+        self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
+    ) -> Posted:
+        channel = await self._channel(channel_id)
         content, mentions = render.excerpt_mention(schedule.mention_role_id)
         try:
             await self.budget.acquire()
@@ -75,9 +49,8 @@ class DiscordPoster:
             ) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise PostError(f"Discord did not take the post: {error}", permanent=False) from error
-        if schedule.open_thread:
-            await self._open_thread(message, excerpt)
-        return message.id
+        thread_error = await self._open_thread(message, excerpt) if schedule.open_thread else None
+        return Posted(message.id, thread_error)
 
     async def _channel(self, channel_id: int) -> discord.TextChannel:
         """The channel from the cache, or from Discord while the cache may be incomplete."""
@@ -100,10 +73,13 @@ class DiscordPoster:
             raise PostError("the channel is not a text channel", permanent=True)
         return channel
 
-    async def _open_thread(self, message: discord.Message, excerpt: Excerpt) -> None:
-        """The excerpt is out already; a thread that fails to open is logged, not retried."""
+    async def _open_thread(self, message: discord.Message, excerpt: Excerpt) -> str | None:
+        """Open the discussion thread; the excerpt is out already, so a thread that fails to
+        open is logged and reported, not retried."""
         try:
             await self.budget.acquire()
             await message.create_thread(name=render.thread_name(excerpt))
         except discord.HTTPException as error:
             log.warning("could not open a thread on message %s: %s", message.id, error)
+            return error.text or str(error)
+        return None

@@ -10,31 +10,43 @@ import discord
 from discord import app_commands
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.store.errors import NotFoundError, UserError
-from bot.store.schedules import Schedule
-from bot.store.views import (
+from bot.limits import (
+    AUTOCOMPLETE_CHOICES_MAX,
+    CHOICE_NAME_MAX,
+    CHOICE_VALUE_MAX,
+    EMBED_AUTHOR_MAX,
+    EMBED_DESCRIPTION_MAX,
+    EMBED_FIELD_NAME_MAX,
+    EMBED_FIELD_VALUE_MAX,
+    EMBED_FIELDS_MAX,
+    EMBED_FOOTER_MAX,
+    EMBED_TITLE_MAX,
+    EMBED_TOTAL_MAX,
+    MESSAGE_CONTENT_MAX,
+    THREAD_NAME_MAX,
+)
+from bot.store.answers import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
     Attributed,
     ConceptEntry,
     Excerpt,
+    ExcerptPreview,
     ExpertEntry,
+    ManualPost,
     PublicationList,
     ReadingOverview,
+    ScheduleStatus,
     SearchHit,
     Suggestion,
 )
+from bot.store.errors import NotFoundError, UserError, shown
 
 COLOUR = discord.Colour.from_rgb(46, 92, 138)
-EMBED_TOTAL_BUDGET = 5800  # below Discord's 6000 so the page footer always fits
-FIELDS_PER_PAGE = 5
-FIELD_VALUE_LIMIT = 1024
-TITLE_LIMIT = 256
-THREAD_NAME_LIMIT = 100
-MESSAGE_LIMIT = 2000
-DESCRIPTION_LIMIT = 4096
-CHOICE_LIMIT = 100
-MAX_CHOICES = 25
+# A page's text stays this far below Discord's total, so that its footer always fits.
+EMBED_TOTAL_BUDGET = EMBED_TOTAL_MAX - 200
+FIELDS_PER_PAGE = 5  # of EMBED_FIELDS_MAX: a page a reader takes in at a glance
+assert FIELDS_PER_PAGE <= EMBED_FIELDS_MAX
 KIND_LABELS = {
     "concept": "Concept",
     "quote": "Quote",
@@ -79,8 +91,8 @@ def _paginate(
 
     def new_page() -> discord.Embed:
         embed = discord.Embed(
-            title=clip(title, TITLE_LIMIT),
-            description=clip(description, DESCRIPTION_LIMIT) if not pages else None,
+            title=clip(title, EMBED_TITLE_MAX),
+            description=clip(description, EMBED_DESCRIPTION_MAX) if not pages else None,
             colour=COLOUR,
         )
         pages.append(embed)
@@ -88,14 +100,14 @@ def _paginate(
 
     page = new_page()
     for name, value in fields:
-        name, value = clip(name, 256), clip(value, FIELD_VALUE_LIMIT)
+        name, value = clip(name, EMBED_FIELD_NAME_MAX), clip(value, EMBED_FIELD_VALUE_MAX)
         full = len(page.fields) >= FIELDS_PER_PAGE
         if full or len(page) + len(name) + len(value) > EMBED_TOTAL_BUDGET:
             page = new_page()
         page.add_field(name=name, value=value, inline=False)
     for number, embed in enumerate(pages, start=1):
         suffix = f" · page {number}/{len(pages)}" if len(pages) > 1 else ""
-        embed.set_footer(text=clip(footer + suffix, 2048))
+        embed.set_footer(text=clip(footer + suffix, EMBED_FOOTER_MAX))
     return pages
 
 
@@ -137,10 +149,10 @@ def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
 def quote_embed(item: Attributed) -> discord.Embed:
     speaker = item.speaker
     embed = discord.Embed(description=_quote_line(item, with_speaker=False), colour=COLOUR)
-    embed.set_author(name=clip(f"{speaker.name} · {speaker.affiliation}", 256))
+    embed.set_author(name=clip(f"{speaker.name} · {speaker.affiliation}", EMBED_AUTHOR_MAX))
     if item.quote.topics:
         embed.add_field(name="Topics", value=clean(", ".join(item.quote.topics)))
-    embed.set_footer(text=clip(f"{item.reading} · section: {item.section}", 2048))
+    embed.set_footer(text=clip(f"{item.reading} · section: {item.section}", EMBED_FOOTER_MAX))
     return embed
 
 
@@ -199,7 +211,7 @@ class LazyPages(Sequence[discord.Embed]):
 
 
 # An overview's description is clipped to this, so that each reading fits on one page.
-OVERVIEW_DESCRIPTION_LIMIT = 1000
+OVERVIEW_EMBED_DESCRIPTION_MAX = 1000
 
 
 def overview_pages(overviews: Sequence[ReadingOverview]) -> LazyPages:
@@ -225,7 +237,7 @@ def _overview_page(overviews: Sequence[ReadingOverview], index: int) -> discord.
     ]
     (page,) = _paginate(
         reading.title,
-        clip(description, OVERVIEW_DESCRIPTION_LIMIT),
+        clip(description, OVERVIEW_EMBED_DESCRIPTION_MAX),
         fields,
         f"reading id: {reading.id}"
         + (f" · reading {index + 1} of {len(overviews)}" if len(overviews) > 1 else ""),
@@ -249,20 +261,22 @@ def excerpt_embed(excerpt: Excerpt, at_end: str) -> discord.Embed:
     quote = excerpt.quote
     description = _quote_line(quote) if quote is not None else clean(excerpt.text)
     embed = discord.Embed(
-        title=clip(excerpt.section, TITLE_LIMIT),
-        description=clip(description, DESCRIPTION_LIMIT),
+        title=clip(excerpt.section, EMBED_TITLE_MAX),
+        description=clip(description, EMBED_DESCRIPTION_MAX),
         colour=COLOUR,
     )
     if excerpt.speakers and excerpt.quote is None:
-        embed.add_field(name="Quoted", value=clip(clean(", ".join(excerpt.speakers)), 1024))
+        embed.add_field(
+            name="Quoted", value=clip(clean(", ".join(excerpt.speakers)), EMBED_FIELD_VALUE_MAX)
+        )
     if excerpt.concepts:
         names = ", ".join(f"`/define {term}`" for term in excerpt.concepts)
-        embed.add_field(name="Concepts", value=clip(names, 1024), inline=False)
+        embed.add_field(name="Concepts", value=clip(names, EMBED_FIELD_VALUE_MAX), inline=False)
     embed.add_field(name="Discuss", value=discussion_prompt(excerpt), inline=False)
     footer = f"{excerpt.reading} · excerpt {excerpt.number} of {excerpt.total}"
     if excerpt.is_last:
         footer += END_NOTES[at_end]
-    embed.set_footer(text=clip(footer, 2048))
+    embed.set_footer(text=clip(footer, EMBED_FOOTER_MAX))
     over = len(embed) - EMBED_TOTAL_BUDGET
     if over > 0:
         embed.description = clip(embed.description or "", len(embed.description or "") - over)
@@ -285,19 +299,35 @@ def excerpt_mention(role_id: int | None) -> tuple[str | None, discord.AllowedMen
 
 
 def thread_name(excerpt: Excerpt) -> str:
-    return clip(f"Excerpt {excerpt.number}: {excerpt.section}", THREAD_NAME_LIMIT)
+    return clip(f"Excerpt {excerpt.number}: {excerpt.section}", THREAD_NAME_MAX)
 
 
 def skipped_text(excerpt: Excerpt) -> str:
     return f"Skipped excerpt {excerpt.number} of {excerpt.total} ({clean(excerpt.section)})."
 
 
-def preview_pages(excerpts: Sequence[Excerpt], at_end: str) -> list[discord.Embed]:
-    return [excerpt_embed(excerpt, at_end) for excerpt in excerpts]
+def preview_pages(preview: ExcerptPreview) -> list[discord.Embed]:
+    return [excerpt_embed(excerpt, preview.schedule.at_end) for excerpt in preview.excerpts]
 
 
-def schedule_embed(schedule: Schedule, total: int, channel_name: str | None) -> discord.Embed:
-    """Where, when and how far along a guild's daily excerpts are, and how the last one went."""
+def posted_text(posted: ManualPost) -> str:
+    """What a moderator is told after posting an excerpt by hand."""
+    excerpt = posted.excerpt
+    text = f"Posted excerpt {excerpt.number} of {excerpt.total} in <#{posted.channel_id}>."
+    if posted.thread_error:
+        text += f" I could not open its discussion thread: {clean(shown(posted.thread_error))}"
+    return clip(text, MESSAGE_CONTENT_MAX)
+
+
+UNSCHEDULED_TEXT = "Daily excerpts are off. /excerpt schedule starts them again."
+
+
+def schedule_embed(status: ScheduleStatus, guild: discord.Guild | None) -> discord.Embed:
+    """Where, when and how far along a guild's daily excerpts are, and how the last one went;
+    the channel is named as `guild` knows it."""
+    schedule, total = status.schedule, status.total
+    channel = guild.get_channel(schedule.channel_id) if guild else None
+    channel_name = channel.name if isinstance(channel, discord.TextChannel) else None
     state = "paused" if schedule.paused else "active"
     embed = discord.Embed(title=f"Daily excerpts · {state}", colour=COLOUR)
     where = f"<#{schedule.channel_id}>" + ("" if channel_name else " (channel not found)")
@@ -325,14 +355,16 @@ def schedule_embed(schedule: Schedule, total: int, channel_name: str | None) -> 
     if extras:
         embed.add_field(name="Each post", value=", ".join(extras), inline=False)
     if schedule.paused and schedule.pause_reason:
-        embed.add_field(name="Paused because", value=clip(clean(schedule.pause_reason), 1024))
+        embed.add_field(
+            name="Paused because", value=clip(clean(schedule.pause_reason), EMBED_FIELD_VALUE_MAX)
+        )
     if schedule.last_result:
         last = schedule.last_result + (
             f": {clean(schedule.last_error)}" if schedule.last_error else ""
         )
         if schedule.last_run:
             last += f" (<t:{schedule.last_run}:R>)"
-        embed.add_field(name="Last result", value=clip(last, 1024), inline=False)
+        embed.add_field(name="Last result", value=clip(last, EMBED_FIELD_VALUE_MAX), inline=False)
     return embed
 
 
@@ -344,7 +376,7 @@ def embed_text(embed: discord.Embed) -> str:
     parts += [f"**{field.name}**\n{field.value}" for field in embed.fields]
     if embed.footer.text:
         parts.append(f"*{embed.footer.text}*")
-    return clip("\n\n".join(part for part in parts if part), MESSAGE_LIMIT)
+    return clip("\n\n".join(part for part in parts if part), MESSAGE_CONTENT_MAX)
 
 
 def help_embed(commands: Iterable[tuple[str, str]]) -> discord.Embed:
@@ -355,13 +387,13 @@ def help_embed(commands: Iterable[tuple[str, str]]) -> discord.Embed:
 def choices(suggestions: Iterable[Suggestion]) -> list[app_commands.Choice[str]]:
     """Autocomplete choices, the matching spelling shown when it differs from the value."""
     shown = []
-    for suggestion in list(suggestions)[:MAX_CHOICES]:
+    for suggestion in list(suggestions)[:AUTOCOMPLETE_CHOICES_MAX]:
         label = suggestion.value
         if suggestion.label.casefold() not in suggestion.value.casefold():
             label = f"{suggestion.value} ({suggestion.label})"
         shown.append(
             app_commands.Choice(
-                name=clip(label, CHOICE_LIMIT), value=clip(suggestion.value, CHOICE_LIMIT)
+                name=clip(label, CHOICE_NAME_MAX), value=clip(suggestion.value, CHOICE_VALUE_MAX)
             )
         )
     return shown
@@ -371,7 +403,12 @@ def user_error_text(error: UserError) -> str:
     text = clean(str(error))
     if isinstance(error, NotFoundError) and error.suggestions:
         text += "\nDid you mean: " + ", ".join(f"**{clean(s)}**" for s in error.suggestions)
-    return clip(text, MESSAGE_LIMIT)
+    return clip(text, MESSAGE_CONTENT_MAX)
+
+
+def refusal_text(error: Exception) -> str:
+    """A check that refused the command (discord.py's own text), shown as it is."""
+    return clip(clean(str(error)), MESSAGE_CONTENT_MAX)
 
 
 def unexpected_error_text(code: str) -> str:

@@ -23,7 +23,7 @@ class ReadingRoomTree(app_commands.CommandTree):
         if isinstance(cause, UserError):
             await send_private(interaction, render.user_error_text(cause))
         elif isinstance(cause, app_commands.CheckFailure | app_commands.TransformerError):
-            await send_private(interaction, render.clip(render.clean(str(cause)), 2000))
+            await send_private(interaction, render.refusal_text(cause))
         else:
             code = secrets.token_hex(4)
             command = interaction.command.qualified_name if interaction.command else "?"

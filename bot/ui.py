@@ -10,6 +10,7 @@ from typing import Any
 import discord
 
 from bot import render
+from bot.limits import MESSAGE_CONTENT_MAX
 
 log = logging.getLogger(__name__)
 VIEW_TIMEOUT = 600.0  # seconds; inside the 15 minutes an interaction token can still edit
@@ -102,7 +103,7 @@ async def send_embed(
     page = _page(interaction, embed)
     if content:
         text = f"{content}\n{page['content']}" if "content" in page else content
-        page["content"] = render.clip(text, render.MESSAGE_LIMIT)
+        page["content"] = render.clip(text, MESSAGE_CONTENT_MAX)
     extra = {"allowed_mentions": allowed_mentions} if allowed_mentions else {}
     await interaction.response.send_message(**page, ephemeral=ephemeral, **extra)
 

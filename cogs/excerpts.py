@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from typing import Literal
 
 import discord
@@ -13,62 +10,22 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import ReadingRoomBot
-from bot.posting import missing_permissions
-from bot.store import clock
-from bot.store.errors import UserError
-from bot.store.schedules import Schedule
+from bot.permissions import guild_of, require_moderator, require_postable
+from bot.store.answers import ScheduleStatus
+from bot.store.scheduler import Scheduler
 from bot.ui import send_embed, send_pages
-
-log = logging.getLogger(__name__)
-
-
-class NotModeratorError(app_commands.CheckFailure):
-    def __init__(self) -> None:
-        super().__init__("Only members with the Manage Server permission can manage excerpts.")
 
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Excerpts(commands.GroupCog, group_name="excerpt"):
+class DailyExcerpts(commands.GroupCog, group_name="excerpt"):
     """Daily excerpts of the reading, posted into a channel."""
 
-    def __init__(self, bot: ReadingRoomBot) -> None:
-        self.bot = bot
-        self.scheduler = bot.scheduler
-        self.store = bot.store
-        self._loop: asyncio.Task[None] | None = None
-
-    async def cog_load(self) -> None:
-        if self.bot.scheduler_interval is not None:
-            self._loop = asyncio.create_task(self._run(self.bot.scheduler_interval))
-
-    async def cog_unload(self) -> None:
-        if self._loop is not None:
-            self._loop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop
-
-    async def _run(self, interval: float) -> None:
-        await self.bot.wait_until_ready()
-        while True:
-            handled = 0
-            try:
-                handled = await self.scheduler.tick()
-            except Exception:
-                log.exception("the excerpt scheduler failed; trying again next round")
-            if handled < self.scheduler.config.batch:  # a full batch means more are waiting
-                await asyncio.sleep(interval)
+    def __init__(self, scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Discord hides these commands from members without Manage Server; check anyway."""
-        if not interaction.permissions.manage_guild:
-            raise NotModeratorError
-        return True
-
-    def _guild(self, interaction: discord.Interaction) -> discord.Guild:
-        if interaction.guild is None:
-            raise UserError("Daily excerpts work in a server, not in direct messages.")
-        return interaction.guild
+        return require_moderator(interaction)
 
     @app_commands.command()
     @app_commands.describe(
@@ -82,7 +39,7 @@ class Excerpts(commands.GroupCog, group_name="excerpt"):
     )
     async def schedule(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ReadingRoomBot],
         channel: discord.TextChannel,
         time: str,
         timezone: str,
@@ -92,13 +49,9 @@ class Excerpts(commands.GroupCog, group_name="excerpt"):
         at_end: Literal["wrap", "stop"] = "wrap",
     ) -> None:
         """Post the next excerpt every day at a local time."""
-        guild = self._guild(interaction)
-        target = guild.get_channel(channel.id)
-        missing = missing_permissions(target, guild.me, thread=thread, role=mention_role)
-        if missing:
-            raise UserError(f"I can't post in {channel.mention}: I need {missing} there.")
-        schedule = await self.scheduler.plan(
-            guild_id=guild.id,
+        require_postable(interaction, channel.id, thread=thread, role=mention_role)
+        status = await self.scheduler.plan(
+            guild_id=guild_of(interaction),
             channel_id=channel.id,
             local_time=time,
             timezone=timezone,
@@ -108,32 +61,19 @@ class Excerpts(commands.GroupCog, group_name="excerpt"):
             source=content,
             at_end=at_end,
         )
-        total = await self.store.excerpts.length(schedule.source)
-        embed = render.schedule_embed(schedule, total, channel.name)
-        await send_embed(interaction, embed, ephemeral=True)
+        await self._show(interaction, status)
 
     @schedule.autocomplete("timezone")
-    async def timezone_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in clock.zone_suggestions(current)]
+    async def zones(self, _: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return render.choices(self.scheduler.zones(current))
 
     @app_commands.command()
     async def post(self, interaction: discord.Interaction) -> None:
         """Post the next excerpt here now, counted in the daily sequence."""
-        schedule, excerpt = await self.scheduler.take_next(self._guild(interaction).id)
-        content, mentions = render.excerpt_mention(schedule.mention_role_id)
-        embed = render.excerpt_embed(excerpt, schedule.at_end)
-        await send_embed(
-            interaction, embed, ephemeral=False, content=content, allowed_mentions=mentions
-        )
-        if schedule.open_thread:
-            try:
-                message = await interaction.original_response()
-                await message.create_thread(name=render.thread_name(excerpt))
-            except discord.HTTPException as error:
-                note = f"Posted, but I could not open a discussion thread: {error.text}"
-                await interaction.followup.send(render.clip(note, 2000), ephemeral=True)
+        channel_id = require_postable(interaction, interaction.channel_id, thread=False, role=None)
+        await interaction.response.defer(ephemeral=True)
+        posted = await self.scheduler.post_now(guild_of(interaction), channel_id, interaction.id)
+        await interaction.followup.send(render.posted_text(posted), ephemeral=True)
 
     @app_commands.command()
     @app_commands.describe(count="How many of the coming excerpts to show")
@@ -141,49 +81,40 @@ class Excerpts(commands.GroupCog, group_name="excerpt"):
         self, interaction: discord.Interaction, count: app_commands.Range[int, 1, 10] = 3
     ) -> None:
         """The next excerpts, only for you."""
-        schedule, excerpts = await self.scheduler.preview(self._guild(interaction).id, count)
-        await send_pages(
-            interaction, render.preview_pages(excerpts, schedule.at_end), ephemeral=True
-        )
+        preview = await self.scheduler.preview(guild_of(interaction), count)
+        await send_pages(interaction, render.preview_pages(preview), ephemeral=True)
 
     @app_commands.command()
     async def skip(self, interaction: discord.Interaction) -> None:
         """Skip the next excerpt."""
-        _, excerpt = await self.scheduler.take_next(self._guild(interaction).id)
+        excerpt = await self.scheduler.skip(guild_of(interaction))
         await interaction.response.send_message(render.skipped_text(excerpt), ephemeral=True)
 
     @app_commands.command()
     async def pause(self, interaction: discord.Interaction) -> None:
         """Stop posting until resumed."""
-        schedule = await self.scheduler.pause(self._guild(interaction).id)
-        await self._status_reply(interaction, schedule)
+        await self._show(interaction, await self.scheduler.pause(guild_of(interaction)))
 
     @app_commands.command()
     async def resume(self, interaction: discord.Interaction) -> None:
         """Start posting again from the next scheduled time."""
-        schedule = await self.scheduler.resume(self._guild(interaction).id)
-        await self._status_reply(interaction, schedule)
+        await self._show(interaction, await self.scheduler.resume(guild_of(interaction)))
 
     @app_commands.command()
     async def status(self, interaction: discord.Interaction) -> None:
         """Where and when excerpts are posted, what comes next, how the last post went."""
-        schedule = await self.scheduler.require(self._guild(interaction).id)
-        await self._status_reply(interaction, schedule)
+        await self._show(interaction, await self.scheduler.status(guild_of(interaction)))
 
     @app_commands.command()
     async def unschedule(self, interaction: discord.Interaction) -> None:
         """Stop daily excerpts here and forget the schedule."""
-        await self.scheduler.remove(self._guild(interaction).id)
-        await interaction.response.send_message(
-            "Daily excerpts are off. /excerpt schedule starts them again.", ephemeral=True
-        )
+        await self.scheduler.remove(guild_of(interaction))
+        await interaction.response.send_message(render.UNSCHEDULED_TEXT, ephemeral=True)
 
-    async def _status_reply(self, interaction: discord.Interaction, schedule: Schedule) -> None:
-        total = await self.store.excerpts.length(schedule.source)
-        channel = self.bot.get_channel(schedule.channel_id)
-        name = channel.name if isinstance(channel, discord.TextChannel) else None
-        await send_embed(interaction, render.schedule_embed(schedule, total, name), ephemeral=True)
+    async def _show(self, interaction: discord.Interaction, status: ScheduleStatus) -> None:
+        embed = render.schedule_embed(status, interaction.guild)
+        await send_embed(interaction, embed, ephemeral=True)
 
 
 async def setup(bot: ReadingRoomBot) -> None:
-    await bot.add_cog(Excerpts(bot))
+    await bot.add_cog(DailyExcerpts(bot.scheduler))

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import ReadingRoomBot
-from bot.store.store import Store
+from bot.store import Store
 from bot.ui import send_pages
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.client import ReadingRoomBot
 from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.sandbox import LocalDiscord, run_bot_against
-from bot.store.store import Store
+from bot.store import Store
 from tests.conftest import Sandbox
 
 GLOBAL_PUT = r"^/applications/\d+/commands$"

@@ -14,11 +14,8 @@ from hypothesis import strategies as st
 
 from bot import render
 from bot.sandbox.limits import autocomplete_problems, component_problems, message_problems
-from bot.store.errors import NotFoundError
-from bot.store.models import Concept, Passage, Publication, Quote, Section, Speaker
-from bot.store.store import Store
-from bot.store.validate import MAX_LENGTH
-from bot.store.views import (
+from bot.store import Store
+from bot.store.answers import (
     HIGHLIGHT_END,
     HIGHLIGHT_START,
     Attributed,
@@ -30,6 +27,9 @@ from bot.store.views import (
     SearchHit,
     Suggestion,
 )
+from bot.store.errors import NotFoundError
+from bot.store.models import Concept, Passage, Publication, Quote, Section, Speaker
+from bot.store.validate import MAX_LENGTH
 from bot.ui import PageView
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -52,7 +52,7 @@ def assert_pages_fit(pages: Sequence[discord.Embed]) -> None:
 
 
 async def test_every_real_concept_renders_within_limits(store: Store) -> None:
-    library = await store.library()
+    library = await store.read_library()
     for concept in (c for reading in library.readings for c in reading.concepts):
         pages = render.concept_pages(await store.define(concept.term))
         assert_pages_fit(pages)
@@ -74,7 +74,7 @@ async def test_every_real_expert_renders_within_limits(store: Store) -> None:
 
 async def test_every_real_publication_and_quote_renders_within_limits(store: Store) -> None:
     assert_pages_fit(render.publication_pages(await store.publications()))
-    library = await store.library()
+    library = await store.read_library()
     for quote in library.readings[0].quotes:
         entry = await store.expert(quote.speaker)
         for item in entry.quotes:

@@ -12,11 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduler import PostError, RateBudget, Scheduler, SchedulerConfig
+from bot.store import Store
+from bot.store.answers import FINISHED, Excerpt, Schedule
 from bot.store.errors import UserError
-from bot.store.schedules import FINISHED, Schedule
-from bot.store.store import Store
-from bot.store.views import Excerpt
+from bot.store.scheduler import Posted, PostError, RateBudget, Scheduler, SchedulerConfig
 from tests.conftest import DATA_DIR, FakeClock
 
 GUILD, CHANNEL, MODERATOR = 1, 2, 3
@@ -33,14 +32,16 @@ class FakePoster:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(100))
     _by_nonce: dict[str, int] = field(default_factory=dict)
 
-    async def post(self, schedule: Schedule, excerpt: Excerpt, nonce: str) -> int:
+    async def post(
+        self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
+    ) -> Posted:
         self.attempts += 1
         if self.failures:
             raise self.failures.pop(0)
         if nonce not in self._by_nonce:
             self._by_nonce[nonce] = next(self._ids)
             self.posts.append((schedule.guild_id, excerpt.number, nonce, self.clock()))
-        return self._by_nonce[nonce]
+        return Posted(self._by_nonce[nonce])
 
     def local_dates(self, zone: str) -> list[date]:
         return [when.astimezone(ZoneInfo(zone)).date() for *_, when in self.posts]
@@ -68,7 +69,7 @@ def scheduler(store: Store, poster: FakePoster, fake_clock: FakeClock) -> Schedu
 
 
 async def plan(scheduler: Scheduler, local_time: str, zone: str, **options: object) -> Schedule:
-    return await scheduler.plan(
+    status = await scheduler.plan(
         guild_id=GUILD,
         channel_id=CHANNEL,
         local_time=local_time,
@@ -76,6 +77,7 @@ async def plan(scheduler: Scheduler, local_time: str, zone: str, **options: obje
         moderator_id=MODERATOR,
         **options,
     )
+    return status.schedule
 
 
 async def run_days(scheduler: Scheduler, clock: FakeClock, days: int, step_hours: float = 1):
@@ -143,10 +145,10 @@ async def test_catch_up_within_grace_and_missed_beyond_it(
     fake_clock.set("2026-03-11T15:30", "UTC")  # down all morning: 6.5 h late
     await scheduler.tick()
     assert len(poster.posts) == 1
-    schedule = await store.schedules.get(GUILD)
+    schedule = await store.schedule(GUILD)
     assert schedule.last_result == "missed"
     assert schedule.next_date == "2026-03-12"
-    assert await store.schedules.post_of(GUILD, "2026-03-11") == (1, "", "missed")
+    assert await store.claimed_post(GUILD, "2026-03-11") == (1, "", "missed")
     fake_clock.set("2026-03-12T09:00", "UTC")
     await scheduler.tick()
     assert [number for _, number, _, _ in poster.posts] == [1, 2]
@@ -160,7 +162,7 @@ async def test_restart_does_not_repost(
     for _ in range(3):
         async with await Store.open(db, DATA_DIR) as store:
             scheduler = Scheduler(store, poster, fake_clock)
-            if await store.schedules.get(GUILD) is None:
+            if await store.schedule(GUILD) is None:
                 await plan(scheduler, "09:00", "UTC")
             fake_clock.set("2026-03-10T09:05", "UTC")
             await scheduler.tick()
@@ -192,12 +194,12 @@ async def test_crash_between_claim_and_send_resends_with_the_same_nonce(
     schedule = await plan(scheduler, "09:00", "UTC")
     fake_clock.set("2026-03-10T09:00", "UTC")
     # The first process claimed and sent, then died before recording it.
-    due = (await store.schedules.due(int(fake_clock().timestamp()), 10))[0]
-    from bot.scheduler import post_nonce
+    due = (await store.due_schedules(int(fake_clock().timestamp()), 10))[0]
+    from bot.store.scheduler import post_nonce
 
     nonce = post_nonce(GUILD, schedule.next_date)
-    await store.schedules.claim(due, nonce, int(fake_clock().timestamp()), 120)
-    await poster.post(due, await store.excerpts.at("passages", 0), nonce)
+    await store.claim_post(due, nonce, int(fake_clock().timestamp()), 120)
+    await poster.post(CHANNEL, due, await store.excerpt_at("passages", 0), nonce)
     fake_clock.advance(seconds=30)
     await scheduler.tick()
     assert poster.attempts == 1, "a fresh claim by another process is left alone"
@@ -205,7 +207,7 @@ async def test_crash_between_claim_and_send_resends_with_the_same_nonce(
     await scheduler.tick()
     assert poster.attempts == 2, "a stale claim is taken over"
     assert len(poster.posts) == 1, "the same nonce makes no second message"
-    assert (await store.schedules.get(GUILD)).next_date == "2026-03-11"
+    assert (await store.schedule(GUILD)).next_date == "2026-03-11"
 
 
 async def test_transient_failures_retry_with_backoff(
@@ -223,7 +225,7 @@ async def test_transient_failures_retry_with_backoff(
             attempts_at.append(fake_clock().strftime("%H:%M"))
     assert attempts_at == ["09:00", "09:01", "09:03"]
     assert len(poster.posts) == 1
-    assert (await store.schedules.get(GUILD)).last_result == "posted"
+    assert (await store.schedule(GUILD)).last_result == "posted"
 
 
 async def test_permanent_failures_pause_and_stop_trying(
@@ -234,14 +236,14 @@ async def test_permanent_failures_pause_and_stop_trying(
     poster.failures = [PostError("403 Forbidden: Missing Access", permanent=True)] * 10
     await run_days(scheduler, fake_clock, 3, step_hours=1 / 60)
     assert poster.attempts == 3
-    schedule = await store.schedules.get(GUILD)
+    schedule = await store.schedule(GUILD)
     assert schedule.paused
     assert schedule.pause_reason == "403 Forbidden: Missing Access"
-    assert await store.schedules.post_of(GUILD, "2026-03-10") == (0, schedule_nonce(), "failed")
+    assert await store.claimed_post(GUILD, "2026-03-10") == (0, schedule_nonce(), "failed")
 
 
 def schedule_nonce() -> str:
-    from bot.scheduler import post_nonce
+    from bot.store.scheduler import post_nonce
 
     return post_nonce(GUILD, "2026-03-10")
 
@@ -253,9 +255,9 @@ async def test_resume_starts_from_now_and_retries_a_failed_date(
     await plan(scheduler, "09:00", "UTC")
     poster.failures = [PostError("404 Unknown Channel", permanent=True)] * 3
     await run_days(scheduler, fake_clock, 0.25, step_hours=1 / 60)
-    assert (await store.schedules.get(GUILD)).paused
+    assert (await store.schedule(GUILD)).paused
     fake_clock.set("2026-03-12T10:00", "UTC")
-    resumed = await scheduler.resume(GUILD)
+    resumed = (await scheduler.resume(GUILD)).schedule
     assert resumed.next_date == "2026-03-13"
     fake_clock.set("2026-03-13T09:00", "UTC")
     await scheduler.tick()
@@ -265,11 +267,11 @@ async def test_resume_starts_from_now_and_retries_a_failed_date(
 async def test_stop_at_the_end_pauses_with_a_reason(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
-    total = await store.excerpts.length("quotes")
+    total = await store.excerpt_count("quotes")
     await plan(scheduler, "09:00", "UTC", source="quotes", at_end="stop")
     await run_days(scheduler, fake_clock, total + 5, step_hours=6)
     assert [number for _, number, _, _ in poster.posts] == list(range(1, total + 1))
-    schedule = await store.schedules.get(GUILD)
+    schedule = await store.schedule(GUILD)
     assert schedule.paused
     assert schedule.pause_reason == FINISHED
 
@@ -277,7 +279,7 @@ async def test_stop_at_the_end_pauses_with_a_reason(
 async def test_wrap_starts_the_reading_again(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
-    total = await store.excerpts.length("passages")
+    total = await store.excerpt_count("passages")
     await plan(scheduler, "09:00", "UTC")
     await run_days(scheduler, fake_clock, total + 2, step_hours=6)
     numbers = [number for _, number, _, _ in poster.posts]
@@ -332,9 +334,9 @@ async def test_passing_failures_that_never_clear_give_up_the_date_not_the_schedu
     await plan(scheduler, "09:00", "UTC")
     poster.failures = [PostError("502 Bad Gateway", permanent=False)] * 6
     await run_days(scheduler, fake_clock, 1.5, step_hours=1 / 60)
-    schedule = await store.schedules.get(GUILD)
+    schedule = await store.schedule(GUILD)
     assert not schedule.paused
-    assert await store.schedules.post_of(GUILD, "2026-03-10") == (0, schedule_nonce(), "failed")
+    assert await store.claimed_post(GUILD, "2026-03-10") == (0, schedule_nonce(), "failed")
     assert [number for _, number, _, _ in poster.posts] == [1], "the next day posts as usual"
 
 
@@ -345,14 +347,16 @@ async def test_a_pause_made_while_a_post_is_sending_holds(
     await plan(scheduler, "09:00", "UTC")
     real_post = poster.post
 
-    async def post_while_moderator_pauses(schedule: Schedule, excerpt: Excerpt, nonce: str):
+    async def post_while_moderator_pauses(
+        channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
+    ) -> Posted:
         await scheduler.pause(GUILD)
-        return await real_post(schedule, excerpt, nonce)
+        return await real_post(channel_id, schedule, excerpt, nonce)
 
     poster.post = post_while_moderator_pauses  # type: ignore[method-assign]
     fake_clock.set("2026-03-10T09:00", "UTC")
     await scheduler.tick()
-    schedule = await store.schedules.get(GUILD)
+    schedule = await store.schedule(GUILD)
     assert schedule.paused
     assert schedule.pause_reason == "paused by a moderator"
     assert schedule.position == 1
@@ -361,10 +365,10 @@ async def test_a_pause_made_while_a_post_is_sending_holds(
 async def test_resuming_a_finished_reading_starts_it_again(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
-    total = await store.excerpts.length("quotes")
+    total = await store.excerpt_count("quotes")
     await plan(scheduler, "09:00", "UTC", source="quotes", at_end="stop")
     await run_days(scheduler, fake_clock, total + 2, step_hours=6)
-    assert (await store.schedules.get(GUILD)).pause_reason == FINISHED
+    assert (await store.schedule(GUILD)).pause_reason == FINISHED
     await scheduler.resume(GUILD)
     await run_days(scheduler, fake_clock, 1, step_hours=6)
     assert [number for _, number, _, _ in poster.posts][-1] == 1

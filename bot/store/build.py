@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring
-from operator import attrgetter
 from typing import Any
 
 import aiosqlite
 
+from bot.store.codec import is_json_field, item_values, reading_meta_json
 from bot.store.database import CONTENT_HASH_KEY, set_meta, transaction
-from bot.store.export import ITEM_CLASSES
 from bot.store.models import Concept, Passage, Publication, Quote, Reading, Speaker
 from bot.store.normalize import term_key, topic_key, words
 from bot.store.search import build_common_words
-from bot.store.suggest import build_suggestions
+from bot.store.suggestions import build_suggestions
 
 # A build inserts the readings a batch at a time, a batch being about this many rows of the
 # search index (ten readings of 1000 quotes): few enough statements and FTS5 segments.
@@ -90,21 +87,16 @@ class _Staged:
     drop: str
 
 
-def _is_json(field: dataclasses.Field[Any]) -> bool:
-    """Whether an item field is staged as JSON text: lists and flags are."""
-    return isinstance(field.default, tuple | bool)
-
-
 def _staged(table: str, columns: str, item: type | None = None, verb: str = "INSERT") -> _Staged:
     """Staging for `table`: a row holds `columns`, then the fields of an `item` (see
-    _item_values), from which the copy builds the JSON of the `item` column."""
+    item_values), from which the copy builds the JSON of the `item` column."""
     names = [name.strip() for name in columns.split(",")]
     fields = dataclasses.fields(item) if item is not None else ()
     staged = [f"v{number}" for number in range(1, len(names) + len(fields) + 1)]
     selected = staged[: len(names)]
     if fields:
         pairs = (
-            f"'{field.name}', {f'json({column})' if _is_json(field) else column}"
+            f"'{field.name}', {f'json({column})' if is_json_field(field) else column}"
             for field, column in zip(fields, staged[len(names) :], strict=True)
         )
         names.append("item")
@@ -173,31 +165,6 @@ class _Staging:
             await self.connection.execute(staged.drop)
 
 
-@functools.cache
-def _item_fields(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], tuple[int, ...]]:
-    """How to read the fields of an item of `cls`, and the positions of those sent as JSON."""
-    fields = dataclasses.fields(cls)
-    json_at = tuple(index for index, field in enumerate(fields) if _is_json(field))
-    return attrgetter(*(field.name for field in fields)), json_at
-
-
-def _item_values(item: Any) -> Sequence[Any]:
-    """The fields of an item, in order, as staged (see _staged): lists and flags as JSON."""
-    read, json_at = _item_fields(type(item))
-    values = read(item)
-    if not json_at:
-        return values
-    converted = list(values)
-    for index in json_at:
-        value = values[index]
-        converted[index] = (
-            ("true" if value else "false")
-            if isinstance(value, bool)
-            else "[" + ", ".join(map(encode_basestring, value)) + "]"
-        )
-    return converted
-
-
 class _Rows:
     """The rows of the readings added since the last batch was taken, numbered as the emptied
     tables will number them, and the autocomplete suggestions of all readings so far."""
@@ -259,21 +226,12 @@ class _Rows:
         publications = self._number("publications", reading.publications)
         topic = self._topic_key
         rows = self._rows
-        meta = {
-            field.name: getattr(reading, field.name)
-            for field in dataclasses.fields(reading)
-            if field.name not in {"source_text", *ITEM_CLASSES}
-        }
-        meta["sections"] = [
-            {name: getattr(section, name) for name in section.__slots__}
-            for section in reading.sections
-        ]
         rows["readings"].append(
             (
                 r,
                 reading.id,
                 reading.title,
-                json.dumps(meta, ensure_ascii=False),
+                reading_meta_json(reading),
                 reading.source_text,
             )
         )
@@ -287,22 +245,22 @@ class _Rows:
                 s.id,
                 s.name,
                 json.dumps(list(speaker_topics[s.id]), ensure_ascii=False),
-                *_item_values(s),
+                *item_values(s),
             )
             for s in reading.speakers
         ]
         rows["passages"] += [
-            (passages[p.id], r, p.id, p.section, *_item_values(p)) for p in reading.passages
+            (passages[p.id], r, p.id, p.section, *item_values(p)) for p in reading.passages
         ]
         rows["quotes"] += [
-            (quotes[q.id], r, speakers[q.speaker], passages[q.passage], q.id, *_item_values(q))
+            (quotes[q.id], r, speakers[q.speaker], passages[q.passage], q.id, *item_values(q))
             for q in reading.quotes
         ]
         rows["concepts"] += [
-            (concepts[c.id], r, c.id, c.term, *_item_values(c)) for c in reading.concepts
+            (concepts[c.id], r, c.id, c.term, *item_values(c)) for c in reading.concepts
         ]
         rows["publications"] += [
-            (publications[p.id], r, p.id, p.date, topic(p.type), *_item_values(p))
+            (publications[p.id], r, p.id, p.date, topic(p.type), *item_values(p))
             for p in reading.publications
         ]
         rows["lookup_keys"] += [

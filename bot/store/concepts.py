@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import aiosqlite
 
+from bot.store.answers import Attributed, ConceptEntry
+from bot.store.codec import item_from_json
+from bot.store.database import fetch_all
 from bot.store.errors import NotFoundError, UserError, shown
-from bot.store.export import item_from_dict
+from bot.store.library import ReadingMeta
 from bot.store.models import Concept, Passage
 from bot.store.normalize import term_key
-from bot.store.rows import ATTRIBUTED_JOINS, ReadingMeta, attributed_quote, fetch_all
-from bot.store.suggest import Suggestions
-from bot.store.views import Attributed, ConceptEntry
+from bot.store.quotes import ATTRIBUTED_JOINS, attributed_quote
+from bot.store.suggestions import Suggestions
 
 _CONCEPT, _QUOTE, _PASSAGE, _RELATED = range(4)  # the parts of a define answer
 
@@ -75,12 +75,12 @@ class Concepts:
         terms: dict[tuple[int, str], str] = {}
         for part, _, reading, item, detail, section in rows:  # see _DEFINE_SQL's columns
             if part == _CONCEPT:
-                concepts.append((reading, item_from_dict(Concept, json.loads(item))))
+                concepts.append((reading, item_from_json(Concept, item)))
             elif part == _QUOTE:
                 quote = attributed_quote(item, detail, section, self._readings[reading])
                 quotes[reading, quote.quote.id] = quote
             elif part == _PASSAGE:
-                passage = item_from_dict(Passage, json.loads(item))
+                passage = item_from_json(Passage, item)
                 passages[reading, passage.id] = passage
             else:
                 terms[reading, item] = detail

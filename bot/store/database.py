@@ -7,9 +7,10 @@ import contextlib
 import logging
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -81,6 +82,13 @@ def _statements(sql: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip():
         yield buffer  # unfinished: SQLite reports the error, or runs it if only ";" is missing
+
+
+async def fetch_all(
+    connection: aiosqlite.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+) -> list[aiosqlite.Row]:
+    """Every row of one query."""
+    return list(await connection.execute_fetchall(sql, params))
 
 
 async def get_meta(connection: aiosqlite.Connection, key: str) -> str | None:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import aiosqlite
 
-from bot.store.export import item_from_dict
+from bot.store.answers import Excerpt
+from bot.store.codec import item_from_json
+from bot.store.database import fetch_all
+from bot.store.library import ReadingMeta
 from bot.store.models import Concept, Passage
-from bot.store.rows import ATTRIBUTED_SQL, ReadingMeta, attributed, fetch_all
-from bot.store.views import Excerpt
+from bot.store.quotes import ATTRIBUTED_SQL, attributed
 
 SOURCE_TABLES = {"passages": "passages", "quotes": "quotes"}
 
 
-class Excerpts:
+class ExcerptSequence:
     """Reads excerpts by position; positions wrap around the whole sequence. The build numbers
     passages and quotes from 1 in reading order, so position p is row p + 1."""
 
@@ -42,7 +42,7 @@ class Excerpts:
             "SELECT rowid, reading, section, item FROM passages WHERE rowid = ?",
             (index + 1,),
         )
-        passage = item_from_dict(Passage, json.loads(row["item"]))
+        passage = item_from_json(Passage, row["item"])
         quoted = await fetch_all(
             self.connection,
             f"{ATTRIBUTED_SQL} WHERE q.passage = ? ORDER BY q.rowid",
@@ -85,5 +85,5 @@ class Excerpts:
             "SELECT item FROM concepts WHERE reading = ? ORDER BY rowid",
             (reading_row,),
         )
-        concepts = (item_from_dict(Concept, json.loads(r["item"])) for r in rows)
+        concepts = (item_from_json(Concept, r["item"]) for r in rows)
         return tuple(c.term for c in concepts if evidence & set(c.evidence))

@@ -10,41 +10,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot.store.models import (
-    Concept,
-    Library,
-    Passage,
-    Publication,
-    Quote,
-    Reading,
-    Section,
-    Speaker,
-)
+from bot.store.codec import reading_from_dict
+from bot.store.models import Library
 
 FORMAT = "reading-room/1"
-ITEM_CLASSES: dict[str, type] = {
-    "sections": Section,
-    "speakers": Speaker,
-    "passages": Passage,
-    "quotes": Quote,
-    "concepts": Concept,
-    "publications": Publication,
-}
 
 
 def library_to_dict(library: Library) -> dict[str, Any]:
     return {"format": FORMAT, "readings": [dataclasses.asdict(r) for r in library.readings]}
-
-
-def item_from_dict(cls: type, data: dict[str, Any]) -> Any:
-    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
-
-
-def reading_from_dict(data: dict[str, Any]) -> Reading:
-    fields = dict(data)
-    for name, cls in ITEM_CLASSES.items():
-        fields[name] = tuple(item_from_dict(cls, item) for item in data[name])
-    return Reading(**fields)
 
 
 def library_from_dict(data: dict[str, Any]) -> Library:

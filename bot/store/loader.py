@@ -12,7 +12,7 @@ from typing import Any
 
 import rtoml
 
-from bot.store.export import ITEM_CLASSES
+from bot.store.codec import ITEM_CLASSES
 from bot.store.models import Library, Reading, Section
 from bot.store.validate import Problem, validate_reading
 

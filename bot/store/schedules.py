@@ -3,49 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from enum import Enum
 
 import aiosqlite
 
-from bot.store.database import transaction
-from bot.store.rows import fetch_all
-
-SOURCES = ("passages", "quotes")
-AT_END = ("wrap", "stop")
-FINISHED = "the reading is finished"
-
-
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    guild_id: int
-    channel_id: int
-    local_time: str
-    timezone: str
-    next_run: int
-    next_date: str
-    updated_by: int
-    mention_role_id: int | None = None
-    open_thread: bool = False
-    source: str = "passages"
-    at_end: str = "wrap"
-    position: int = 0
-    paused: bool = False
-    pause_reason: str | None = None
-    failures: int = 0
-    retry_at: int | None = None
-    last_result: str | None = None
-    last_error: str | None = None
-    last_run: int | None = None
-
-
-class Claim(Enum):
-    """What claiming today's post found."""
-
-    OURS = "ours"  # claimed now, or taken over from a process that stopped mid-send
-    DONE = "done"  # already posted or recorded as missed
-    BUSY = "busy"  # another process claimed it moments ago and is sending
-
+from bot.store.answers import FINISHED, Claim, Schedule
+from bot.store.database import fetch_all, transaction
 
 _COLUMNS = [f.name for f in dataclasses.fields(Schedule)]
 _OPEN_THREAD, _PAUSED = _COLUMNS.index("open_thread"), _COLUMNS.index("paused")
@@ -286,6 +248,15 @@ class Schedules:
                 "ELSE position END, paused = 0, pause_reason = NULL, failures = 0, "
                 "retry_at = NULL, next_run = ?, next_date = ? WHERE guild_id = ?",
                 (FINISHED, next_run, next_date, guild_id),
+            )
+
+    async def give_back_position(self, guild_id: int, position: int) -> None:
+        """The excerpt taken at `position` was not posted after all: it is next again, unless
+        the sequence moved on meanwhile."""
+        async with transaction(self.connection):
+            await self.connection.execute(
+                "UPDATE schedules SET position = ? WHERE guild_id = ? AND position = ?",
+                (position, guild_id, position + 1),
             )
 
     async def take_position(self, guild_id: int, length: int, wrap: bool) -> int | None:

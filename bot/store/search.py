@@ -6,10 +6,11 @@ from collections import Counter
 
 import aiosqlite
 
+from bot.store.answers import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
+from bot.store.database import fetch_all
 from bot.store.errors import NotFoundError, UserError, shown
+from bot.store.library import ReadingMeta
 from bot.store.normalize import words
-from bot.store.rows import ReadingMeta, fetch_all
-from bot.store.views import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
 
 SEARCH_LIMIT = 25
 # Ranking every match of a very common word costs more than it tells: rank the first N.

@@ -1,118 +1,61 @@
-"""The store: every question a command can ask of the curated content, answered from SQLite."""
+"""The store: every question the bot asks of the curated content or of guild state, one method
+each, answered by the module named for it (the SQL lives there, not here)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 import aiosqlite
 
 from bot.store import database
-from bot.store.build import build_content
-from bot.store.concepts import Concepts
-from bot.store.errors import NotFoundError, UserError, shown
-from bot.store.excerpts import Excerpts
-from bot.store.export import FORMAT, item_from_dict, library_from_dict
-from bot.store.loader import content_hash, read_readings
-from bot.store.models import Library, Publication, Section, Speaker
-from bot.store.normalize import topic_key, words
-from bot.store.rows import (
-    ATTRIBUTED_JOINS,
-    ATTRIBUTED_SQL,
-    ReadingMeta,
-    attributed,
-    attributed_quote,
-    fetch_all,
-    load_reading_meta,
-    speaker_from_json,
-)
-from bot.store.schedules import Schedules
-from bot.store.search import SEARCH_LIMIT, FullTextSearch
-from bot.store.suggest import Suggestions
-from bot.store.views import (
+from bot.store.answers import (
     Attributed,
+    Claim,
     ConceptEntry,
+    Excerpt,
     ExpertEntry,
-    PublicationEntry,
     PublicationList,
     ReadingOverview,
+    Schedule,
     SearchHit,
     Suggestion,
 )
+from bot.store.build import build_content
+from bot.store.concepts import Concepts
+from bot.store.excerpts import ExcerptSequence
+from bot.store.experts import Experts
+from bot.store.library import ReadingMeta, load_reading_meta, read_library, read_overview
+from bot.store.loader import content_hash, read_readings
+from bot.store.models import Library
+from bot.store.publications import Publications
+from bot.store.quotes import Quotes
+from bot.store.schedules import Schedules
+from bot.store.search import SEARCH_LIMIT, FullTextSearch
+from bot.store.suggestions import Suggestions
 
 log = logging.getLogger(__name__)
 
 # Bump when the tables built from content change meaning, so old databases rebuild.
 STORE_FORMAT = "2"
-# Quotes or publications one answer lists at most: more would be pages nobody turns.
-RESULT_LIMIT = 50
-
-
-# Conditions on quotes `q`: by the speaker with a lookup key, on the topic with a topic key.
-_BY_SPEAKER = (
-    "q.speaker IN (SELECT target FROM lookup_keys WHERE kind = 'speaker' AND key = :speaker)"
-)
-_ON_TOPIC = (
-    "EXISTS (SELECT 1 FROM topics t "
-    "WHERE t.kind = 'quote' AND t.key = :topic AND t.target = q.rowid)"
-)
-
-
-_SPEAKER, _QUOTE = range(2)  # the parts of an expert answer
-# The speakers with a lookup key, then the first of their quotes that match (chosen from the
-# index before the join, so only those are read) and how many match: one round trip. Columns:
-# part, row, reading, item, detail (a speaker's topics, a quote's speaker), section and total
-# (a quote's).
-_EXPERT_SQL = f"""
-SELECT {_SPEAKER} AS part, s.rowid AS row, s.reading AS reading, s.item AS item,
-    s.topics AS detail, NULL AS section, NULL AS total
-FROM lookup_keys k JOIN speakers s ON s.rowid = k.target
-WHERE k.kind = 'speaker' AND k.key = :speaker
-UNION ALL
-SELECT {_QUOTE}, q.rowid, q.reading, q.item, s.item, p.section,
-    (SELECT count(*) FROM quotes q WHERE {{where}})
-FROM (SELECT q.rowid FROM quotes q WHERE {{where}} ORDER BY q.rowid LIMIT :limit) AS first
-JOIN quotes q ON q.rowid = first.rowid {ATTRIBUTED_JOINS}
-ORDER BY 1, 2
-"""
-
-
-def _chosen_quote(speaker: str, topic: str) -> str:
-    """SQL for the row of the quote found `:fraction` of the way through those matching, by
-    index lookups: a speaker's few quotes are counted, a topic's are numbered at build time."""
-    if speaker:
-        where = f"{_BY_SPEAKER} AND {_ON_TOPIC}" if topic else _BY_SPEAKER
-        return (
-            f"SELECT q.rowid FROM quotes q WHERE {where} ORDER BY q.rowid LIMIT 1 OFFSET "
-            f"CAST(:fraction * (SELECT count(*) FROM quotes q WHERE {where}) AS INTEGER)"
-        )
-    if topic:
-        return (
-            "SELECT target FROM topics WHERE kind = 'quote' AND key = :topic AND position = "
-            "CAST(:fraction * (SELECT 1 + max(position) FROM topics "
-            "WHERE kind = 'quote' AND key = :topic) AS INTEGER)"
-        )
-    return (  # quotes are numbered from 1 as they are built
-        "SELECT rowid FROM quotes WHERE rowid >= 1 + "
-        "CAST(:fraction * (SELECT max(rowid) FROM quotes) AS INTEGER) ORDER BY rowid LIMIT 1"
-    )
 
 
 class Store:
-    """Read access to the curated content; guild state shares the same connection."""
+    """The curated content and the guilds' state, in one SQLite database."""
 
     def __init__(self, connection: aiosqlite.Connection, readings: dict[int, ReadingMeta]):
         self.connection = connection
-        self._readings = readings
-        self.excerpts = Excerpts(connection, readings)
+        suggestions = Suggestions(connection)
+        self._suggestions = suggestions
+        self._concepts = Concepts(connection, readings, suggestions)
+        self._experts = Experts(connection, readings, suggestions)
+        self._quotes = Quotes(connection, readings, suggestions)
+        self._publications = Publications(connection, readings, suggestions)
         self._search = FullTextSearch(connection, readings)
-        self._suggestions = Suggestions(connection)
-        self._concepts = Concepts(connection, readings, self._suggestions)
-        self.schedules = Schedules(connection)
+        self._excerpts = ExcerptSequence(connection, readings)
+        self._schedules = Schedules(connection)
         self._overview: list[ReadingOverview] | None = None
 
     @classmethod
@@ -139,6 +82,8 @@ class Store:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
+    # Bot state
+
     async def get_state(self, key: str) -> str | None:
         """A value the bot keeps between runs (e.g. the hash of the last command sync)."""
         return await database.get_meta(self.connection, key)
@@ -147,10 +92,8 @@ class Store:
         async with database.transaction(self.connection):
             await database.set_meta(self.connection, key, value)
 
-    async def _rows(
-        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
-    ) -> list[aiosqlite.Row]:
-        return await fetch_all(self.connection, sql, params)
+    # The content (bot/store/concepts.py, experts.py, quotes.py, publications.py, search.py,
+    # suggestions.py, library.py)
 
     async def define(self, term: str) -> list[ConceptEntry]:
         """Every concept one of whose spellings folds to the same key as `term`."""
@@ -158,160 +101,119 @@ class Store:
 
     async def expert(self, name: str, topic: str = "") -> ExpertEntry:
         """An expert found by full name or surname, with their quotes (on `topic` if given)."""
-        key = " ".join(words(name))
-        if not key:
-            raise UserError("Type the name of an expert quoted in the reading.")
-        where = f"{_BY_SPEAKER} AND {_ON_TOPIC}" if topic else _BY_SPEAKER
-        rows = await self._rows(
-            _EXPERT_SQL.format(where=where),
-            {"speaker": key, "topic": topic_key(topic), "limit": RESULT_LIMIT},
-        )
-        speakers = [row for row in rows if row["part"] == _SPEAKER]
-        if not speakers:
-            raise NotFoundError(
-                f"No expert called “{shown(name)}” in the readings.",
-                await self._suggestions.closest("speaker", name),
-            )
-        names = sorted({json.loads(row["item"])["name"] for row in speakers})
-        if len(names) > 1:
-            raise NotFoundError(f"“{shown(name)}” could be {', '.join(names)}: pick one.", names)
-        topics = sorted(
-            {t: None for row in speakers for t in json.loads(row["detail"])}, key=str.casefold
-        )
-        quotes = [
-            attributed_quote(
-                row["item"], row["detail"], row["section"], self._readings[row["reading"]]
-            )
-            for row in rows[len(speakers) :]
-        ]
-        if topic and not quotes:
-            raise NotFoundError(f"{names[0]} has no quotes on “{shown(topic)}”.", topics[:5])
-        first = speakers[0]
-        return ExpertEntry(
-            speaker=speaker_from_json(first["item"]),
-            reading=self._readings[first["reading"]].title,
-            topic=topic,
-            quotes=tuple(quotes),
-            total=rows[-1]["total"] if quotes else 0,
-            topics=tuple(topics),
-        )
+        return await self._experts.expert(name, topic)
 
     async def random_quote(
         self, speaker: str = "", topic: str = "", rng: random.Random | None = None
     ) -> Attributed:
         """A random quote, by `speaker` (name or surname) and on `topic` when given."""
-        speaker_key, wanted_topic = " ".join(words(speaker)), topic_key(topic)
-        rows = []
-        unmatchable = (speaker and not speaker_key) or (topic and not wanted_topic)  # e.g. "!!!"
-        if not unmatchable:
-            fraction = rng.random() if rng else random.random()
-            rows = await self._rows(
-                f"{ATTRIBUTED_SQL} WHERE q.rowid = ({_chosen_quote(speaker_key, wanted_topic)})",
-                {"speaker": speaker_key, "topic": wanted_topic, "fraction": fraction},
-            )
-        if not rows:
-            wanted = " and ".join(
-                part
-                for part in (
-                    speaker and f"by “{shown(speaker)}”",
-                    topic and f"on “{shown(topic)}”",
-                )
-                if part
-            )
-            suggestions = await self._suggestions.closest(
-                "quote_topic" if topic else "speaker", topic or speaker
-            )
-            raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
-        return attributed(rows[0], self._readings)
+        return await self._quotes.random_quote(speaker, topic, rng)
 
     async def publications(self, topic: str = "", kind: str = "") -> PublicationList:
         """Related publications, newest first, filtered by topic and type when given."""
-        where, params = [], []
-        if topic:
-            where.append(
-                "rowid IN (SELECT target FROM topics WHERE kind = 'publication' AND key = ?)"
-            )
-            params.append(topic_key(topic))
-        if kind:
-            where.append("type_key = ?")
-            params.append(topic_key(kind))
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        # The newest rows are chosen first, so only those rows' items are read and sorted.
-        rows = await self._rows(
-            f"SELECT p.reading, p.item, (SELECT count(*) FROM publications {clause}) AS total "
-            f"FROM (SELECT rowid FROM publications {clause} ORDER BY date DESC, rowid LIMIT ?) "
-            "AS newest JOIN publications p ON p.rowid = newest.rowid ORDER BY p.date DESC, p.rowid",
-            (*params, *params, RESULT_LIMIT),
-        )
-        if not rows:
-            label = "publication_topic" if topic else "publication_type"
-            raise NotFoundError(
-                "No related publications match those filters.",
-                await self._suggestions.closest(label, topic or kind),
-            )
-        entries = tuple(
-            PublicationEntry(
-                publication=item_from_dict(Publication, json.loads(row["item"])),
-                reading=self._readings[row["reading"]].title,
-            )
-            for row in rows
-        )
-        return PublicationList(entries, rows[0]["total"])
+        return await self._publications.publications(topic, kind)
 
     async def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Ranked full-text search; all words must match, else any word may."""
         return await self._search.search(query, limit)
 
     async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
-        """Autocomplete for one kind of label (see bot/store/suggest.py)."""
+        """Autocomplete for one kind of label."""
         return await self._suggestions.suggest(kind, text, limit)
 
     async def overview(self) -> list[ReadingOverview]:
         """Each loaded reading: provenance, sections, speakers and counts (read once: the
         content does not change while the store is open)."""
         if self._overview is None:
-            self._overview = await self._read_overview()
+            self._overview = await read_overview(self.connection)
         return self._overview
 
-    async def _read_overview(self) -> list[ReadingOverview]:
-        counts: dict[int, dict[str, int]] = {row: {} for row in self._readings}
-        for table in ("passages", "quotes", "concepts", "publications"):
-            for row in await self._rows(f"SELECT reading, count(*) FROM {table} GROUP BY reading"):
-                counts[row[0]][table] = row[1]
-        speakers: dict[int, list[Speaker]] = {row: [] for row in self._readings}
-        for row in await self._rows("SELECT reading, item FROM speakers ORDER BY rowid"):
-            speakers[row[0]].append(item_from_dict(Speaker, json.loads(row[1])))
-        overviews = []
-        for row in await self._rows("SELECT rowid, item FROM readings ORDER BY rowid"):
-            meta = json.loads(row["item"])
-            overviews.append(
-                ReadingOverview(
-                    id=meta["id"],
-                    title=meta["title"],
-                    publisher=meta["publisher"],
-                    author=meta["author"],
-                    date=meta["date"],
-                    url=meta["url"],
-                    sections=tuple(item_from_dict(Section, s) for s in meta["sections"]),
-                    speakers=tuple(speakers[row["rowid"]]),
-                    counts={
-                        table: counts[row["rowid"]].get(table, 0)
-                        for table in ("passages", "quotes", "concepts", "publications")
-                    },
-                )
-            )
-        return overviews
+    async def read_library(self) -> Library:
+        """The whole stored content, read back from the database (what `export` prints)."""
+        return await read_library(self.connection)
 
-    async def library(self) -> Library:
-        """The whole stored content, read back from the database."""
-        readings = []
-        for row in await self._rows("SELECT rowid, item, source_text FROM readings ORDER BY rowid"):
-            reading = json.loads(row["item"])
-            reading["source_text"] = row["source_text"]
-            for table in ("speakers", "passages", "quotes", "concepts", "publications"):
-                items = await self._rows(
-                    f"SELECT item FROM {table} WHERE reading = ? ORDER BY rowid", (row["rowid"],)
-                )
-                reading[table] = [json.loads(item["item"]) for item in items]
-            readings.append(reading)
-        return library_from_dict({"format": FORMAT, "readings": readings})
+    # The daily-excerpt sequence (bot/store/excerpts.py)
+
+    async def excerpt_count(self, source: str) -> int:
+        """How many excerpts the sequence of `source` ("passages" or "quotes") holds."""
+        return await self._excerpts.length(source)
+
+    async def excerpt_at(self, source: str, position: int) -> Excerpt | None:
+        """The excerpt at `position` (0-based, modulo the length); None if there is none."""
+        return await self._excerpts.at(source, position)
+
+    # Guild schedules and their posts (bot/store/schedules.py)
+
+    async def schedule(self, guild_id: int) -> Schedule | None:
+        return await self._schedules.get(guild_id)
+
+    async def save_schedule(self, schedule: Schedule) -> Schedule:
+        """Create or reconfigure a guild's schedule; its place in the reading is kept."""
+        return await self._schedules.save(schedule)
+
+    async def delete_schedule(self, guild_id: int) -> bool:
+        return await self._schedules.delete(guild_id)
+
+    async def due_schedules(self, now: int, limit: int) -> list[Schedule]:
+        """Unpaused schedules whose post time has come (and whose retry wait is over)."""
+        return await self._schedules.due(now, limit)
+
+    async def pause_schedule(self, guild_id: int, reason: str) -> bool:
+        return await self._schedules.pause(guild_id, reason)
+
+    async def resume_schedule(self, guild_id: int, next_run: int, next_date: str) -> None:
+        """Unpause with the next post at `next_run`; a finished reading starts again."""
+        await self._schedules.resume(guild_id, next_run, next_date)
+
+    async def take_position(self, guild_id: int, length: int, wrap: bool) -> int | None:
+        """Take the next excerpt's position for a manual post or a skip; None if finished."""
+        return await self._schedules.take_position(guild_id, length, wrap)
+
+    async def give_back_position(self, guild_id: int, position: int) -> None:
+        """An excerpt taken at `position` was not posted after all: it is next again."""
+        await self._schedules.give_back_position(guild_id, position)
+
+    async def claim_post(self, schedule: Schedule, nonce: str, now: int, stale_after: int) -> Claim:
+        """Claim the post for the schedule's next local date before sending it."""
+        return await self._schedules.claim(schedule, nonce, now, stale_after)
+
+    async def claimed_post(self, guild_id: int, local_date: str) -> tuple[int, str, str] | None:
+        """(position, nonce, status) of the post claimed for a local date."""
+        return await self._schedules.post_of(guild_id, local_date)
+
+    async def record_sent(
+        self,
+        schedule: Schedule,
+        position: int,
+        message_id: int,
+        finished: bool,
+        next_run: int,
+        next_date: str,
+        now: int,
+    ) -> None:
+        """The post at `position` went out: mark it and move the schedule on."""
+        await self._schedules.record_sent(
+            schedule, position, message_id, finished, next_run, next_date, now
+        )
+
+    async def record_missed(
+        self, schedule: Schedule, next_run: int, next_date: str, now: int
+    ) -> None:
+        """The bot was down past the grace window: record the date as missed and move on."""
+        await self._schedules.record_missed(schedule, next_run, next_date, now)
+
+    async def advance_date(self, schedule: Schedule, next_run: int, next_date: str) -> None:
+        """Another process already handled this date: only move to the next one."""
+        await self._schedules.advance_date(schedule, next_run, next_date)
+
+    async def record_gave_up(
+        self, schedule: Schedule, error: str, next_run: int, next_date: str, now: int
+    ) -> None:
+        """Retries ran out for this date: record it as failed and go on with the next date."""
+        await self._schedules.record_gave_up(schedule, error, next_run, next_date, now)
+
+    async def record_failure(
+        self, schedule: Schedule, error: str, retry_at: int | None, now: int
+    ) -> None:
+        """A send failed: retry at `retry_at`, or pause the schedule when it is None."""
+        await self._schedules.record_failure(schedule, error, retry_at, now)

@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.client import ReadingRoomBot
 from bot.sandbox import run_bot_against
+from bot.store import Store
 from bot.store.loader import load_library
-from bot.store.store import Store
 from tests.conftest import DATA_DIR, Sandbox
 
 READING = load_library(DATA_DIR).readings[0]
@@ -20,6 +20,16 @@ async def moderator(sandbox: Sandbox, sub: str, options: dict[str, Any] | None =
         f"excerpt {sub}", options, user=sandbox.server.moderator_id
     )
     return await record.first_response(within=3.0)
+
+
+async def post_here(sandbox: Sandbox) -> str:
+    """/excerpt post in the general channel: the moderator's private note."""
+    record = await sandbox.server.invoke("excerpt post", user=sandbox.server.moderator_id)
+    deferred = await record.first_response(within=3.0)
+    assert deferred["type"] == 5
+    assert record.ephemeral
+    (note,) = await record.wait_followups(1, within=3.0)
+    return note["content"]
 
 
 async def schedule_study(sandbox: Sandbox, **extra: Any) -> dict:
@@ -106,7 +116,7 @@ async def test_a_deleted_channel_pauses_the_schedule_and_status_says_why(
     lookups = server.requests_to("GET", rf"^/channels/{server.study_id}$")
     assert [r.status for r in lookups] == [404, 404, 404], "confirmed with Discord, not the cache"
     assert status["Channel"].endswith("(channel not found)")
-    assert (await sandbox.bot.store.schedules.get(server.guild_id)).failures == 3
+    assert (await sandbox.bot.store.schedule(server.guild_id)).failures == 3
 
 
 async def test_permission_removed_after_scheduling_pauses_after_a_few_tries(
@@ -136,7 +146,7 @@ async def test_members_without_manage_server_are_refused(sandbox: Sandbox) -> No
     assert response["data"]["content"] == (
         "Only members with the Manage Server permission can manage excerpts."
     )
-    assert await sandbox.bot.store.schedules.get(sandbox.server.guild_id) is None
+    assert await sandbox.bot.store.schedule(sandbox.server.guild_id) is None
     command = sandbox.server.command("excerpt")
     assert command["default_member_permissions"] in (32, "32")
 
@@ -166,9 +176,11 @@ async def test_post_preview_skip_pause_resume_unschedule(sandbox: Sandbox) -> No
     server = sandbox.server
     await schedule_study(sandbox)
 
-    posted = await moderator(sandbox, "post")
-    assert not posted["data"].get("flags", 0) & 64
-    assert posted["data"]["embeds"][0]["footer"]["text"].endswith("excerpt 1 of 25")
+    note = await post_here(sandbox)
+    assert note == f"Posted excerpt 1 of 25 in <#{server.general_id}>."
+    (posted,) = server.channel_messages[server.general_id]
+    assert posted["embeds"][0]["footer"]["text"].endswith("excerpt 1 of 25")
+    assert server.channel_messages[server.study_id] == []
 
     preview = await moderator(sandbox, "preview", {"count": 2})
     assert preview["data"]["flags"] & 64
@@ -203,5 +215,8 @@ async def test_excerpt_replies_as_text_where_the_bot_may_not_embed(sandbox: Sand
     status = await moderator(sandbox, "status")
     assert not status["data"].get("embeds")
     assert status["data"]["content"].startswith("**Daily excerpts · active**")
-    posted = await moderator(sandbox, "post")
-    assert posted["data"]["content"].startswith("**Introduction**")
+    refused = await moderator(sandbox, "post")
+    assert refused["data"]["content"] == (
+        f"I can't post in <#{server.general_id}>: I need Embed Links there."
+    )
+    assert server.channel_messages[server.general_id] == []

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import build, database
+from bot.store import Store, build, database
 from bot.store.loader import ContentError, load_library, read_readings
 from bot.store.models import Reading
-from bot.store.store import Store
 
 TABLES = (
     "readings",
@@ -59,7 +58,7 @@ async def test_batches_build_the_same_rows_as_one_batch(
 
     monkeypatch.setattr(build._Staging, "insert", counted)
     async with await Store.open(tmp_path / "many.db", reading_copy) as store:
-        assert await store.library() == load_library(reading_copy)
+        assert await store.read_library() == load_library(reading_copy)
     assert [count for count in batches if count] == [1, 1, 1]  # a reading a batch
     assert dump(tmp_path / "many.db") == dump(tmp_path / "one.db")
 
@@ -147,4 +146,4 @@ async def test_a_database_from_before_a_content_migration_is_rebuilt(
         connection.execute(f"PRAGMA user_version = {number - 1}")
     async with await Store.open(db_path, reading_copy) as store:
         assert (await store.expert("Hastings")).topics
-        assert await store.library() == load_library(reading_copy)
+        assert await store.read_library() == load_library(reading_copy)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.store import Store
 from bot.store.errors import NotFoundError, UserError
 from bot.store.loader import load_library
-from bot.store.store import Store
 
 
 @pytest.mark.parametrize(

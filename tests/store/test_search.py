@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import search
+from bot.store import Store, search
+from bot.store.answers import HIGHLIGHT_END, HIGHLIGHT_START
 from bot.store.errors import UserError
-from bot.store.rows import fetch_all
-from bot.store.store import Store
-from bot.store.views import HIGHLIGHT_END, HIGHLIGHT_START
+from bot.store.database import fetch_all
 
 
 @pytest.mark.parametrize(

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import database
+from bot.store import Store, database
 from bot.store import store as store_module
 from bot.store.errors import NotFoundError
 from bot.store.export import library_from_dict, library_to_dict
 from bot.store.loader import load_library
-from bot.store.store import Store
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -48,7 +47,7 @@ async def test_expert_unknown_topic_lists_their_topics(store: Store) -> None:
 
 
 async def test_expert_topics_are_those_of_their_quotes(store: Store) -> None:
-    for reading in (await store.library()).readings:
+    for reading in (await store.read_library()).readings:
         for speaker in reading.speakers:
             said = [q for q in reading.quotes if q.speaker == speaker.id]
             expected = sorted({t for q in said for t in q.topics}, key=str.casefold)
@@ -76,7 +75,9 @@ async def test_random_quote_respects_filters_and_rng(store: Store) -> None:
 
 
 async def test_random_quote_reaches_every_quote_on_a_topic_and_overall(store: Store) -> None:
-    quotes = [quote for reading in (await store.library()).readings for quote in reading.quotes]
+    quotes = [
+        quote for reading in (await store.read_library()).readings for quote in reading.quotes
+    ]
     on_markets = {q.id for q in quotes if "markets" in {t.casefold() for t in q.topics}}
     assert len(on_markets) > 1
     picks = {
@@ -90,7 +91,7 @@ async def test_random_quote_reaches_every_quote_on_a_topic_and_overall(store: St
 async def test_random_quote_reaches_every_quote_of_several_readings(
     two_readings: Store,
 ) -> None:
-    quotes = [(r.title, q) for r in (await two_readings.library()).readings for q in r.quotes]
+    quotes = [(r.title, q) for r in (await two_readings.read_library()).readings for q in r.quotes]
     on_markets = {(title, q.id) for title, q in quotes if "markets" in q.topics}
     picks = [await two_readings.random_quote("", "markets", random.Random(s)) for s in range(300)]
     assert {(a.reading, a.quote.id) for a in picks} == on_markets
@@ -111,7 +112,8 @@ async def test_long_answers_list_the_first_and_count_all(
 ) -> None:
     everything = await store.expert("Hastings")
     newest = await store.publications()
-    monkeypatch.setattr("bot.store.store.RESULT_LIMIT", 2)
+    monkeypatch.setattr("bot.store.experts.RESULT_LIMIT", 2)
+    monkeypatch.setattr("bot.store.publications.RESULT_LIMIT", 2)
     first = await store.expert("Hastings")
     assert first.quotes == everything.quotes[:2]
     assert first.total == len(everything.quotes) == 7
@@ -156,7 +158,7 @@ async def test_suggest_word_prefixes_and_limits(store: Store) -> None:
 
 
 async def test_export_round_trips_the_loaded_content(store: Store) -> None:
-    exported = json.loads(json.dumps(library_to_dict(await store.library())))
+    exported = json.loads(json.dumps(library_to_dict(await store.read_library())))
     assert library_from_dict(exported) == load_library(DATA_DIR)
 
 

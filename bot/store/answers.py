@@ -1,10 +1,15 @@
-"""What the store answers with: content items joined with the names a reader needs."""
+"""What the store answers with: content items joined with the names a reader needs, and the
+guild schedules of daily excerpts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from bot.store.models import Concept, Passage, Publication, Quote, Section, Speaker
+
+# Quotes or publications one answer lists at most: more would be pages nobody turns.
+RESULT_LIMIT = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +107,67 @@ class Excerpt:
     @property
     def is_last(self) -> bool:
         return self.number == self.total
+
+
+# What a schedule posts, what it does at the end of the sequence, and why it stopped there.
+SOURCES = ("passages", "quotes")
+AT_END = ("wrap", "stop")
+FINISHED = "the reading is finished"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A guild's daily excerpts: where and when they go, how far along, how the last went."""
+
+    guild_id: int
+    channel_id: int
+    local_time: str
+    timezone: str
+    next_run: int
+    next_date: str
+    updated_by: int
+    mention_role_id: int | None = None
+    open_thread: bool = False
+    source: str = "passages"
+    at_end: str = "wrap"
+    position: int = 0
+    paused: bool = False
+    pause_reason: str | None = None
+    failures: int = 0
+    retry_at: int | None = None
+    last_result: str | None = None
+    last_error: str | None = None
+    last_run: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleStatus:
+    """A schedule with the length of the sequence it posts from."""
+
+    schedule: Schedule
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExcerptPreview:
+    """The next excerpts of a schedule, not yet taken."""
+
+    schedule: Schedule
+    excerpts: tuple[Excerpt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ManualPost:
+    """An excerpt posted on a moderator's request, and why its thread did not open, if not."""
+
+    excerpt: Excerpt
+    channel_id: int
+    thread_error: str | None = None
+
+
+class Claim(Enum):
+    """What claiming a date's post found."""
+
+    OURS = "ours"  # claimed now, or taken over from a process that stopped mid-send
+    DONE = "done"  # already posted or recorded as missed
+    BUSY = "busy"  # another process claimed it moments ago and is sending

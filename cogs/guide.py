@@ -8,11 +8,11 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import ReadingRoomBot
-from bot.store.store import Store
+from bot.store import Store
 from bot.ui import send_embed, send_pages
 
 
-class Library(commands.Cog):
+class Guide(commands.Cog):
     def __init__(self, store: Store, tree: app_commands.CommandTree) -> None:
         self.store = store
         self.tree = tree
@@ -56,4 +56,4 @@ class Library(commands.Cog):
 
 
 async def setup(bot: ReadingRoomBot) -> None:
-    await bot.add_cog(Library(bot.store, bot.tree))
+    await bot.add_cog(Guide(bot.store, bot.tree))

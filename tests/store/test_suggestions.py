@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.store import database, suggest
-from bot.store.store import Store
-from bot.store.suggest import Suggestions, build_suggestions
-from bot.store.views import Suggestion
+from bot.store import Store, database
+from bot.store import suggestions as suggestions_module
+from bot.store.answers import Suggestion
+from bot.store.suggestions import Suggestions, build_suggestions
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
@@ -222,7 +222,7 @@ async def test_closest_ignores_words_too_common_to_tell_labels_apart(
     suggestions: Suggestions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert "Civil society" in await suggestions.closest("term", "sciety")
-    monkeypatch.setattr(suggest, "CLOSEST_WORD_LABELS", 4)  # "society" is in 5 term labels
+    monkeypatch.setattr(suggestions_module, "CLOSEST_WORD_LABELS", 4)  # "society" is in 5 term labels
     assert await suggestions.closest("term", "sciety") == []
 
 
@@ -256,8 +256,8 @@ async def test_closest_without_words_offers_the_first_values(
 )
 def test_one_typo(typed: str, word: str, near: bool) -> None:
     alphabet = set(typed + word)
-    assert (word in suggest.one_typo_away(typed, alphabet)) is near
-    assert (typed in suggest.one_typo_away(word, alphabet)) is near
+    assert (word in suggestions_module.one_typo_away(typed, alphabet)) is near
+    assert (typed in suggestions_module.one_typo_away(word, alphabet)) is near
 
 
 def _edits(a: str, b: str) -> int:
@@ -277,7 +277,7 @@ def _edits(a: str, b: str) -> int:
 
 @given(st.text("abc", max_size=6), st.text("abc", max_size=6))
 def test_one_typo_away_is_one_edit(typed: str, word: str) -> None:
-    assert (word in suggest.one_typo_away(typed, "abc")) is (_edits(typed, word) <= 1)
+    assert (word in suggestions_module.one_typo_away(typed, "abc")) is (_edits(typed, word) <= 1)
 
 
 async def test_stored_answers_rank_as_the_query_does(
@@ -289,7 +289,7 @@ async def test_stored_answers_rank_as_the_query_does(
         rows = await connection.execute_fetchall("SELECT DISTINCT kind, word FROM suggestion_words")
         typed = {(kind, word[:length]) for kind, word in rows for length in (1, 2, 3)}
         stored = [await store.suggest(kind, text) for kind, text in sorted(typed)]
-        monkeypatch.setattr(suggest, "STORED_PREFIX", 0)
+        monkeypatch.setattr(suggestions_module, "STORED_PREFIX", 0)
         assert [await store.suggest(kind, text) for kind, text in sorted(typed)] == stored
         assert len(typed) > 100
         assert all(stored)
@@ -302,7 +302,7 @@ async def test_stored_answers_are_kept_in_memory_and_bounded(
     await suggestions.connection.execute("DELETE FROM suggestion_prefixes")
     assert await suggestions.suggest("term", "ci") == first, "answered from memory"
     assert await suggestions.suggest("term", "ma") == [], "read anew: the table is empty now"
-    monkeypatch.setattr(suggest, "ANSWERS_KEPT", 2)
+    monkeypatch.setattr(suggestions_module, "ANSWERS_KEPT", 2)
     await suggestions.suggest("speaker", "ar")
     await suggestions.suggest("speaker", "ma")
     assert await suggestions.suggest("term", "ci") == [], "the least recent answer was dropped"

@@ -1,4 +1,5 @@
-"""Daily excerpts: one loop asks which schedules are due, claims each date, posts, records."""
+"""Daily excerpts: one loop asks which schedules are due, claims each date, posts, records; the
+moderators' commands plan, pause, preview and post by hand through the same poster."""
 
 from __future__ import annotations
 
@@ -11,13 +12,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.store import clock
+from bot.store import Store, clock
+from bot.store.answers import (
+    AT_END,
+    FINISHED,
+    SOURCES,
+    Claim,
+    Excerpt,
+    ExcerptPreview,
+    ManualPost,
+    Schedule,
+    ScheduleStatus,
+    Suggestion,
+)
 from bot.store.errors import UserError
-from bot.store.schedules import AT_END, FINISHED, SOURCES, Claim, Schedule
-from bot.store.store import Store
-from bot.store.views import Excerpt
 
 log = logging.getLogger(__name__)
+
+FINISHED_TEXT = "The reading is finished: /excerpt schedule with at_end wrap to restart."
 
 
 class PostError(Exception):
@@ -28,9 +40,19 @@ class PostError(Exception):
         self.permanent = permanent
 
 
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A message that went out, and why its discussion thread did not open, if it did not."""
+
+    message_id: int
+    thread_error: str | None = None
+
+
 class Poster(Protocol):
-    async def post(self, schedule: Schedule, excerpt: Excerpt, nonce: str) -> int:
-        """Post the excerpt to the schedule's channel; return the message id."""
+    async def post(
+        self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
+    ) -> Posted:
+        """Post the excerpt to the channel as the schedule says (ping, thread)."""
         ...
 
 
@@ -70,9 +92,10 @@ class RateBudget:
                 await self._sleep(start - now)
 
 
-def post_nonce(guild_id: int, local_date: str) -> str:
-    """The same nonce for every attempt at one date's post, so Discord keeps only one."""
-    return hashlib.blake2b(f"{guild_id}:{local_date}".encode(), digest_size=8).hexdigest()
+def post_nonce(guild_id: int, occasion: str) -> str:
+    """The same nonce for every attempt at one post (a local date's, or one manual request's),
+    so Discord keeps only one."""
+    return hashlib.blake2b(f"{guild_id}:{occasion}".encode(), digest_size=8).hexdigest()
 
 
 class Scheduler:
@@ -84,11 +107,24 @@ class Scheduler:
         poster: Poster,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         config: SchedulerConfig | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.store = store
         self.poster = poster
         self.now = now
         self.config = config or SchedulerConfig()
+        self._sleep = sleep
+
+    async def run(self, interval: float) -> None:
+        """Tick every `interval` seconds, at once again after a full batch, until cancelled."""
+        while True:
+            handled = 0
+            try:
+                handled = await self.tick()
+            except Exception:
+                log.exception("the excerpt scheduler failed; trying again next round")
+            if handled < self.config.batch:  # a full batch means more are waiting
+                await self._sleep(interval)
 
     async def plan(
         self,
@@ -102,16 +138,17 @@ class Scheduler:
         open_thread: bool = False,
         source: str = "passages",
         at_end: str = "wrap",
-    ) -> Schedule:
+    ) -> ScheduleStatus:
         """Validate and save a guild's schedule; its first post is the next occurrence."""
         at = clock.parse_local_time(local_time)
         zone = clock.load_zone(timezone)
         if source not in SOURCES or at_end not in AT_END:
             raise UserError("Choose what to post and what happens at the end from the list.")
-        if await self.store.excerpts.length(source) == 0:
+        total = await self.store.excerpt_count(source)
+        if total == 0:
             raise UserError(f"There are no {source} loaded to post.")
         next_run, next_date = clock.next_occurrence(self.now(), at, zone)
-        return await self.store.schedules.save(
+        schedule = await self.store.save_schedule(
             Schedule(
                 guild_id=guild_id,
                 channel_id=channel_id,
@@ -126,63 +163,85 @@ class Scheduler:
                 at_end=at_end,
             )
         )
+        return ScheduleStatus(schedule, total)
+
+    def zones(self, typed: str) -> list[Suggestion]:
+        """Time zones to offer for what a moderator has typed, best matches first."""
+        return [Suggestion(zone, zone) for zone in clock.zone_suggestions(typed)]
 
     async def require(self, guild_id: int) -> Schedule:
         """This guild's schedule, or a user error saying how to create one."""
-        schedule = await self.store.schedules.get(guild_id)
+        schedule = await self.store.schedule(guild_id)
         if schedule is None:
             raise UserError(
                 "No daily excerpts are scheduled here yet: start with /excerpt schedule."
             )
         return schedule
 
-    async def resume(self, guild_id: int) -> Schedule:
+    async def status(self, guild_id: int) -> ScheduleStatus:
+        """This guild's schedule with the length of its sequence."""
+        schedule = await self.require(guild_id)
+        return ScheduleStatus(schedule, await self.store.excerpt_count(schedule.source))
+
+    async def resume(self, guild_id: int) -> ScheduleStatus:
         """Unpause; the next post is the next occurrence from now, not a backlog."""
         schedule = await self.require(guild_id)
         next_run, next_date = self._next(schedule, self.now())
-        await self.store.schedules.resume(guild_id, clock.epoch(next_run), next_date)
-        return await self.require(guild_id)
+        await self.store.resume_schedule(guild_id, clock.epoch(next_run), next_date)
+        return await self.status(guild_id)
 
     async def remove(self, guild_id: int) -> None:
-        if not await self.store.schedules.delete(guild_id):
+        if not await self.store.delete_schedule(guild_id):
             raise UserError("No daily excerpts are scheduled here.")
 
-    async def pause(self, guild_id: int) -> Schedule:
+    async def pause(self, guild_id: int) -> ScheduleStatus:
         await self.require(guild_id)
-        await self.store.schedules.pause(guild_id, "paused by a moderator")
-        return await self.require(guild_id)
+        await self.store.pause_schedule(guild_id, "paused by a moderator")
+        return await self.status(guild_id)
 
-    async def take_next(self, guild_id: int) -> tuple[Schedule, Excerpt]:
-        """Take the next excerpt out of the sequence (a manual post or a skip)."""
+    async def skip(self, guild_id: int) -> Excerpt:
+        """Take the next excerpt out of the sequence without posting it."""
+        _, _, excerpt = await self._take_next(guild_id)
+        return excerpt
+
+    async def post_now(self, guild_id: int, channel_id: int, request_id: int) -> ManualPost:
+        """Post the next excerpt into `channel_id` now, counted in the sequence; if the post
+        fails, the excerpt stays next."""
+        schedule, position, excerpt = await self._take_next(guild_id)
+        nonce = post_nonce(guild_id, f"manual:{request_id}")
+        try:
+            posted = await self.poster.post(channel_id, schedule, excerpt, nonce)
+        except PostError as error:
+            await self.store.give_back_position(guild_id, position)
+            raise UserError(f"I could not post the excerpt: {error}") from error
+        return ManualPost(excerpt, channel_id, posted.thread_error)
+
+    async def _take_next(self, guild_id: int) -> tuple[Schedule, int, Excerpt]:
         schedule = await self.require(guild_id)
-        total = await self.store.excerpts.length(schedule.source)
-        position = await self.store.schedules.take_position(
-            guild_id, total, wrap=schedule.at_end == "wrap"
-        )
+        total = await self.store.excerpt_count(schedule.source)
+        position = await self.store.take_position(guild_id, total, wrap=schedule.at_end == "wrap")
         excerpt = (
-            None if position is None else await self.store.excerpts.at(schedule.source, position)
+            None if position is None else await self.store.excerpt_at(schedule.source, position)
         )
-        if excerpt is None:
-            raise UserError(
-                "The reading is finished: /excerpt schedule with at_end wrap to restart."
-            )
-        return schedule, excerpt
+        if position is None or excerpt is None:
+            raise UserError(FINISHED_TEXT)
+        return schedule, position, excerpt
 
-    async def preview(self, guild_id: int, count: int) -> tuple[Schedule, list[Excerpt]]:
+    async def preview(self, guild_id: int, count: int) -> ExcerptPreview:
         """The next `count` excerpts, without taking them."""
         schedule = await self.require(guild_id)
-        total = await self.store.excerpts.length(schedule.source)
+        total = await self.store.excerpt_count(schedule.source)
         last = schedule.position + count
         if schedule.at_end == "stop":
             last = min(last, total)
         excerpts = [
             excerpt
             for position in range(schedule.position, last)
-            if (excerpt := await self.store.excerpts.at(schedule.source, position)) is not None
+            if (excerpt := await self.store.excerpt_at(schedule.source, position)) is not None
         ]
         if not excerpts:
             raise UserError("The reading is finished: nothing comes next.")
-        return schedule, excerpts
+        return ExcerptPreview(schedule, tuple(excerpts))
 
     def _next(self, schedule: Schedule, after: datetime) -> tuple[datetime, str]:
         at = clock.parse_local_time(schedule.local_time)
@@ -193,7 +252,7 @@ class Scheduler:
         """Handle every schedule due now; return how many moved on (not those left to
         another process that is sending them)."""
         now = self.now()
-        due = await self.store.schedules.due(clock.epoch(now), self.config.batch)
+        due = await self.store.due_schedules(clock.epoch(now), self.config.batch)
         limit = asyncio.Semaphore(self.config.concurrency)
 
         async def handle(schedule: Schedule) -> bool:
@@ -207,40 +266,40 @@ class Scheduler:
         return sum(await asyncio.gather(*(handle(schedule) for schedule in due)))
 
     async def _handle(self, schedule: Schedule, now: datetime) -> bool:
-        schedules = self.store.schedules
+        store = self.store
         due_at = clock.from_epoch(schedule.next_run)
         if not clock.is_within_grace(now, due_at, self.config.grace):
             following, following_date = self._next(schedule, now - self.config.grace)
-            await schedules.record_missed(
+            await store.record_missed(
                 schedule, clock.epoch(following), following_date, clock.epoch(now)
             )
             log.info("guild %s missed %s", schedule.guild_id, schedule.next_date)
             return True
         nonce = post_nonce(schedule.guild_id, schedule.next_date)
-        claim = await schedules.claim(schedule, nonce, clock.epoch(now), self.config.stale_claim)
+        claim = await store.claim_post(schedule, nonce, clock.epoch(now), self.config.stale_claim)
         following, following_date = self._next(schedule, due_at)
         if claim is Claim.DONE:
-            await schedules.advance_date(schedule, clock.epoch(following), following_date)
+            await store.advance_date(schedule, clock.epoch(following), following_date)
             return True
         if claim is Claim.BUSY:
             return False
-        claimed = await schedules.post_of(schedule.guild_id, schedule.next_date)
+        claimed = await store.claimed_post(schedule.guild_id, schedule.next_date)
         position = schedule.position if claimed is None else claimed[0]
-        total = await self.store.excerpts.length(schedule.source)
+        total = await store.excerpt_count(schedule.source)
         if total == 0 or (schedule.at_end == "stop" and position >= total):
-            await schedules.pause(schedule.guild_id, FINISHED if total else "nothing to post")
+            await store.pause_schedule(schedule.guild_id, FINISHED if total else "nothing to post")
             return True
-        excerpt = await self.store.excerpts.at(schedule.source, position)
+        excerpt = await store.excerpt_at(schedule.source, position)
         assert excerpt is not None
         try:
-            message_id = await self.poster.post(schedule, excerpt, nonce)
+            posted = await self.poster.post(schedule.channel_id, schedule, excerpt, nonce)
         except PostError as error:
             await self._failed(schedule, error, now, following, following_date)
             return True
-        await schedules.record_sent(
+        await store.record_sent(
             schedule,
             position,
-            message_id,
+            posted.message_id,
             schedule.at_end == "stop" and excerpt.is_last,
             clock.epoch(following),
             following_date,
@@ -267,15 +326,14 @@ class Scheduler:
             tries,
             error,
         )
-        schedules = self.store.schedules
         if tries < limit:
             wait = min(self.config.retry_cap, self.config.retry_base * 2 ** (tries - 1))
-            await schedules.record_failure(
+            await self.store.record_failure(
                 schedule, str(error), clock.epoch(now) + wait, clock.epoch(now)
             )
         elif error.permanent:
-            await schedules.record_failure(schedule, str(error), None, clock.epoch(now))
+            await self.store.record_failure(schedule, str(error), None, clock.epoch(now))
         else:
-            await schedules.record_gave_up(
+            await self.store.record_gave_up(
                 schedule, str(error), clock.epoch(following), following_date, clock.epoch(now)
             )

@@ -10,9 +10,9 @@ from collections.abc import Collection
 
 import aiosqlite
 
+from bot.store.answers import Suggestion
+from bot.store.database import fetch_all
 from bot.store.normalize import words
-from bot.store.rows import fetch_all
-from bot.store.views import Suggestion
 
 SUGGESTION_KINDS = frozenset(
     {"term", "speaker", "quote_topic", "publication_topic", "publication_type"}

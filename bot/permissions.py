@@ -1,0 +1,71 @@
+"""What members and the bot may do, checked in the bot and not only by Discord."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.store.errors import UserError
+
+
+class NotModeratorError(app_commands.CheckFailure):
+    def __init__(self) -> None:
+        super().__init__("Only members with the Manage Server permission can manage excerpts.")
+
+
+def require_moderator(interaction: discord.Interaction) -> bool:
+    """Discord hides moderator commands from other members; the bot checks again."""
+    if interaction.guild is None or not interaction.permissions.manage_guild:
+        raise NotModeratorError
+    return True
+
+
+def guild_of(interaction: discord.Interaction) -> int:
+    """The id of the guild a moderator command came from (require_moderator ensures one)."""
+    if interaction.guild_id is None:
+        raise NotModeratorError
+    return interaction.guild_id
+
+
+def missing_permissions(
+    channel: discord.abc.GuildChannel | None,
+    me: discord.Member,
+    *,
+    thread: bool,
+    role: discord.Role | None,
+) -> str:
+    """What the bot lacks to post excerpts in `channel`, in words; empty when nothing."""
+    if not isinstance(channel, discord.TextChannel):
+        return "a text channel I can see"
+    permissions = channel.permissions_for(me)
+    # Without View Channel and Send Messages Discord reports the rest as denied too: name the cause.
+    needed = {
+        "View Channel": permissions.view_channel,
+        "Send Messages": permissions.send_messages,
+    }
+    if all(needed.values()):
+        needed["Embed Links"] = permissions.embed_links
+        if thread:
+            needed["Create Public Threads"] = permissions.create_public_threads
+        if role is not None and not role.mentionable:
+            needed["Mention All Roles (to ping a role that is not mentionable)"] = (
+                permissions.mention_everyone
+            )
+    return ", ".join(name for name, granted in needed.items() if not granted)
+
+
+def require_postable(
+    interaction: discord.Interaction,
+    channel_id: int | None,
+    *,
+    thread: bool,
+    role: discord.Role | None,
+) -> int:
+    """The channel's id, or a refusal naming what the bot lacks to post excerpts there."""
+    guild = interaction.guild
+    if guild is None or channel_id is None:
+        raise UserError("Daily excerpts are posted in a channel of a server.")
+    missing = missing_permissions(guild.get_channel(channel_id), guild.me, thread=thread, role=role)
+    if missing:
+        raise UserError(f"I can't post in <#{channel_id}>: I need {missing} there.")
+    return channel_id

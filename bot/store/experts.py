@@ -1,0 +1,89 @@
+"""An expert found by name or surname, with their quotes (on a topic when asked)."""
+
+from __future__ import annotations
+
+import json
+
+import aiosqlite
+
+from bot.store.answers import RESULT_LIMIT, ExpertEntry
+from bot.store.codec import speaker_from_json
+from bot.store.database import fetch_all
+from bot.store.errors import NotFoundError, UserError, shown
+from bot.store.library import ReadingMeta
+from bot.store.normalize import topic_key, words
+from bot.store.quotes import ATTRIBUTED_JOINS, BY_SPEAKER, ON_TOPIC, attributed_quote
+from bot.store.suggestions import Suggestions
+
+_SPEAKER, _QUOTE = range(2)  # the parts of an expert answer
+# The speakers with a lookup key, then the first of their quotes that match (chosen from the
+# index before the join, so only those are read) and how many match: one round trip. Columns:
+# part, row, reading, item, detail (a speaker's topics, a quote's speaker), section and total
+# (a quote's).
+_EXPERT_SQL = f"""
+SELECT {_SPEAKER} AS part, s.rowid AS row, s.reading AS reading, s.item AS item,
+    s.topics AS detail, NULL AS section, NULL AS total
+FROM lookup_keys k JOIN speakers s ON s.rowid = k.target
+WHERE k.kind = 'speaker' AND k.key = :speaker
+UNION ALL
+SELECT {_QUOTE}, q.rowid, q.reading, q.item, s.item, p.section,
+    (SELECT count(*) FROM quotes q WHERE {{where}})
+FROM (SELECT q.rowid FROM quotes q WHERE {{where}} ORDER BY q.rowid LIMIT :limit) AS first
+JOIN quotes q ON q.rowid = first.rowid {ATTRIBUTED_JOINS}
+ORDER BY 1, 2
+"""
+
+
+class Experts:
+    """Speakers by full name or surname, each with the first of their quotes."""
+
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        readings: dict[int, ReadingMeta],
+        suggestions: Suggestions,
+    ) -> None:
+        self.connection = connection
+        self._readings = readings
+        self._suggestions = suggestions
+
+    async def expert(self, name: str, topic: str = "") -> ExpertEntry:
+        """An expert found by full name or surname, with their quotes (on `topic` if given)."""
+        key = " ".join(words(name))
+        if not key:
+            raise UserError("Type the name of an expert quoted in the reading.")
+        where = f"{BY_SPEAKER} AND {ON_TOPIC}" if topic else BY_SPEAKER
+        rows = await fetch_all(
+            self.connection,
+            _EXPERT_SQL.format(where=where),
+            {"speaker": key, "topic": topic_key(topic), "limit": RESULT_LIMIT},
+        )
+        speakers = [row for row in rows if row["part"] == _SPEAKER]
+        if not speakers:
+            raise NotFoundError(
+                f"No expert called “{shown(name)}” in the readings.",
+                await self._suggestions.closest("speaker", name),
+            )
+        names = sorted({json.loads(row["item"])["name"] for row in speakers})
+        if len(names) > 1:
+            raise NotFoundError(f"“{shown(name)}” could be {', '.join(names)}: pick one.", names)
+        topics = sorted(
+            {t: None for row in speakers for t in json.loads(row["detail"])}, key=str.casefold
+        )
+        quotes = [
+            attributed_quote(
+                row["item"], row["detail"], row["section"], self._readings[row["reading"]]
+            )
+            for row in rows[len(speakers) :]
+        ]
+        if topic and not quotes:
+            raise NotFoundError(f"{names[0]} has no quotes on “{shown(topic)}”.", topics[:5])
+        first = speakers[0]
+        return ExpertEntry(
+            speaker=speaker_from_json(first["item"]),
+            reading=self._readings[first["reading"]].title,
+            topic=topic,
+            quotes=tuple(quotes),
+            total=rows[-1]["total"] if quotes else 0,
+            topics=tuple(topics),
+        )

@@ -1,0 +1,63 @@
+"""The publisher's related publications, newest first, by topic and type."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.store.answers import RESULT_LIMIT, PublicationEntry, PublicationList
+from bot.store.codec import item_from_json
+from bot.store.database import fetch_all
+from bot.store.errors import NotFoundError
+from bot.store.library import ReadingMeta
+from bot.store.models import Publication
+from bot.store.normalize import topic_key
+from bot.store.suggestions import Suggestions
+
+
+class Publications:
+    """Publications filtered by topic and type, the newest of them read first."""
+
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        readings: dict[int, ReadingMeta],
+        suggestions: Suggestions,
+    ) -> None:
+        self.connection = connection
+        self._readings = readings
+        self._suggestions = suggestions
+
+    async def publications(self, topic: str = "", kind: str = "") -> PublicationList:
+        """Related publications, newest first, filtered by topic and type when given."""
+        where, params = [], []
+        if topic:
+            where.append(
+                "rowid IN (SELECT target FROM topics WHERE kind = 'publication' AND key = ?)"
+            )
+            params.append(topic_key(topic))
+        if kind:
+            where.append("type_key = ?")
+            params.append(topic_key(kind))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        # The newest rows are chosen first, so only those rows' items are read and sorted.
+        rows = await fetch_all(
+            self.connection,
+            f"SELECT p.reading, p.item, (SELECT count(*) FROM publications {clause}) AS total "
+            f"FROM (SELECT rowid FROM publications {clause} ORDER BY date DESC, rowid LIMIT ?) "
+            "AS newest JOIN publications p ON p.rowid = newest.rowid ORDER BY p.date DESC, p.rowid",
+            (*params, *params, RESULT_LIMIT),
+        )
+        if not rows:
+            label = "publication_topic" if topic else "publication_type"
+            raise NotFoundError(
+                "No related publications match those filters.",
+                await self._suggestions.closest(label, topic or kind),
+            )
+        entries = tuple(
+            PublicationEntry(
+                publication=item_from_json(Publication, row["item"]),
+                reading=self._readings[row["reading"]].title,
+            )
+            for row in rows
+        )
+        return PublicationList(entries, rows[0]["total"])

@@ -1,0 +1,111 @@
+"""Quotes with their attribution (speaker, section, reading), and a random one on request."""
+
+from __future__ import annotations
+
+import random
+
+import aiosqlite
+
+from bot.store.answers import Attributed
+from bot.store.codec import item_from_json, speaker_from_json
+from bot.store.database import fetch_all
+from bot.store.errors import NotFoundError, shown
+from bot.store.library import ReadingMeta
+from bot.store.models import Quote
+from bot.store.normalize import topic_key, words
+from bot.store.suggestions import Suggestions
+
+# A quote `q` joined to its speaker `s` and its passage `p`: every answer that shows a quote
+# shows who said it and where, from these joins.
+ATTRIBUTED_JOINS = "JOIN speakers s ON s.rowid = q.speaker JOIN passages p ON p.rowid = q.passage"
+ATTRIBUTED_SQL = (
+    "SELECT q.item AS quote, s.item AS speaker, p.section AS section, q.reading AS reading "
+    f"FROM quotes q {ATTRIBUTED_JOINS}"
+)
+# Conditions on quotes `q`: by the speaker with a lookup key, on the topic with a topic key.
+BY_SPEAKER = (
+    "q.speaker IN (SELECT target FROM lookup_keys WHERE kind = 'speaker' AND key = :speaker)"
+)
+ON_TOPIC = (
+    "EXISTS (SELECT 1 FROM topics t "
+    "WHERE t.kind = 'quote' AND t.key = :topic AND t.target = q.rowid)"
+)
+
+
+def attributed(row: aiosqlite.Row, readings: dict[int, ReadingMeta]) -> Attributed:
+    """A row of ATTRIBUTED_SQL as a quote with its speaker, section and reading."""
+    return attributed_quote(row["quote"], row["speaker"], row["section"], readings[row["reading"]])
+
+
+def attributed_quote(quote: str, speaker: str, section: str, reading: ReadingMeta) -> Attributed:
+    """A quote and its speaker from their stored JSON, with the section's and reading's titles."""
+    return Attributed(
+        quote=item_from_json(Quote, quote),
+        speaker=speaker_from_json(speaker),
+        section=reading.sections.get(section, section),
+        reading=reading.title,
+    )
+
+
+def _chosen_quote(speaker: str, topic: str) -> str:
+    """SQL for the row of the quote found `:fraction` of the way through those matching, by
+    index lookups: a speaker's few quotes are counted, a topic's are numbered at build time."""
+    if speaker:
+        where = f"{BY_SPEAKER} AND {ON_TOPIC}" if topic else BY_SPEAKER
+        return (
+            f"SELECT q.rowid FROM quotes q WHERE {where} ORDER BY q.rowid LIMIT 1 OFFSET "
+            f"CAST(:fraction * (SELECT count(*) FROM quotes q WHERE {where}) AS INTEGER)"
+        )
+    if topic:
+        return (
+            "SELECT target FROM topics WHERE kind = 'quote' AND key = :topic AND position = "
+            "CAST(:fraction * (SELECT 1 + max(position) FROM topics "
+            "WHERE kind = 'quote' AND key = :topic) AS INTEGER)"
+        )
+    return (  # quotes are numbered from 1 as they are built
+        "SELECT rowid FROM quotes WHERE rowid >= 1 + "
+        "CAST(:fraction * (SELECT max(rowid) FROM quotes) AS INTEGER) ORDER BY rowid LIMIT 1"
+    )
+
+
+class Quotes:
+    """A random quote, by a speaker and on a topic when asked."""
+
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        readings: dict[int, ReadingMeta],
+        suggestions: Suggestions,
+    ) -> None:
+        self.connection = connection
+        self._readings = readings
+        self._suggestions = suggestions
+
+    async def random_quote(
+        self, speaker: str = "", topic: str = "", rng: random.Random | None = None
+    ) -> Attributed:
+        """A random quote, by `speaker` (name or surname) and on `topic` when given."""
+        speaker_key, wanted_topic = " ".join(words(speaker)), topic_key(topic)
+        rows = []
+        unmatchable = (speaker and not speaker_key) or (topic and not wanted_topic)  # e.g. "!!!"
+        if not unmatchable:
+            fraction = rng.random() if rng else random.random()
+            rows = await fetch_all(
+                self.connection,
+                f"{ATTRIBUTED_SQL} WHERE q.rowid = ({_chosen_quote(speaker_key, wanted_topic)})",
+                {"speaker": speaker_key, "topic": wanted_topic, "fraction": fraction},
+            )
+        if not rows:
+            wanted = " and ".join(
+                part
+                for part in (
+                    speaker and f"by “{shown(speaker)}”",
+                    topic and f"on “{shown(topic)}”",
+                )
+                if part
+            )
+            suggestions = await self._suggestions.closest(
+                "quote_topic" if topic else "speaker", topic or speaker
+            )
+            raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
+        return attributed(rows[0], self._readings)

@@ -54,6 +54,24 @@ def missing_permissions(
     return ", ".join(name for name, granted in needed.items() if not granted)
 
 
+def member_missing_permissions(
+    channel: discord.TextChannel, member: discord.Member, *, thread: bool, role: discord.Role | None
+) -> str:
+    """What a moderator lacks to do themselves what they ask the bot to do in `channel`."""
+    permissions = channel.permissions_for(member)
+    needed = {
+        "View Channel": permissions.view_channel,
+        "Send Messages": permissions.send_messages,
+    }
+    if thread:
+        needed["Create Public Threads"] = permissions.create_public_threads
+    if role is not None and not role.mentionable:
+        needed["Mention All Roles (to ping a role that is not mentionable)"] = (
+            permissions.mention_everyone
+        )
+    return ", ".join(name for name, granted in needed.items() if not granted)
+
+
 def require_postable(
     interaction: discord.Interaction,
     channel_id: int | None,
@@ -61,11 +79,23 @@ def require_postable(
     thread: bool,
     role: discord.Role | None,
 ) -> int:
-    """The channel's id, or a refusal naming what the bot lacks to post excerpts there."""
+    """The channel's id, or a refusal naming what the bot, or the moderator asking, lacks to
+    post excerpts there: the bot does for no one what they could not do themselves."""
     guild = interaction.guild
     if guild is None or channel_id is None:
         raise UserError("Daily excerpts are posted in a channel of a server.")
-    missing = missing_permissions(guild.get_channel(channel_id), guild.me, thread=thread, role=role)
+    channel = guild.get_channel(channel_id)
+    missing = missing_permissions(channel, guild.me, thread=thread, role=role)
     if missing:
         raise UserError(f"I can't post in <#{channel_id}>: I need {missing} there.")
+    assert isinstance(channel, discord.TextChannel)  # missing_permissions said so
+    member = interaction.user
+    if not isinstance(member, discord.Member):
+        raise UserError("Daily excerpts are posted in a channel of a server.")
+    yours = member_missing_permissions(channel, member, thread=thread, role=role)
+    if yours:
+        raise UserError(
+            f"You can't post in <#{channel_id}> yourself, so I won't for you: "
+            f"you need {yours} there."
+        )
     return channel_id

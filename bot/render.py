@@ -178,7 +178,7 @@ def search_pages(query: str, hits: Sequence[SearchHit]) -> list[discord.Embed]:
     for hit in hits:
         snippet = clean(hit.snippet).replace(HIGHLIGHT_START, "**").replace(HIGHLIGHT_END, "**")
         fields.append((f"{KIND_LABELS.get(hit.kind, hit.kind)} · {hit.title}", snippet))
-    description = f"{len(hits)} result(s) for “{clean(clip(query, 200))}”, best first."
+    description = f"{len(hits)} result(s) for “{clean(shown(query, 200))}”, best first."
     return _paginate("Search", description, fields, "Reading Room search")
 
 

@@ -3,6 +3,7 @@ logged in to the local Discord sandbox."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -118,18 +119,28 @@ def sent_within_limits(server: LocalDiscord) -> None:
     assert refused == [], [(r.method, r.path, r.status, r.response) for r in refused]
 
 
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+@contextlib.asynccontextmanager
+async def running_sandbox(
+    folder: Path, scheduler_interval: float | None = None
+) -> AsyncIterator[Sandbox]:
+    """The real bot logged in to a fresh local Discord, its database in `folder`, its clock
+    fake; its own excerpt loop runs only when given an interval (in real seconds)."""
     async with (
         LocalDiscord() as server,
-        await Store.open(tmp_path / "e2e.db", DATA_DIR) as store,
+        await Store.open(folder / "e2e.db", DATA_DIR) as store,
     ):
-        settings = Settings(database_path=tmp_path / "e2e.db", dev_guild_id=server.guild_id)
+        settings = Settings(database_path=folder / "e2e.db", dev_guild_id=server.guild_id)
         clock = FakeClock(datetime(2026, 3, 1, 12, tzinfo=UTC))
-        bot = ReadingRoomBot(settings, store, now=clock, scheduler_interval=None)
+        bot = ReadingRoomBot(settings, store, now=clock, scheduler_interval=scheduler_interval)
         async with run_bot_against(server, bot) as run:
             await bot.sync_on_start()
             yield Sandbox(server, run, bot, clock)
             assert run.alive, "the bot must stay up"
             assert server.internal_errors == []
         sent_within_limits(server)
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    async with running_sandbox(tmp_path) as opened:
+        yield opened

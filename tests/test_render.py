@@ -192,6 +192,15 @@ def test_user_text_is_escaped() -> None:
     assert "\\_\\_y\\_\\_" in text
 
 
+def test_search_echoes_the_query_on_one_visible_line() -> None:
+    typed = "civil\nsociety\u202e \x1b[2J\u200b" + "x" * 300
+    (page,) = render.search_pages(typed, [])
+    echoed = page.description.split("“")[1].split("”")[0]
+    assert echoed.startswith("civil society [2J" + "x" * 10)
+    assert len(echoed) == 200 and echoed.endswith("…")
+    assert not any(ch in echoed for ch in "\n\u202e\x1b\u200b")
+
+
 @example("@everyone and @here")
 @example("<@&123456789012345678> <@!12345678901234567>")
 @example("- a list\n> a quote\n# a heading\n  - indented")

@@ -12,7 +12,7 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
-from bot.store.errors import NotFoundError, UserError, shown
+from bot.store.errors import NotFoundError, UserError, shown, visible
 
 __all__ = [
     "COMMON_ZONES",
@@ -66,7 +66,7 @@ _DAYS_TO_TRY = 4  # a whole local day can be missing (Pacific/Apia, 2011-12-30)
 
 def parse_local_time(text: str) -> time:
     """Read a 24-hour "HH:MM" (or "H:MM") wall-clock time; raise UserError for anything else."""
-    match = _TIME.fullmatch(text.strip())
+    match = _TIME.fullmatch(visible(text))
     if match is None:
         typed = shown(text)
         if not typed:
@@ -89,7 +89,7 @@ def load_zone(name: str) -> zoneinfo.ZoneInfo:
 
     Raises NotFoundError (a UserError) with close names as `suggestions` otherwise.
     """
-    typed = name.strip()
+    typed = visible(name)
     if not typed:
         raise UserError("Give a time zone by its IANA name, such as Europe/London or Asia/Seoul.")
     if len(typed) > _MAX_ZONE_INPUT:

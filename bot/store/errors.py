@@ -15,7 +15,13 @@ class NotFoundError(UserError):
         self.suggestions = suggestions or []
 
 
+def visible(text: str) -> str:
+    """`text` without invisible characters (controls, direction overrides, zero-width marks),
+    every run of spaces and line breaks as one space, trimmed."""
+    return " ".join("".join(ch for ch in text if ch.isprintable() or ch.isspace()).split())
+
+
 def shown(text: str, limit: int = 80) -> str:
-    """What the user typed, on one line, without control characters, shortened for a message."""
-    text = " ".join("".join(ch for ch in text if ch.isprintable() or ch.isspace()).split())
+    """What the user typed, on one line, without invisible characters, shortened for a message."""
+    text = visible(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"

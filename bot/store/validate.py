@@ -12,6 +12,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from bot import limits
 from bot.store.attribution import Attribution
 from bot.store.models import Reading
 from bot.store.normalize import term_key
@@ -19,29 +20,32 @@ from bot.store.normalize import term_key
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# Longest text each field may hold so every rendering of it fits Discord's limits.
+# Longest text each field may hold so every rendering of it fits Discord's limits: names, terms
+# and topics are autocomplete choices; a speaker's role and affiliation follow their name in an
+# embed's author line; definitions, quotes and summaries each fill one embed field at most.
 MAX_LENGTH = {
     "title": 200,
     "publisher": 200,
-    "name": 100,
-    "term": 100,
-    "aliases": 100,
-    "topics": 100,
-    "type": 100,
-    "role": 256,
-    "affiliation": 256,
+    "name": limits.CHOICE_NAME_MAX,
+    "term": limits.CHOICE_NAME_MAX,
+    "aliases": limits.CHOICE_NAME_MAX,
+    "topics": limits.CHOICE_VALUE_MAX,
+    "type": limits.CHOICE_VALUE_MAX,
+    "role": limits.EMBED_AUTHOR_MAX,
+    "affiliation": limits.EMBED_AUTHOR_MAX,
     "definition": 1000,
     "text": 1000,
     "context": 1000,
     "summary": 1000,
-    "passage_text": 3500,
+    "passage_text": 3500,  # a passage is an excerpt's description, with room for its quote
 }
 # Text fields that may be empty.
 OPTIONAL_TEXTS = frozenset({"context", "author", "date", "url"})
 
 
-# A quote is shown with its context in one embed field of 1024 characters.
-MAX_QUOTE_WITH_CONTEXT = 900
+# A quote is shown with its context in one embed field, with room for the quotation marks,
+# the speaker's name and "In context:".
+MAX_QUOTE_WITH_CONTEXT = limits.EMBED_FIELD_VALUE_MAX - 124
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from bot.client import ReadingRoomBot
 from bot.sandbox import run_bot_against
 from bot.store import Store
 from bot.store.loader import load_library
-from tests.conftest import DATA_DIR, Sandbox
+from tests.conftest import DATA_DIR, Sandbox, running_sandbox
 
 READING = load_library(DATA_DIR).readings[0]
+VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 MENTION_EVERYONE = 1 << 17
 
@@ -57,6 +59,7 @@ async def test_scheduled_post_arrives_with_thread_and_only_the_chosen_ping(
         "I need Mention All Roles (to ping a role that is not mentionable) there."
     )
     await server.set_permissions(server.study_id, server.bot_id, allow=MENTION_EVERYONE)
+    await server.set_permissions(server.study_id, server.moderator_id, allow=MENTION_EVERYONE)
     response = await schedule_study(sandbox, mention_role=server.moderator_role_id, thread=True)
     status = fields(response)
     assert response["data"]["flags"] & 64
@@ -220,3 +223,54 @@ async def test_excerpt_replies_as_text_where_the_bot_may_not_embed(sandbox: Sand
         f"I can't post in <#{server.general_id}>: I need Embed Links there."
     )
     assert server.channel_messages[server.general_id] == []
+
+
+async def test_the_bot_runs_its_own_excerpt_loop(tmp_path: Path) -> None:
+    async with running_sandbox(tmp_path, scheduler_interval=0.01) as sandbox:
+        server = sandbox.server
+        await schedule_study(sandbox)  # at 08:00, while the loop goes round
+        assert server.channel_messages[server.study_id] == []
+        sandbox.clock.set("2026-03-10T09:00", "Europe/London")
+        await server.wait_until(lambda: server.channel_messages[server.study_id], within=3.0)
+        sandbox.clock.set("2026-03-11T09:00", "Europe/London")
+        await server.wait_until(lambda: len(server.channel_messages[server.study_id]) == 2)
+        first, second = server.channel_messages[server.study_id]
+        assert first["embeds"][0]["footer"]["text"].endswith("excerpt 1 of 25")
+        assert second["embeds"][0]["footer"]["text"].endswith("excerpt 2 of 25")
+
+
+async def test_schedule_refuses_a_channel_the_moderator_cannot_post_in(sandbox: Sandbox) -> None:
+    server = sandbox.server
+    await server.set_permissions(server.study_id, server.moderator_id, deny=VIEW_CHANNEL)
+    hidden = await schedule_study(sandbox)
+    assert hidden["data"]["content"] == (
+        f"You can't post in <#{server.study_id}> yourself, so I won't for you: "
+        "you need View Channel, Send Messages there."
+    )
+    await server.set_permissions(server.study_id, server.moderator_id, deny=SEND_MESSAGES)
+    muted = await schedule_study(sandbox)
+    assert muted["data"]["content"].endswith("you need Send Messages there.")
+    assert await sandbox.bot.store.schedule(server.guild_id) is None
+
+
+async def test_schedule_pings_only_a_role_the_moderator_could_ping(sandbox: Sandbox) -> None:
+    server = sandbox.server
+    await server.set_permissions(server.study_id, server.bot_id, allow=MENTION_EVERYONE)
+    refused = await schedule_study(sandbox, mention_role=server.moderator_role_id)
+    assert refused["data"]["content"].endswith(
+        "you need Mention All Roles (to ping a role that is not mentionable) there."
+    )
+    assert await sandbox.bot.store.schedule(server.guild_id) is None
+    await server.set_permissions(server.study_id, server.moderator_id, allow=MENTION_EVERYONE)
+    accepted = fields(await schedule_study(sandbox, mention_role=server.moderator_role_id))
+    assert accepted["Each post"] == f"pings <@&{server.moderator_role_id}>"
+
+
+async def test_post_refuses_a_channel_the_moderator_cannot_post_in(sandbox: Sandbox) -> None:
+    server = sandbox.server
+    await schedule_study(sandbox)
+    await server.set_permissions(server.general_id, server.moderator_id, deny=SEND_MESSAGES)
+    refused = await moderator(sandbox, "post")
+    assert refused["data"]["content"].endswith("you need Send Messages there.")
+    assert server.channel_messages[server.general_id] == []
+    assert (await sandbox.bot.store.schedule(server.guild_id)).position == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -50,12 +49,6 @@ class FakePoster:
 @pytest.fixture
 def fake_clock() -> FakeClock:
     return FakeClock(datetime(2026, 3, 1, 12, tzinfo=UTC))
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "schedules.db", DATA_DIR) as opened:
-        yield opened
 
 
 @pytest.fixture
@@ -372,3 +365,75 @@ async def test_resuming_a_finished_reading_starts_it_again(
     await scheduler.resume(GUILD)
     await run_days(scheduler, fake_clock, 1, step_hours=6)
     assert [number for _, number, _, _ in poster.posts][-1] == 1
+
+
+async def test_the_loop_ticks_every_interval_and_outlives_a_failed_round(
+    store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    slept: list[float] = []
+    three_posts = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:  # the loop's wait, moving the fake clock instead
+        slept.append(seconds)
+        fake_clock.advance(seconds=seconds)
+        if len(poster.posts) == 3:
+            three_posts.set()
+        await asyncio.sleep(0)
+
+    scheduler = Scheduler(store, poster, fake_clock, sleep=sleep)
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    real_tick, failures = scheduler.tick, [RuntimeError("the database went away")]
+
+    async def tick() -> int:
+        if failures:
+            raise failures.pop()
+        return await real_tick()
+
+    scheduler.tick = tick  # type: ignore[method-assign]
+    loop = asyncio.create_task(scheduler.run(interval=600))
+    await asyncio.wait_for(three_posts.wait(), timeout=5)
+    loop.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await loop
+    assert poster.local_dates("UTC") == [date(2026, 3, 10), date(2026, 3, 11), date(2026, 3, 12)]
+    assert [when.hour for *_, when in poster.posts] == [9, 9, 9]
+    assert set(slept) == {600}
+    assert not failures, "the failed round was tried, and the loop went on"
+
+
+async def test_the_loop_takes_the_next_batch_at_once_after_a_full_one(
+    store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        raise asyncio.CancelledError  # stop at the first wait
+
+    config = SchedulerConfig(batch=2)
+    scheduler = Scheduler(store, poster, fake_clock, config, sleep=sleep)
+    fake_clock.set("2026-03-10T08:59", "UTC")
+    for guild in range(1, 6):
+        await scheduler.plan(
+            guild_id=guild, channel_id=CHANNEL, local_time="09:00", timezone="UTC", moderator_id=3
+        )
+    fake_clock.set("2026-03-10T09:00", "UTC")
+    with pytest.raises(asyncio.CancelledError):
+        await scheduler.run(interval=20)
+    assert sorted(guild for guild, *_ in poster.posts) == [1, 2, 3, 4, 5]
+    assert slept == [20], "three ticks (2, 2, 1), then one wait"
+
+
+async def test_a_manual_post_that_fails_leaves_the_excerpt_next(
+    scheduler: Scheduler, store: Store, poster: FakePoster
+) -> None:
+    await plan(scheduler, "09:00", "UTC")
+    poster.failures.append(PostError("Discord refused the post (503): busy", permanent=False))
+    with pytest.raises(UserError, match="I could not post the excerpt: Discord refused"):
+        await scheduler.post_now(GUILD, CHANNEL, request_id=1)
+    assert (await store.schedule(GUILD)).position == 0
+    posted = await scheduler.post_now(GUILD, CHANNEL, request_id=2)
+    assert posted.excerpt.number == 1
+    assert (await store.schedule(GUILD)).position == 1
+    assert [number for _, number, _, _ in poster.posts] == [1]

@@ -18,9 +18,10 @@ from bot.client import ReadingRoomBot
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import HELP, ConsoleError, callback_bodies_json, format_reply, open_console
 from bot.endpoints import use_endpoints
+from bot.startup import exit_code, login
 from bot.store import Store
 from bot.store.export import library_to_dict
-from bot.store.loader import ContentError, load_library
+from bot.store.loader import load_library
 
 log = logging.getLogger("bot")
 NO_TOKEN = "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it."
@@ -55,9 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command or "run"]()
-    except ContentError as error:
+    except Exception as error:
+        code = exit_code(error)
+        if code is None:
+            raise
         print(error, file=sys.stderr)
-        return 1
+        return code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -179,7 +183,7 @@ async def _serve(settings: Settings) -> None:
         await Store.open(settings.database_path, settings.data_dir) as store,
         ReadingRoomBot(settings, store) as bot,
     ):
-        await bot.login(settings.token)
+        await login(bot, settings.token)
         await bot.sync_on_start()
         await bot.connect()
 
@@ -194,7 +198,7 @@ def _sync(settings: Settings, guild_id: int | None) -> int:
             await Store.open(settings.database_path, settings.data_dir) as store,
             ReadingRoomBot(settings, store) as bot,
         ):
-            await bot.login(settings.token)
+            await login(bot, settings.token)
             if guild_id is None:
                 await bot.sync_global()
             else:

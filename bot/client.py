@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.posting import DiscordPoster
 from bot.store import Store
+from bot.store.database_faults import watch_file
 from bot.store.scheduler import RateBudget, Scheduler, SchedulerConfig
 from bot.tree import ReadingRoomTree
 
@@ -60,13 +61,14 @@ class ReadingRoomBot(commands.Bot):
             SchedulerConfig(grace=timedelta(hours=settings.excerpt_grace_hours)),
         )
         self.scheduler_interval = scheduler_interval
-        self._scheduling: asyncio.Task[None] | None = None
+        self._background: list[asyncio.Task[None]] = []
         _guard_parsers(self._connection.parsers)
 
     async def setup_hook(self) -> None:
         await self.load_extensions()
+        self._background.append(asyncio.create_task(watch_file(self.settings.database_path)))
         if self.scheduler_interval is not None:
-            self._scheduling = asyncio.create_task(self._schedule(self.scheduler_interval))
+            self._background.append(asyncio.create_task(self._schedule(self.scheduler_interval)))
 
     async def _schedule(self, interval: float) -> None:
         """The daily-excerpt loop, from the first time the bot is ready until it closes."""
@@ -74,10 +76,10 @@ class ReadingRoomBot(commands.Bot):
         await self.scheduler.run(interval)
 
     async def close(self) -> None:
-        if self._scheduling is not None:
-            self._scheduling.cancel()
+        for task in self._background:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._scheduling
+                await task
         await super().close()
 
     async def load_extensions(self) -> None:

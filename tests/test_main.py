@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +133,57 @@ async def test_run_logs_in_syncs_answers_and_stops_on_sigterm(tmp_path: Path) ->
         assert "synced 8 commands to guild" in log
         assert log.rstrip().endswith("stopped")
         assert token not in log
+
+
+async def test_a_refused_token_is_one_line_and_exit_code_5(tmp_path: Path) -> None:
+    token = "sandbox-wrong-token"
+    async with LocalDiscord() as server:
+        server.fail("GET", r"^/users/@me$", 401, times=100)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env={
+                "PATH": os.environ["PATH"],
+                "DISCORD_TOKEN": token,
+                "DATABASE_PATH": str(tmp_path / "run.db"),
+                "LOG_LEVEL": "ERROR",
+                "DISCORD_API_BASE": server.api_base,
+                "DISCORD_GATEWAY_URL": server.gateway_url,
+            },
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        output, errors = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 5
+    assert errors.decode().strip().splitlines() == [
+        "Discord refused DISCORD_TOKEN: copy the bot's token from the Developer Portal "
+        "(your application, Bot, Reset Token) into .env."
+    ]
+    assert token not in output.decode() + errors.decode()
+
+
+@pytest.mark.parametrize("command", ["run", "export"])
+def test_a_database_path_that_is_a_folder_is_one_line_and_exit_code_3(
+    tmp_path: Path, command: str
+) -> None:
+    result = run_cli(command, tmp_path=tmp_path, DATABASE_PATH=str(tmp_path), DISCORD_TOKEN="t")
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines() == [
+        f"DATABASE_PATH {tmp_path} is a folder: point it at a file (created if missing)."
+    ]
+
+
+def test_a_database_of_a_newer_version_stops_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "cli.db"
+    assert run_cli("export", tmp_path=tmp_path).returncode == 0
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA user_version = 999")
+    connection.close()
+    result = run_cli("run", tmp_path=tmp_path, DISCORD_TOKEN="t")
+    assert result.returncode == 3
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"DATABASE_PATH {path} has schema version 999")

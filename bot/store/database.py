@@ -14,6 +14,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.database_faults import check_path, check_schema, explained
+
 log = logging.getLogger(__name__)
 
 CONTENT_HASH_KEY = "content_hash"
@@ -30,16 +32,25 @@ def migrations() -> list[tuple[int, str]]:
 
 
 async def connect(path: Path | str) -> aiosqlite.Connection:
-    """Open the database, apply pending migrations and return the connection."""
+    """Open the database, apply pending migrations and return the connection; a file that
+    cannot be used raises UnusableDatabaseError (or DiskFullError) and is left as it was."""
+    check_path(path)
     connection = await aiosqlite.connect(path, isolation_level=None)
     connection.row_factory = aiosqlite.Row
     try:
         await connection.execute("PRAGMA busy_timeout = 5000")  # first: others may hold locks
+        await check_schema(connection, path, newest=migrations()[-1][0])
         await _use_wal(connection)
         await connection.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints
         await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute("PRAGMA cache_size = -16000")  # KiB: large stores stay cached
         await migrate(connection)
+    except sqlite3.DatabaseError as error:
+        await connection.close()
+        unusable = explained(error, path)
+        if unusable is None:
+            raise
+        raise unusable from error
     except BaseException:
         await connection.close()  # its thread would otherwise keep the process from exiting
         raise

@@ -9,8 +9,8 @@ import pytest
 
 from bot.store import Store, search
 from bot.store.answers import HIGHLIGHT_END, HIGHLIGHT_START
-from bot.store.errors import UserError
 from bot.store.database import fetch_all
+from bot.store.errors import UserError
 
 
 @pytest.mark.parametrize(

@@ -235,7 +235,7 @@ async def test_state_survives_reopening(tmp_path: Path) -> None:
 
 def test_store_layer_imports_nothing_from_discord() -> None:
     code = (
-        "import sys, bot.store.store, bot.store.loader, bot.store.export; "
+        "import sys, bot.store, bot.store.scheduler, bot.store.loader, bot.store.export; "
         "sys.exit(any(m == 'discord' or m.startswith('discord.') for m in sys.modules))"
     )
     root = Path(__file__).resolve().parents[2]

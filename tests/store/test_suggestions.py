@@ -222,7 +222,8 @@ async def test_closest_ignores_words_too_common_to_tell_labels_apart(
     suggestions: Suggestions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert "Civil society" in await suggestions.closest("term", "sciety")
-    monkeypatch.setattr(suggestions_module, "CLOSEST_WORD_LABELS", 4)  # "society" is in 5 term labels
+    # "society" is in 5 term labels
+    monkeypatch.setattr(suggestions_module, "CLOSEST_WORD_LABELS", 4)
     assert await suggestions.closest("term", "sciety") == []
 
 

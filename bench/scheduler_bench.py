@@ -45,7 +45,8 @@ from bench.machine import describe
 from bot.client import ReadingRoomBot
 from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.sandbox import LocalDiscord, run_bot_against
-from bot.store.scheduler import SchedulerConfig, post_nonce
+from bot.store.poster import post_nonce
+from bot.store.scheduler import SchedulerConfig
 from bot.store import clock
 from bot.store.schedules import Schedules
 from bot.store import Store

@@ -18,7 +18,8 @@ from bot.config import Settings
 from bot.posting import DiscordPoster
 from bot.store import Store
 from bot.store.database_faults import watch_file
-from bot.store.scheduler import RateBudget, Scheduler, SchedulerConfig
+from bot.store.rate_budget import RateBudget
+from bot.store.scheduler import Scheduler, SchedulerConfig
 from bot.tree import ReadingRoomTree
 
 log = logging.getLogger(__name__)

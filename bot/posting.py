@@ -9,7 +9,8 @@ import discord
 
 from bot import render
 from bot.store.answers import Excerpt, Schedule
-from bot.store.scheduler import Posted, PostError, RateBudget
+from bot.store.poster import Posted, PostError
+from bot.store.rate_budget import RateBudget
 
 log = logging.getLogger(__name__)
 

@@ -4,15 +4,12 @@ moderators' commands plan, pause, preview and post by hand through the same post
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
-from bot.store import Store, clock
+from bot.store import clock
 from bot.store.answers import (
     AT_END,
     FINISHED,
@@ -26,34 +23,12 @@ from bot.store.answers import (
     Suggestion,
 )
 from bot.store.errors import UserError
+from bot.store.poster import Poster, PostError, post_nonce
+from bot.store.store import Store
 
 log = logging.getLogger(__name__)
 
 FINISHED_TEXT = "The reading is finished: /excerpt schedule with at_end wrap to restart."
-
-
-class PostError(Exception):
-    """Sending failed; `permanent` when retrying the same request cannot help (403, 404)."""
-
-    def __init__(self, message: str, *, permanent: bool) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    """A message that went out, and why its discussion thread did not open, if it did not."""
-
-    message_id: int
-    thread_error: str | None = None
-
-
-class Poster(Protocol):
-    async def post(
-        self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
-    ) -> Posted:
-        """Post the excerpt to the channel as the schedule says (ping, thread)."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,41 +36,13 @@ class SchedulerConfig:
     grace: timedelta = timedelta(hours=6)
     batch: int = 200  # due schedules a tick takes: 5 s of posting at 40/s, a cheap due query
     concurrency: int = 16
+    post_timeout: float = 30.0  # seconds one post may take before it is retried later
+    drain_timeout: float = 5.0  # seconds posts under way may take to finish when the loop stops
     stale_claim: int = 120  # seconds after which a claim left by a stopped process is taken over
     retry_base: int = 60  # seconds; doubles with each failure
     retry_cap: int = 3600
     transient_tries: int = 6  # 5xx and timeouts: give up (pause) after this many
     permanent_tries: int = 3  # 403/404: pause after this many, never a loop of invalid requests
-
-
-class RateBudget:
-    """Spaces requests at least 1/`per_second` apart, shared by every sender."""
-
-    def __init__(
-        self,
-        per_second: float,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.interval = 1.0 / per_second
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._next_free = monotonic()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self) -> None:
-        async with self._lock:
-            now = self._monotonic()
-            start = max(now, self._next_free)
-            self._next_free = start + self.interval
-            if start > now:
-                await self._sleep(start - now)
-
-
-def post_nonce(guild_id: int, occasion: str) -> str:
-    """The same nonce for every attempt at one post (a local date's, or one manual request's),
-    so Discord keeps only one."""
-    return hashlib.blake2b(f"{guild_id}:{occasion}".encode(), digest_size=8).hexdigest()
 
 
 class Scheduler:
@@ -114,17 +61,61 @@ class Scheduler:
         self.now = now
         self.config = config or SchedulerConfig()
         self._sleep = sleep
+        self._limit = asyncio.Semaphore(self.config.concurrency)
+        self._sending: dict[int, asyncio.Task[bool]] = {}  # by guild: posts under way
 
     async def run(self, interval: float) -> None:
-        """Tick every `interval` seconds, at once again after a full batch, until cancelled."""
-        while True:
-            handled = 0
+        """Every `interval` seconds (at once again after a full batch) start the posts that
+        are due, without waiting for those still sending; until cancelled."""
+        try:
+            while True:
+                started: list[asyncio.Task[bool]] = []
+                try:
+                    started = await self._start_due()
+                except Exception:
+                    log.exception("the excerpt scheduler failed; trying again next round")
+                if len(started) < self.config.batch:  # a full batch means more are waiting
+                    await self._sleep(interval)
+        finally:
+            await self.drain(self.config.drain_timeout)
+
+    async def drain(self, within: float | None = None) -> None:
+        """Wait for the posts under way; those still going after `within` seconds are cancelled
+        (their claims are taken over, and the posts resent with the same nonce, later)."""
+        sending = list(self._sending.values())
+        if sending:
+            _, late = await asyncio.wait(sending, timeout=within)
+            for task in late:
+                task.cancel()
+
+    async def tick(self) -> int:
+        """Handle every schedule due now and wait for them; return how many moved on (not
+        those left to another process that is sending them)."""
+        return sum(await asyncio.gather(*await self._start_due()))
+
+    async def _start_due(self) -> list[asyncio.Task[bool]]:
+        """Start handling each due schedule that is not being handled already, each on its
+        own: one slow post holds no other."""
+        now = self.now()
+        # Those under way are due still: look past them for a whole batch of others.
+        wanted = self.config.batch + len(self._sending)
+        due = await self.store.due_schedules(clock.epoch(now), wanted)
+        started = []
+        for schedule in due:
+            if schedule.guild_id not in self._sending and len(started) < self.config.batch:
+                task = asyncio.create_task(self._handle_logged(schedule, now))
+                self._sending[schedule.guild_id] = task
+                task.add_done_callback(lambda _, guild=schedule.guild_id: self._sending.pop(guild))
+                started.append(task)
+        return started
+
+    async def _handle_logged(self, schedule: Schedule, now: datetime) -> bool:
+        async with self._limit:
             try:
-                handled = await self.tick()
+                return await self._handle(schedule, now)
             except Exception:
-                log.exception("the excerpt scheduler failed; trying again next round")
-            if handled < self.config.batch:  # a full batch means more are waiting
-                await self._sleep(interval)
+                log.exception("schedule of guild %s failed", schedule.guild_id)
+                return False
 
     async def plan(
         self,
@@ -248,23 +239,6 @@ class Scheduler:
         instant, day = clock.next_occurrence(after, at, clock.load_zone(schedule.timezone))
         return instant, day.isoformat()
 
-    async def tick(self) -> int:
-        """Handle every schedule due now; return how many moved on (not those left to
-        another process that is sending them)."""
-        now = self.now()
-        due = await self.store.due_schedules(clock.epoch(now), self.config.batch)
-        limit = asyncio.Semaphore(self.config.concurrency)
-
-        async def handle(schedule: Schedule) -> bool:
-            async with limit:
-                try:
-                    return await self._handle(schedule, now)
-                except Exception:
-                    log.exception("schedule of guild %s failed", schedule.guild_id)
-                    return False
-
-        return sum(await asyncio.gather(*(handle(schedule) for schedule in due)))
-
     async def _handle(self, schedule: Schedule, now: datetime) -> bool:
         store = self.store
         due_at = clock.from_epoch(schedule.next_run)
@@ -292,7 +266,15 @@ class Scheduler:
         excerpt = await store.excerpt_at(schedule.source, position)
         assert excerpt is not None
         try:
-            posted = await self.poster.post(schedule.channel_id, schedule, excerpt, nonce)
+            async with asyncio.timeout(self.config.post_timeout):
+                posted = await self.poster.post(schedule.channel_id, schedule, excerpt, nonce)
+        except TimeoutError:
+            error = PostError(
+                f"Discord did not take the post within {self.config.post_timeout:g} s",
+                permanent=False,
+            )
+            await self._failed(schedule, error, now, following, following_date)
+            return True
         except PostError as error:
             await self._failed(schedule, error, now, following, following_date)
             return True

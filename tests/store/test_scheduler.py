@@ -14,7 +14,9 @@ import pytest
 from bot.store import Store
 from bot.store.answers import FINISHED, Excerpt, Schedule
 from bot.store.errors import UserError
-from bot.store.scheduler import Posted, PostError, RateBudget, Scheduler, SchedulerConfig
+from bot.store.poster import Posted, PostError, post_nonce
+from bot.store.rate_budget import RateBudget
+from bot.store.scheduler import Scheduler, SchedulerConfig
 from tests.conftest import DATA_DIR, FakeClock
 
 GUILD, CHANNEL, MODERATOR = 1, 2, 3
@@ -188,8 +190,6 @@ async def test_crash_between_claim_and_send_resends_with_the_same_nonce(
     fake_clock.set("2026-03-10T09:00", "UTC")
     # The first process claimed and sent, then died before recording it.
     due = (await store.due_schedules(int(fake_clock().timestamp()), 10))[0]
-    from bot.store.scheduler import post_nonce
-
     nonce = post_nonce(GUILD, schedule.next_date)
     await store.claim_post(due, nonce, int(fake_clock().timestamp()), 120)
     await poster.post(CHANNEL, due, await store.excerpt_at("passages", 0), nonce)
@@ -236,8 +236,6 @@ async def test_permanent_failures_pause_and_stop_trying(
 
 
 def schedule_nonce() -> str:
-    from bot.store.scheduler import post_nonce
-
     return post_nonce(GUILD, "2026-03-10")
 
 
@@ -375,6 +373,7 @@ async def test_the_loop_ticks_every_interval_and_outlives_a_failed_round(
 
     async def sleep(seconds: float) -> None:  # the loop's wait, moving the fake clock instead
         slept.append(seconds)
+        await scheduler.drain()
         fake_clock.advance(seconds=seconds)
         if len(poster.posts) == 3:
             three_posts.set()
@@ -383,14 +382,14 @@ async def test_the_loop_ticks_every_interval_and_outlives_a_failed_round(
     scheduler = Scheduler(store, poster, fake_clock, sleep=sleep)
     fake_clock.set("2026-03-10T08:00", "UTC")
     await plan(scheduler, "09:00", "UTC")
-    real_tick, failures = scheduler.tick, [RuntimeError("the database went away")]
+    real_due, failures = store.due_schedules, [RuntimeError("the database went away")]
 
-    async def tick() -> int:
+    async def due_schedules(now: int, limit: int) -> list[Schedule]:
         if failures:
             raise failures.pop()
-        return await real_tick()
+        return await real_due(now, limit)
 
-    scheduler.tick = tick  # type: ignore[method-assign]
+    store.due_schedules = due_schedules  # type: ignore[method-assign]
     loop = asyncio.create_task(scheduler.run(interval=600))
     await asyncio.wait_for(three_posts.wait(), timeout=5)
     loop.cancel()
@@ -409,6 +408,7 @@ async def test_the_loop_takes_the_next_batch_at_once_after_a_full_one(
 
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
+        await scheduler.drain()
         raise asyncio.CancelledError  # stop at the first wait
 
     config = SchedulerConfig(batch=2)
@@ -437,3 +437,44 @@ async def test_a_manual_post_that_fails_leaves_the_excerpt_next(
     assert posted.excerpt.number == 1
     assert (await store.schedule(GUILD)).position == 1
     assert [number for _, number, _, _ in poster.posts] == [1]
+
+
+async def test_a_slow_post_holds_no_other_server_and_is_cut_at_its_time_limit(
+    store: Store, fake_clock: FakeClock
+) -> None:
+    hung = asyncio.Event()  # never set: the first server's post hangs until its time limit
+
+    class OneSlowChannel(FakePoster):
+        async def post(
+            self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
+        ) -> Posted:
+            if schedule.guild_id == 1:
+                await hung.wait()
+            return await super().post(channel_id, schedule, excerpt, nonce)
+
+    poster = OneSlowChannel(fake_clock)
+    slow_one_retried = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        fake_clock.advance(seconds=seconds)
+        if (await store.schedule(1)).last_result == "retrying":
+            slow_one_retried.set()
+
+    config = SchedulerConfig(post_timeout=0.2)  # real seconds: the limit is on the wire
+    scheduler = Scheduler(store, poster, fake_clock, config, sleep=sleep)
+    fake_clock.set("2026-03-10T08:59", "UTC")
+    for guild, at in ((1, "09:00"), (2, "09:01")):
+        await scheduler.plan(
+            guild_id=guild, channel_id=CHANNEL, local_time=at, timezone="UTC", moderator_id=3
+        )
+
+    loop = asyncio.create_task(scheduler.run(interval=20))
+    await asyncio.wait_for(slow_one_retried.wait(), timeout=10)
+    loop.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await loop
+    assert [guild for guild, *_ in poster.posts] == [2], "posted while the first one hung"
+    slow = await store.schedule(1)
+    assert slow.last_error == "Discord did not take the post within 0.2 s"
+    assert slow.retry_at is not None
+    assert await store.claimed_post(1, "2026-03-10") == (0, post_nonce(1, "2026-03-10"), "claimed")

@@ -23,6 +23,7 @@ READING_FILE = "reading.toml"
 ITEM_FILES: dict[str, tuple[str, type]] = {
     f"{array}.toml": (array, cls) for array, cls in ITEM_CLASSES.items() if cls is not Section
 }
+MAX_SOURCE_BYTES = 20_000_000  # a source is one article: far below this
 _READING_SCALARS = ("id", "title", "publisher", "source_file", "author", "date", "url")
 
 
@@ -41,13 +42,18 @@ def reading_dirs(data_dir: Path) -> list[Path]:
 
 
 def content_hash(data_dir: Path) -> str:
-    """A hash of every file of every reading: the store rebuilds only when it changes."""
+    """A hash of every reading folder and every file in it (a source file must be one of
+    them): the store rebuilds when it changes, and the rebuild reports what `check` would."""
     digest = hashlib.sha256()
     for folder in reading_dirs(data_dir):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(folder.relative_to(data_dir).as_posix().encode() + b"/\0")
+        for path in sorted(folder.rglob("*")):
             digest.update(path.relative_to(data_dir).as_posix().encode())
             digest.update(b"\0")
-            digest.update(path.read_bytes())
+            try:
+                digest.update(path.read_bytes() if path.is_file() else b"<not a file>")
+            except OSError as error:  # unreadable: changes the hash; the loader names it
+                digest.update(repr(error).encode())
             digest.update(b"\0")
     return digest.hexdigest()
 
@@ -79,9 +85,40 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
         return rtoml.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(Problem(str(path), "-", "-", "file is missing"))
+    except IsADirectoryError:
+        problems.append(Problem(str(path), "-", "-", "is a folder, not a TOML file"))
+    except OSError as error:
+        problems.append(Problem(str(path), "-", "-", f"cannot be read: {error.strerror}"))
     except (rtoml.TomlParsingError, UnicodeDecodeError) as error:
         problems.append(Problem(str(path), "-", "-", f"not valid TOML: {error}"))
     return None
+
+
+def _read_source(
+    folder: Path, name: str, item_id: str, meta_path: Path, problems: list[Problem]
+) -> str:
+    """The text of a reading's source file, which must be a regular file inside its folder
+    (so the content hash covers it); "" with the fault added to `problems` otherwise."""
+    path = (folder / name).resolve()
+
+    def refused(file: Path, message: str) -> str:
+        problems.append(Problem(str(file), item_id, "source_file", message))
+        return ""
+
+    if not path.is_relative_to(folder.resolve()):
+        return refused(meta_path, f"{name!r} is outside the reading's folder: keep it inside")
+    if not path.exists():
+        return refused(folder / name, "No such file")
+    if not path.is_file():
+        return refused(meta_path, f"{name!r} is not a regular file")
+    if path.stat().st_size > MAX_SOURCE_BYTES:
+        return refused(folder / name, f"over {MAX_SOURCE_BYTES // 1_000_000} MB: not one article")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return refused(folder / name, f"not UTF-8 text ({error.reason} at byte {error.start})")
+    except OSError as error:
+        return refused(folder / name, f"cannot be read: {error.strerror}")
 
 
 def _load_reading(folder: Path, problems: list[Problem]) -> Reading | None:
@@ -108,11 +145,7 @@ def _load_reading(folder: Path, problems: list[Problem]) -> Reading | None:
 
     source_text = ""
     if scalars["source_file"]:
-        source_path = folder / scalars["source_file"]
-        try:
-            source_text = source_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(str(source_path), item_id, "source_file", str(error)))
+        source_text = _read_source(folder, scalars["source_file"], item_id, meta_path, problems)
 
     items: dict[str, tuple] = {}
     for file_name, (array, cls) in ITEM_FILES.items():

@@ -81,6 +81,26 @@ async def test_bad_content_found_mid_build_leaves_the_old_content(
     assert dump(db_path) == before
 
 
+@pytest.mark.parametrize("fault", ["an empty reading folder", "a folder for a TOML file"])
+async def test_the_store_refuses_what_check_refuses(
+    reading_copy: Path, tmp_path: Path, fault: str
+) -> None:
+    db_path = tmp_path / "store.db"
+    async with await Store.open(db_path, reading_copy):
+        pass
+    if fault == "an empty reading folder":
+        (reading_copy / "readings" / "not-yet-curated").mkdir()
+    else:
+        quotes = reading_copy / "readings" / "markets-and-civil-society-north-korea" / "quotes.toml"
+        quotes.unlink()
+        quotes.mkdir()
+    with pytest.raises(ContentError) as check:
+        load_library(reading_copy)
+    with pytest.raises(ContentError) as run:
+        await Store.open(db_path, reading_copy)
+    assert run.value.problems == check.value.problems
+
+
 async def test_a_failure_while_inserting_rolls_the_whole_build_back(
     reading_copy: Path, tmp_path: Path
 ) -> None:

@@ -662,3 +662,45 @@ def test_after_a_bad_reading_the_rest_are_checked_but_not_yielded(
         (READING, "publications.toml"),
         ("zz-later-reading", "quotes.toml"),
     }
+
+
+@pytest.mark.parametrize(
+    ("source_file", "message"),
+    [
+        ("../../../../../../etc/hostname", "is outside the reading's folder"),
+        ("/etc/hostname", "is outside the reading's folder"),
+        ("/dev/zero", "is outside the reading's folder"),
+        (".", "is not a regular file"),
+        ("outside-link.txt", "is outside the reading's folder"),
+    ],
+)
+def test_a_source_file_must_be_a_regular_file_inside_the_reading(
+    reading_copy: Path, source_file: str, message: str
+) -> None:
+    folder = reading_copy / "readings" / READING
+    (reading_copy / "elsewhere.txt").write_text("a file beside, not inside", encoding="utf-8")
+    (folder / "outside-link.txt").symlink_to(reading_copy / "elsewhere.txt")
+    apply(reading_copy, "reading.toml", sub('"source.txt"', f'"{source_file}"'))
+    problems = problems_of(reading_copy)
+    assert where(reading_copy, problems) == {("reading.toml", READING, "source_file")}
+    assert any(message in p.message for p in problems), [p.message for p in problems]
+
+
+def test_a_folder_where_a_toml_file_should_be_is_a_problem_not_a_crash(
+    reading_copy: Path,
+) -> None:
+    path = apply(reading_copy, "quotes.toml", None)
+    path.mkdir()
+    problems = problems_of(reading_copy)
+    assert where(reading_copy, problems) == {("quotes.toml", "-", "-")}
+    assert problems[0].message == "is a folder, not a TOML file"
+
+
+def test_the_content_hash_sees_an_empty_reading_folder(reading_copy: Path) -> None:
+    before = content_hash(reading_copy)
+    (reading_copy / "readings" / "half-made").mkdir()
+    assert content_hash(reading_copy) != before, "so the store rebuilds, and refuses, as check"
+    problems = problems_of(reading_copy)
+    assert {(Path(p.file).name, p.message) for p in problems} == {
+        ("reading.toml", "file is missing")
+    }

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import e2e_bench, scheduler_bench, store_bench
-from bench.machine import describe
+from bench.machine import describe, machine_summary
+from bench.scheduler_posting import RATE_SHARE_TARGET
+from bench.stats import render_table, times
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = ROOT / "bench" / "results.json"
@@ -92,7 +94,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         worst50 = max(answered, key=lambda name: answered[name]["p50_ratio"])
         worst99 = max(answered, key=lambda name: answered[name]["p99_ratio"])
         p50, p99 = answered[worst50]["p50_ratio"], answered[worst99]["p99_ratio"]
-        value = f"worst p50 {p50:.2f}x ({worst50}), worst p99 {p99:.2f}x ({worst99})"
+        value = f"worst p50 {times(p50)} ({worst50}), worst p99 {times(p99)} ({worst99})"
         if unanswered:
             value += f"; no answer at all from {', '.join(unanswered)}"
         add(
@@ -120,7 +122,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     ratio = baselines[least]["p99_ratio"]
     add(
         f"search and autocomplete at least 10x faster than the naive baselines (p99), {size}",
-        f"least {ratio:.1f}x ({least})",
+        f"least {times(ratio, '.1f')} ({least})",
         ratio >= store_bench.TARGETS["naive_ratio"],
     )
     growth = lookup_growth(report["store"][0], store)
@@ -149,7 +151,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         )
     posting = report["scheduler"]["posting"]
     add(
-        f"posting sustains {scheduler_bench.RATE_SHARE_TARGET:.0%} of the configured rate "
+        f"posting sustains {RATE_SHARE_TARGET:.0%} of the configured rate "
         "with no 429, each schedule posted once",
         f"{posting['posts_per_s']:.1f}/s of {posting['post_rate']:g}/s, "
         f"{posting['rate_limited_429']} x 429, exactly once: {posting['exactly_once']}",
@@ -169,16 +171,14 @@ def lookup_growth(smallest: dict[str, Any], largest: dict[str, Any]) -> dict[str
 
 def markdown(report: dict[str, Any]) -> str:
     """The targets first, then each benchmark's own table."""
-    lines = ["| target | measured | met |", "| --- | --- | --- |"]
-    lines += [
-        f"| {t['target']} | {t['measured']} | {'yes' if t['met'] else '**no**'} |"
-        for t in report["targets"]
+    targets = [
+        [t["target"], t["measured"], "yes" if t["met"] else "**no**"] for t in report["targets"]
     ]
     info = report["machine"]
-    lines += [
+    lines = [
+        render_table(["target", "measured", "met"], targets),
         "",
-        f"{info['cores']} cores, Python {info['python']}, SQLite {info['sqlite']}, "
-        f"discord.py {info['discord.py']}, commit {info['commit']}; "
+        f"{machine_summary(info)}, commit {info['commit']}; "
         f"the whole run took {report['duration_s'] / 60:.1f} min.",
         "",
         "### Store",

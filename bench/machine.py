@@ -35,3 +35,11 @@ def describe() -> dict[str, Any]:
         "bot_changes_not_committed": [line[3:] for line in changed],
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def machine_summary(info: dict[str, Any]) -> str:
+    """The cores and versions of `describe()`, as a report's footnote starts them."""
+    return (
+        f"{info['cores']} cores, Python {info['python']}, SQLite {info['sqlite']}, "
+        f"discord.py {info['discord.py']}"
+    )

@@ -17,7 +17,7 @@ import pytest
 from bot.client import ReadingRoomBot
 from bot.config import Settings
 from bot.sandbox import BotRun, InteractionRecord, LocalDiscord, run_bot_against
-from bot.sandbox.limits import autocomplete_problems, message_problems
+from bot.sandbox.message_checks import autocomplete_problems, message_problems
 from bot.store import Store
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"

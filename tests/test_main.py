@@ -16,7 +16,7 @@ import pytest
 
 from bot.__main__ import NO_TOKEN
 from bot.sandbox import LocalDiscord
-from bot.sandbox.limits import command_problems
+from bot.sandbox.command_checks import command_problems
 from bot.store.export import library_from_dict
 from bot.store.loader import load_library
 from tests.conftest import COMMAND_NAMES

@@ -13,7 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot import render
-from bot.sandbox.limits import autocomplete_problems, component_problems, message_problems
+from bot.sandbox.message_checks import autocomplete_problems, component_problems, message_problems
 from bot.store import Store
 from bot.store.answers import (
     HIGHLIGHT_END,
@@ -197,7 +197,8 @@ def test_search_echoes_the_query_on_one_visible_line() -> None:
     (page,) = render.search_pages(typed, [])
     echoed = page.description.split("“")[1].split("”")[0]
     assert echoed.startswith("civil society [2J" + "x" * 10)
-    assert len(echoed) == 200 and echoed.endswith("…")
+    assert len(echoed) == 200
+    assert echoed.endswith("…")
     assert not any(ch in echoed for ch in "\n\u202e\x1b\u200b")
 
 

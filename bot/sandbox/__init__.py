@@ -1,7 +1,5 @@
-"""A local Discord-compatible server (REST + gateway) that the real discord.py client logs into.
-
-Names are imported lazily so that `bot.sandbox.limits` stays free of aiohttp and discord.
-"""
+"""A local Discord-compatible server (REST + gateway) that the real discord.py client logs into;
+names are exported lazily, so importing the checks loads neither aiohttp nor discord."""
 
 from __future__ import annotations
 
@@ -11,16 +9,16 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "LocalDiscord": "bot.sandbox.server",
     "Fault": "bot.sandbox.faults",
-    "ManualClock": "bot.sandbox.records",
+    "ManualClock": "bot.sandbox.clock",
     "InteractionRecord": "bot.sandbox.records",
     "RecordedRequest": "bot.sandbox.records",
     "GatewayFrame": "bot.sandbox.records",
-    "SandboxError": "bot.sandbox.records",
-    "UnknownCommandError": "bot.sandbox.records",
-    "OptionError": "bot.sandbox.records",
-    "NoSuchComponentError": "bot.sandbox.records",
-    "InteractionTimeoutError": "bot.sandbox.records",
     "InteractionRejectedError": "bot.sandbox.records",
+    "SandboxError": "bot.sandbox.errors",
+    "UnknownCommandError": "bot.sandbox.errors",
+    "OptionError": "bot.sandbox.errors",
+    "NoSuchComponentError": "bot.sandbox.errors",
+    "InteractionTimeoutError": "bot.sandbox.errors",
     "run_bot_against": "bot.sandbox.harness",
     "BotRun": "bot.sandbox.harness",
     "BotCrashedError": "bot.sandbox.harness",
@@ -45,19 +43,21 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from bot.sandbox.clock import ManualClock
+    from bot.sandbox.errors import (
+        InteractionTimeoutError,
+        NoSuchComponentError,
+        OptionError,
+        SandboxError,
+        UnknownCommandError,
+    )
     from bot.sandbox.faults import Fault
     from bot.sandbox.harness import BotCrashedError, BotRun, run_bot_against
     from bot.sandbox.records import (
         GatewayFrame,
         InteractionRecord,
         InteractionRejectedError,
-        InteractionTimeoutError,
-        ManualClock,
-        NoSuchComponentError,
-        OptionError,
         RecordedRequest,
-        SandboxError,
-        UnknownCommandError,
     )
     from bot.sandbox.server import LocalDiscord
 

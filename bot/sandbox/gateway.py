@@ -11,16 +11,23 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.sandbox.protocol import (
+    DISPATCH,
+    HEARTBEAT,
+    HEARTBEAT_ACK,
+    HELLO,
+    IDENTIFY,
+    INVALID_SESSION,
+    PRIVILEGED_INTENTS,
+    RESUME,
+)
 from bot.sandbox.world import World
 
-DISPATCH, HEARTBEAT, IDENTIFY, RESUME, REQUEST_MEMBERS = 0, 1, 2, 6, 8
-INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
-GUILDS_INTENT = 1 << 0
-GUILD_MESSAGES_INTENT = 1 << 9
-PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+HEARTBEAT_INTERVAL_MS = 41250
 REPLAY_BUFFER = 2000
 
-FrameRecorder = Callable[[str, "str | None", dict[str, Any], int], None]
+# Records a frame: direction ("send" or "recv"), the frame, time.perf_counter_ns() at the socket.
+FrameRecorder = Callable[[str, dict[str, Any], int], None]
 
 
 def _dumps(payload: Any) -> str:
@@ -50,7 +57,7 @@ class GatewaySession:
         except (ConnectionError, RuntimeError):
             self.ws = None
             return
-        self._record("send", self.id, frame, written_ns)
+        self._record("send", frame, written_ns)
 
     async def dispatch(self, event: str, data: Any) -> int:
         """Send (or buffer, while disconnected) one dispatch; return its sequence number."""
@@ -75,24 +82,14 @@ class Gateway:
     """Accepts gateway websockets and fans dispatches out to live sessions."""
 
     def __init__(
-        self,
-        world: World,
-        record: FrameRecorder,
-        *,
-        url: Callable[[], str],
-        token: str | None,
-        heartbeat_interval_ms: int,
-        privileged_intents: bool,
+        self, world: World, record: FrameRecorder, *, url: Callable[[], str], token: str | None
     ) -> None:
         self.world = world
         self.sessions: dict[str, GatewaySession] = {}
         self.identifies = 0
-        self.resumes = 0
         self._record = record
         self._url = url
         self._token = token
-        self._heartbeat_interval_ms = heartbeat_interval_ms
-        self._privileged_intents = privileged_intents
         self._sockets: set[web.WebSocketResponse] = set()
 
     @property
@@ -100,16 +97,11 @@ class Gateway:
         """Sessions that can still receive events (connected, or resumable)."""
         return [s for s in self.sessions.values() if not s.ended]
 
-    @property
-    def connected(self) -> bool:
-        """Whether some session currently has an open socket."""
-        return any(s.ws is not None and not s.ws.closed for s in self.live_sessions)
-
-    async def _send(self, ws: web.WebSocketResponse, session_id: str | None, frame: dict) -> None:
+    async def _send(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         text = _dumps(frame)
         written_ns = time.perf_counter_ns()
         await ws.send_str(text)
-        self._record("send", session_id, frame, written_ns)
+        self._record("send", frame, written_ns)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """The websocket endpoint the bot connects to."""
@@ -118,23 +110,21 @@ class Gateway:
         self._sockets.add(ws)
         session: GatewaySession | None = None
         try:
-            hello = {"heartbeat_interval": self._heartbeat_interval_ms, "_trace": ["sandbox"]}
-            await self._send(ws, None, {"op": HELLO, "d": hello, "s": None, "t": None})
+            hello = {"heartbeat_interval": HEARTBEAT_INTERVAL_MS, "_trace": ["sandbox"]}
+            await self._send(ws, {"op": HELLO, "d": hello, "s": None, "t": None})
             async for message in ws:
                 if message.type is not WSMsgType.TEXT:
                     continue
                 read_ns = time.perf_counter_ns()
                 frame = json.loads(message.data)
-                self._record("recv", session.id if session else None, frame, read_ns)
+                self._record("recv", frame, read_ns)
                 op, data = frame.get("op"), frame.get("d") or {}
                 if op == HEARTBEAT:
-                    await self._send(ws, session and session.id, {"op": HEARTBEAT_ACK})
+                    await self._send(ws, {"op": HEARTBEAT_ACK})
                 elif op == IDENTIFY:
                     session = await self._identify(ws, data)
                 elif op == RESUME:
                     session = await self._resume(ws, data)
-                elif op == REQUEST_MEMBERS and session is not None:
-                    await self._members_chunk(session, data)
         finally:
             self._sockets.discard(ws)
             if session is not None and session.ws is ws:
@@ -148,7 +138,7 @@ class Gateway:
             await ws.close(code=4004, message=b"Authentication failed.")
             return None
         intents = int(data.get("intents", 0))
-        if intents & PRIVILEGED_INTENTS and not self._privileged_intents:
+        if intents & PRIVILEGED_INTENTS:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return None
         self.identifies += 1
@@ -181,28 +171,14 @@ class Gateway:
         session = self.sessions.get(str(data.get("session_id")))
         bad_token = self._token is not None and data.get("token") != self._token
         if session is None or session.ended or bad_token:
-            await self._send(ws, None, {"op": INVALID_SESSION, "d": False})
+            await self._send(ws, {"op": INVALID_SESSION, "d": False})
             return None
         old = session.ws
         if old is not None and old is not ws:
             await old.close(code=4000, message=b"Session resumed elsewhere.")
         await session.attach(ws, int(data.get("seq") or 0))
-        self.resumes += 1
         await session.dispatch("RESUMED", {"_trace": ["sandbox"]})
         return session
-
-    async def _members_chunk(self, session: GatewaySession, data: dict) -> None:
-        members = [self.world.member(user_id) for user_id in self.world.members]
-        chunk = {
-            "guild_id": str(self.world.guild_id),
-            "members": members,
-            "chunk_index": 0,
-            "chunk_count": 1,
-            "not_found": [],
-        }
-        if data.get("nonce"):
-            chunk["nonce"] = data["nonce"]
-        await session.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
     async def dispatch(self, event: str, data: Any, intent: int | None = None) -> int:
         """Send an event to every live session that has `intent`; return how many got it."""

@@ -1,4 +1,5 @@
-"""What the sandbox records, and the errors and clock it uses."""
+"""What the sandbox records (requests, gateway frames, interactions and what the bot did with
+them), and waiting until a record shows what a test expects."""
 
 from __future__ import annotations
 
@@ -8,83 +9,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.sandbox.errors import InteractionTimeoutError, SandboxError
+from bot.sandbox.protocol import AUTOCOMPLETE_RESULT, FLAG_EPHEMERAL
+
 if TYPE_CHECKING:
     from bot.sandbox.world import World
-
-
-class SandboxError(Exception):
-    """A test or console asked the sandbox for something it cannot do."""
-
-
-class UnknownCommandError(SandboxError):
-    """The command (or subcommand) is not registered with the sandbox."""
-
-
-class OptionError(SandboxError):
-    """An option is unknown, missing, or of the wrong type for the registered command."""
-
-
-class NoSuchComponentError(SandboxError):
-    """No clickable component on the message matches the custom_id or label."""
-
-
-class InteractionTimeoutError(SandboxError, TimeoutError):
-    """The bot did not do what a test waited for in time."""
-
-
-class InteractionRejectedError(SandboxError):
-    """The bot answered, but the sandbox refused the answer (e.g. 50035 Invalid Form Body)."""
-
-    def __init__(self, record: InteractionRecord, error: Mapping[str, Any]) -> None:
-        super().__init__(f"interaction {record.id} answer rejected: {error}")
-        self.record = record
-        self.error = error
-
-
-class ApiError(Exception):
-    """An error answer of the REST API: HTTP status, Discord JSON error code and message."""
-
-    def __init__(
-        self, status: int, code: int, message: str, errors: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(f"{status} {code} {message}")
-        self.status = status
-        self.code = code
-        self.message = message
-        self.errors = errors
-
-    @classmethod
-    def invalid_form(cls, problems: list[str], prefix: str = "") -> ApiError:
-        """A 400/50035 whose nested `errors` names each problem, as Discord reports them."""
-        errors: dict[str, Any] = {}
-        for problem in problems:
-            path, _, text = problem.partition(": ")
-            node = errors
-            for key in filter(None, f"{prefix}{path}".split(".")):
-                node = node.setdefault(key, {})
-            node.setdefault("_errors", []).append({"code": "SANDBOX_LIMIT", "message": text})
-        return cls(400, 50035, "Invalid Form Body", errors)
-
-    def body(self) -> dict[str, Any]:
-        """The JSON body Discord would send for this error."""
-        body: dict[str, Any] = {"message": self.message, "code": self.code}
-        if self.errors:
-            body["errors"] = self.errors
-        return body
-
-
-class ManualClock:
-    """A clock for tests: call it for the time, advance it by hand."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward."""
-        self.now += seconds
 
 
 @dataclass
@@ -93,7 +22,6 @@ class RecordedRequest:
 
     method: str
     path: str
-    query: dict[str, str]
     body: Any
     status: int
     time: float
@@ -112,7 +40,6 @@ class GatewayFrame:
     """One gateway frame; direction is "send" (server to bot) or "recv" (bot to server)."""
 
     direction: str
-    session_id: str | None
     op: int
     t: str | None
     s: int | None
@@ -176,7 +103,6 @@ class InteractionRecord:
     errors: list[dict[str, Any]] = field(default_factory=list)
     message_ids: list[int] = field(default_factory=list)
     original_id: int | None = None
-    responded_at: float | None = None
     loading: bool = False
 
     @property
@@ -196,13 +122,13 @@ class InteractionRecord:
 
     @property
     def ephemeral(self) -> bool:
-        """Whether the initial response was ephemeral (flag 64)."""
-        return bool(self.data.get("flags", 0) & 64)
+        """Whether the initial response was ephemeral."""
+        return bool(self.data.get("flags", 0) & FLAG_EPHEMERAL)
 
     @property
     def choices(self) -> list[dict[str, Any]] | None:
         """Autocomplete choices, if the bot answered with type 8."""
-        return self.data.get("choices") if self.response_type == 8 else None
+        return self.data.get("choices") if self.response_type == AUTOCOMPLETE_RESULT else None
 
     @property
     def original(self) -> dict[str, Any] | None:
@@ -249,3 +175,12 @@ class InteractionRecord:
         """Wait for the first request of this interaction that the sandbox refused."""
         await self.wait_for(lambda r: r.errors, within, "a refused request")
         return self.errors[0]
+
+
+class InteractionRejectedError(SandboxError):
+    """The bot answered, but the sandbox refused the answer (e.g. 50035 Invalid Form Body)."""
+
+    def __init__(self, record: InteractionRecord, error: Mapping[str, Any]) -> None:
+        super().__init__(f"interaction {record.id} answer rejected: {error}")
+        self.record = record
+        self.error = error

@@ -7,19 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.e2e_bench import (
-    CHOICES_FLOOR,
-    CONCURRENCY,
-    FLOOR,
-    Case,
-    _outcome,
-    has_failures,
-    markdown_table,
-    run_size,
-)
-from bot.sandbox import responses
-from bot.sandbox.records import InteractionRecord, Notifier
-from bot.sandbox.world import World
+from bench.e2e_bench import has_failures, markdown_table, run_size
+from bench.e2e_cases import CHOICES_FLOOR, FLOOR
+from bench.e2e_measure import CONCURRENCY
+from bot.sandbox import response_routes as responses
 
 QUOTES = 200
 CALLS = 3
@@ -85,30 +76,3 @@ def test_refused_callbacks_and_the_errors_they_cause_are_reported(
     table = markdown_table([figures])
     assert "no accepted callback" in table
     assert "**FAILED 1 of 1**" in table
-
-
-@pytest.mark.parametrize(
-    ("responses", "errors", "outcome"),
-    [
-        ([], [{"status": 404, "code": 10062, "message": "Unknown interaction"}], "404/10062"),
-        ([{"type": 5, "data": {}}], [], "type 5"),  # deferred: the answer would come later
-    ],
-)
-def test_a_callback_not_accepted_as_expected_counts_as_failed(
-    responses: list[dict], errors: list[dict], outcome: str
-) -> None:
-    record = InteractionRecord(
-        id=1,
-        token="token",
-        type=2,
-        payload={"data": {"name": "define"}},
-        created_at=0.0,
-        name="define",
-        world=World(),
-        notifier=Notifier(),
-        responses=responses,
-        errors=errors,
-    )
-    answer = _outcome(Case("define", "define", [{}]), record)
-    assert answer.startswith("failed")
-    assert outcome in answer

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.scheduler_bench import _busiest_second, _rate_windows, main
+from bench.scheduler_bench import main
 
 QUERY_SCHEDULES = 200
 POSTS = 30
@@ -64,10 +64,3 @@ def test_the_bench_measures_every_figure(
     table = capsys.readouterr().out
     assert f"due query, {QUERY_SCHEDULES} schedules" in table
     assert "posting: 429 replies | 0 | 0 | yes |" in table
-
-
-def test_rates_in_windows_and_the_busiest_second() -> None:
-    times = [0.0, 0.5, 0.9, 1.0, 1.4, 5.2, 9.9, 10.1]
-    assert _rate_windows(times, width=5.0) == [1.0, 0.4]  # the partial window after 10 s is left
-    assert _rate_windows([], width=5.0) == []
-    assert _busiest_second(times) == 4  # 0.5, 0.9, 1.0, 1.4

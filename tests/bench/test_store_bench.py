@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.store_bench import main, markdown_table, run_size
-from bench.synthetic import write_library
-from bot.store.loader import load_library
 
 QUOTES = 200
 SCALARS = (
@@ -54,20 +52,6 @@ def _numbers(value: Any, path: str = "") -> Iterator[tuple[str, float]]:
             yield from _numbers(item, f"{path}/{index}")
     elif isinstance(value, int | float) and not isinstance(value, bool):
         yield path, value
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def test_synthetic_library_passes_the_real_loader(tmp_path: Path) -> None:
-    data_dir = write_library(tmp_path / "data", QUOTES, seed=3)
-    library = load_library(data_dir)
-    readings = library.readings
-    assert sum(len(r.quotes) for r in readings) == QUOTES
-    assert all(r.passages and r.speakers and r.concepts and r.publications for r in readings)
-    again = write_library(tmp_path / "again", QUOTES, seed=3)
-    assert _files(again) == _files(data_dir), "the same seed writes the same files"
 
 
 def test_every_figure_is_present_and_positive(tmp_path: Path) -> None:

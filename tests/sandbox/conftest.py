@@ -1,11 +1,14 @@
-"""Fixtures: a sandbox server with a manual clock, and a throwaway discord.py bot logged in."""
+"""Fixtures: a sandbox server with a manual clock, a throwaway discord.py bot logged in, and a
+plain HTTP client for the server."""
 
 from __future__ import annotations
 
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
@@ -13,6 +16,7 @@ from discord import app_commands
 from bot.sandbox import BotRun, LocalDiscord, ManualClock, run_bot_against
 
 TOPICS = ["ethics", "economics", "education", "energy", "environment"]
+AUTH = {"Authorization": "Bot sandbox-token"}
 
 
 class VoteView(discord.ui.View):
@@ -212,3 +216,15 @@ async def running(server: LocalDiscord, bot: DemoBot) -> AsyncIterator[BotRun]:
         bot.tree.copy_global_to(guild=guild)
         await bot.tree.sync(guild=guild)
         yield run
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(headers=AUTH) as session:
+        yield session
+
+
+async def get_json(http: aiohttp.ClientSession, url: str) -> tuple[int, str, Any]:
+    """GET url; return the status, Content-Type and JSON body."""
+    async with http.get(url) as response:
+        return response.status, response.headers["Content-Type"], await response.json()

@@ -1,4 +1,5 @@
-"""The opt-in global rate limit: N REST requests per trailing second, then a global 429."""
+"""Injected failures (429 with Discord's headers, 4xx, 5xx) and the opt-in global rate limit:
+N REST requests per trailing second, then a global 429."""
 
 from __future__ import annotations
 
@@ -8,17 +9,61 @@ import aiohttp
 import discord
 import pytest
 
-from bot.sandbox import LocalDiscord, ManualClock, run_bot_against
-from tests.sandbox.conftest import DemoBot
+from bot.sandbox import BotRun, LocalDiscord, ManualClock, run_bot_against
+from tests.sandbox.conftest import DemoBot, get_json
 
-AUTH = {"Authorization": "Bot sandbox-token"}
 LIMIT = 5
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(headers=AUTH) as session:
-        yield session
+async def test_rate_limit_is_retried(server: LocalDiscord, running: BotRun) -> None:
+    fault = server.fail("POST", r"^/channels/\d+/messages$", 429, retry_after=2.5)
+    record = await server.invoke("post", {"text": "rate limited once"})
+    await record.first_response()
+    statuses = [r.status for r in server.requests_to("POST", r"^/channels/\d+/messages$")]
+    assert statuses == [429, 200, 200]
+    assert fault.hits == 1
+    assert 2.5 in running.http_sleeps  # discord.py honoured retry_after; the harness capped it
+
+
+@pytest.mark.parametrize("status", [500, 502])
+async def test_server_errors_are_retried(
+    server: LocalDiscord, running: BotRun, status: int
+) -> None:
+    server.fail("POST", r"/threads$", status, times=2)
+    record = await server.invoke("post", {"text": "flaky"})
+    await record.first_response()
+    statuses = [r.status for r in server.requests_to("POST", r"/threads$")]
+    assert statuses == [status, status, 201]
+
+
+async def test_rate_limit_fault_has_discord_headers(
+    server: LocalDiscord, http: aiohttp.ClientSession
+) -> None:
+    fault = server.fail("GET", r"^/users/@me$", 429, times=2, retry_after=1.25)
+    url = f"{server.api_base}/users/@me"
+    for _ in range(2):
+        async with http.get(url) as response:
+            assert response.status == 429
+            assert response.headers["Via"] == "1.1 google"
+            assert response.headers["X-RateLimit-Remaining"] == "0"
+            assert response.headers["X-RateLimit-Reset-After"] == "1.250"
+            body = await response.json()
+            assert body["retry_after"] == 1.25
+            assert body["global"] is False
+    assert (await get_json(http, url))[0] == 200
+    assert fault.hits == 2
+    assert fault.remaining == 0
+    assert [r.status for r in server.requests_to("GET", "/users/@me")] == [429, 429, 200]
+
+
+@pytest.mark.parametrize(("status", "code"), [(403, 50013), (404, 10003), (500, 0), (502, 0)])
+async def test_fault_defaults(
+    server: LocalDiscord, http: aiohttp.ClientSession, status: int, code: int
+) -> None:
+    server.fail("*", r"^/channels/", status)
+    got, _, body = await get_json(http, f"{server.api_base}/channels/{server.general_id}")
+    assert (got, body["code"]) == (status, code)
+    assert (await get_json(http, f"{server.api_base}/channels/{server.general_id}"))[0] == 200
 
 
 @pytest.fixture

@@ -1,25 +1,29 @@
-"""INTERACTION_CREATE payloads: options typed by the registered definitions, components, modals."""
+"""The `data` of the interactions the sandbox sends: slash commands and autocomplete with their
+options checked and typed by the registered definition, and context menus with their target."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.sandbox.limits import BUTTON, LINK_STYLE, STRING_SELECT, iter_components
-from bot.sandbox.records import (
-    NoSuchComponentError,
-    OptionError,
-    SandboxError,
-    UnknownCommandError,
+from bot.sandbox.errors import OptionError, UnknownCommandError
+from bot.sandbox.permissions import permissions_in
+from bot.sandbox.protocol import (
+    ATTACHMENT,
+    BOOLEAN,
+    CHANNEL,
+    CHAT_INPUT,
+    INTEGER,
+    MENTIONABLE,
+    NUMBER,
+    ROLE,
+    STRING,
+    SUBCOMMAND_TYPES,
+    THREAD_TYPES,
+    USER,
+    USER_COMMAND,
 )
-from bot.sandbox.world import THREAD_TYPES, World
-
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE = 3, 4, 5, 6, 7, 8
-MENTIONABLE, NUMBER, ATTACHMENT = 9, 10, 11
-SUBCOMMAND_TYPES = (1, 2)
-BUTTONS = frozenset({BUTTON})
-STRING_SELECTS = frozenset({STRING_SELECT})
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+from bot.sandbox.world import World
 
 
 def _resolve_subcommands(
@@ -89,7 +93,7 @@ class _Resolver:
         if channel["type"] in THREAD_TYPES:
             keys += ["owner_id", "thread_metadata", "member_count", "message_count"]
         value = {k: channel.get(k) for k in keys}
-        value["permissions"] = str(self.world.permissions_in(self.world.bot_id, channel_id))
+        value["permissions"] = str(permissions_in(self.world, self.world.bot_id, channel_id))
         self._add("channels", channel_id, value)
 
     def attachment(self, value: Any, label: str) -> int:
@@ -208,7 +212,7 @@ def command_data(
     data: dict[str, Any] = {
         "id": command["id"],
         "name": command["name"],
-        "type": command.get("type", 1),
+        "type": command.get("type", CHAT_INPUT),
         "options": options,
     }
     if command.get("guild_id"):
@@ -225,7 +229,7 @@ def context_menu_data(
     label = f"context menu {command['name']!r}"
     target_id = _snowflake(target, label)
     resolved: dict[str, dict[str, Any]] = {}
-    if command["type"] == 2:
+    if command["type"] == USER_COMMAND:
         if target_id not in world.members:
             raise OptionError(f"{label}: no member with id {target_id}")
         member = world.member(target_id, with_user=False)
@@ -247,129 +251,3 @@ def context_menu_data(
     if command.get("guild_id"):
         data["guild_id"] = command["guild_id"]
     return data
-
-
-def find_component(
-    message: Mapping[str, Any], target: str, kinds: frozenset[int] | set[int]
-) -> dict[str, Any]:
-    """The component of one of `kinds` whose custom_id, label or placeholder equals target."""
-    candidates = []
-    for _, component in iter_components(message.get("components") or []):
-        if component.get("type") not in kinds:
-            continue
-        candidates.append(component)
-        names = (component.get("custom_id"), component.get("label"), component.get("placeholder"))
-        if target in names:
-            if component.get("disabled"):
-                raise NoSuchComponentError(f"component {target!r} is disabled")
-            if component.get("style") == LINK_STYLE:
-                raise NoSuchComponentError(f"{target!r} is a link button; it sends no interaction")
-            return dict(component)
-    described = [(c.get("custom_id"), c.get("label") or c.get("placeholder")) for c in candidates]
-    raise NoSuchComponentError(
-        f"no component {target!r} on message {message.get('id')}; it has {described}"
-    )
-
-
-def has_component(
-    message: Mapping[str, Any], target: str, kinds: frozenset[int] | set[int]
-) -> bool:
-    """Whether find_component would find something (disabled ones included)."""
-    return any(
-        c.get("type") in kinds
-        and target in (c.get("custom_id"), c.get("label"), c.get("placeholder"))
-        for _, c in iter_components(message.get("components") or [])
-    )
-
-
-def check_select_values(select: Mapping[str, Any], values: list[str]) -> list[str]:
-    """The values, after checking they are options of the select and within min/max_values."""
-    offered = [option["value"] for option in select.get("options") or []]
-    unknown = [value for value in values if value not in offered]
-    if unknown:
-        raise OptionError(
-            f"select {select['custom_id']!r} has no options {unknown}; it has {offered}"
-        )
-    low, high = select.get("min_values", 1), select.get("max_values", 1)
-    if not low <= len(values) <= high:
-        raise OptionError(
-            f"select {select['custom_id']!r} takes {low}-{high} values, not {len(values)}"
-        )
-    return values
-
-
-def modal_submit_components(
-    modal: Mapping[str, Any], values: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    """MODAL_SUBMIT components mirroring the modal's layout, filled with values by custom_id."""
-    inputs = {
-        c["custom_id"]: c
-        for _, c in iter_components(modal.get("components") or [])
-        if c.get("type") == 4
-    }
-    unknown = [key for key in values if key not in inputs]
-    if unknown:
-        raise OptionError(
-            f"modal {modal.get('custom_id')!r} has no inputs {unknown}; it has {list(inputs)}"
-        )
-    for custom_id, field in inputs.items():
-        if field.get("required", True) and not values.get(custom_id):
-            raise OptionError(f"modal input {custom_id!r} is required")
-
-    def submitted(component: Mapping[str, Any]) -> dict[str, Any]:
-        custom_id = component["custom_id"]
-        return {
-            "type": 4,
-            "id": component.get("id"),
-            "custom_id": custom_id,
-            "value": values.get(custom_id, ""),
-        }
-
-    result = []
-    for component in modal.get("components") or []:
-        if component.get("type") == 1:
-            inner = [submitted(c) for c in component.get("components") or [] if c.get("type") == 4]
-            result.append({"type": 1, "id": component.get("id"), "components": inner})
-        elif component.get("type") == 18 and (component.get("component") or {}).get("type") == 4:
-            result.append(
-                {
-                    "type": 18,
-                    "id": component.get("id"),
-                    "component": submitted(component["component"]),
-                }
-            )
-    return result
-
-
-def interaction_payload(
-    world: World, kind: int, data: dict[str, Any], user_id: int, channel_id: int
-) -> dict[str, Any]:
-    """A complete INTERACTION_CREATE payload: every field discord.py's parser reads."""
-    if user_id not in world.members:
-        raise SandboxError(f"no member with id {user_id}")
-    if channel_id not in world.channels:
-        raise SandboxError(f"no channel with id {channel_id}")
-    interaction_id = world.next_id()
-    channel = world.channel(channel_id)
-    channel["permissions"] = str(world.permissions_in(user_id, channel_id))
-    guild_id = str(world.guild_id)
-    return {
-        "id": str(interaction_id),
-        "application_id": str(world.application_id),
-        "type": kind,
-        "data": data,
-        "guild_id": guild_id,
-        "guild": {"id": guild_id, "locale": "en-US", "features": []},
-        "channel_id": str(channel_id),
-        "channel": channel,
-        "member": world.member(user_id, channel_id=channel_id),
-        "token": f"sandbox-interaction-token-{interaction_id}",
-        "version": 1,
-        "app_permissions": str(world.permissions_in(world.bot_id, channel_id)),
-        "locale": "en-US",
-        "guild_locale": "en-US",
-        "entitlements": [],
-        "authorizing_integration_owners": {"0": guild_id},
-        "context": 0,
-        "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
-    }

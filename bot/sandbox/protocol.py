@@ -1,0 +1,50 @@
+"""Discord's protocol codes, in one place: message flags and types; component, command, option,
+channel, overwrite, interaction and response types; gateway opcodes and intents."""
+
+from __future__ import annotations
+
+# Message flags
+FLAG_SUPPRESS_EMBEDS = 1 << 2
+FLAG_EPHEMERAL = 1 << 6
+FLAG_LOADING = 1 << 7
+FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
+FLAG_IS_COMPONENTS_V2 = 1 << 15
+
+# Message types
+DEFAULT_MESSAGE, REPLY_MESSAGE, CHAT_INPUT_COMMAND_MESSAGE = 0, 19, 20
+
+# Component types and button styles
+ACTION_ROW, BUTTON, STRING_SELECT, TEXT_INPUT, TEXT_DISPLAY, LABEL = 1, 2, 3, 4, 10, 18
+SELECT_TYPES = frozenset({STRING_SELECT, 5, 6, 7, 8})
+LINK_STYLE, PREMIUM_STYLE = 5, 6
+
+# Application command types
+CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3
+
+# Command option types
+SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN = 1, 2, 3, 4, 5
+USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 6, 7, 8, 9, 10, 11
+SUBCOMMAND_TYPES = frozenset({SUB_COMMAND, SUB_COMMAND_GROUP})
+CHOICE_TYPES = frozenset({STRING, INTEGER, NUMBER})
+
+# Channel types
+GUILD_TEXT, GUILD_CATEGORY = 0, 4
+ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD = 10, 11, 12
+THREAD_TYPES = frozenset({ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD})
+
+# Permission overwrite types
+ROLE_OVERWRITE, MEMBER_OVERWRITE = 0, 1
+
+# Interaction types
+APPLICATION_COMMAND, MESSAGE_COMPONENT, APPLICATION_COMMAND_AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+
+# Interaction response types
+CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE = 4, 5, 6, 7
+AUTOCOMPLETE_RESULT, MODAL = 8, 9
+
+# Gateway opcodes and intents
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME = 0, 1, 2, 6
+INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
+GUILDS_INTENT = 1 << 0
+GUILD_MESSAGES_INTENT = 1 << 9
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content

@@ -12,7 +12,13 @@ from typing import Any
 import aiosqlite
 
 from bot.store.codec import is_json_field, item_values, reading_meta_json
-from bot.store.database import CONTENT_HASH_KEY, set_meta, transaction
+from bot.store.database import (
+    CONTENT_HASH_KEY,
+    LONG_WRITE_WAIT,
+    get_meta,
+    set_meta,
+    transaction,
+)
 from bot.store.models import Concept, Passage, Publication, Quote, Reading, Speaker
 from bot.store.normalize import term_key, topic_key, words
 from bot.store.search import build_common_words
@@ -43,11 +49,15 @@ CONTENT_TABLES = (
 
 async def build_content(
     connection: aiosqlite.Connection, readings: Iterable[Reading], content_version: str
-) -> None:
-    """Replace all content tables with `readings` in one transaction, recording their version.
+) -> bool:
+    """Replace all content tables with `readings` in one transaction, recording their version;
+    False, with nothing read or written, if the tables hold that version when the write lock is
+    ours (another process rebuilt them while this one waited for it).
 
     `readings` may load each reading lazily: SQLite inserts a batch while the next is loaded."""
-    async with transaction(connection):
+    async with transaction(connection, wait=LONG_WRITE_WAIT):
+        if await get_meta(connection, CONTENT_HASH_KEY) == content_version:
+            return False
         for table in CONTENT_TABLES:
             await connection.execute(f"DELETE FROM {table}")
         await connection.execute(
@@ -74,6 +84,7 @@ async def build_content(
         await connection.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
         await build_common_words(connection)
         await set_meta(connection, CONTENT_HASH_KEY, content_version)
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,10 @@ from bot.store.database_faults import check_path, check_schema, explained
 log = logging.getLogger(__name__)
 
 CONTENT_HASH_KEY = "content_hash"
+BUSY_TIMEOUT_MS = 5000  # how long a statement waits for another process's write
+# Seconds a migration or a content build waits for the write lock: another process may be
+# rebuilding a large library (about 20 s for 100k quotes).
+LONG_WRITE_WAIT = 600.0
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -38,7 +42,7 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     connection = await aiosqlite.connect(path, isolation_level=None)
     connection.row_factory = aiosqlite.Row
     try:
-        await connection.execute("PRAGMA busy_timeout = 5000")  # first: others may hold locks
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # others may write
         await check_schema(connection, path, newest=migrations()[-1][0])
         await _use_wal(connection)
         await connection.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints
@@ -71,16 +75,23 @@ async def _use_wal(connection: aiosqlite.Connection, tries: int = 100) -> None:
 
 
 async def migrate(connection: aiosqlite.Connection) -> None:
-    """Apply pending migrations, each in its own transaction; two processes never both apply one."""
+    """Apply pending migrations, each in its own transaction; two processes never both apply one.
+    With none pending, no write lock is taken: another process may hold it for a long rebuild."""
     for number, sql in migrations():
-        async with transaction(connection):
-            rows = await connection.execute_fetchall("PRAGMA user_version")
-            if number <= next(iter(rows))[0]:
-                continue
+        if number <= await _user_version(connection):
+            continue
+        async with transaction(connection, wait=LONG_WRITE_WAIT):
+            if number <= await _user_version(connection):
+                continue  # another process applied it while this one waited
             log.info("applying migration %04d", number)
             for statement in _statements(sql):
                 await connection.execute(statement)
             await connection.execute(f"PRAGMA user_version = {number}")
+
+
+async def _user_version(connection: aiosqlite.Connection) -> int:
+    rows = await connection.execute_fetchall("PRAGMA user_version")
+    return int(next(iter(rows))[0])
 
 
 def _statements(sql: str) -> Iterator[str]:
@@ -120,11 +131,21 @@ _LOCKS: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.
 
 
 @contextlib.asynccontextmanager
-async def transaction(connection: aiosqlite.Connection) -> AsyncIterator[None]:
-    """One write transaction; tasks sharing the connection take turns instead of interleaving."""
+async def transaction(
+    connection: aiosqlite.Connection, wait: float | None = None
+) -> AsyncIterator[None]:
+    """One write transaction; tasks sharing the connection take turns instead of interleaving.
+    Another process's write is waited for up to BUSY_TIMEOUT_MS, or `wait` seconds if given."""
     lock = _LOCKS.setdefault(connection, asyncio.Lock())
     async with lock:
-        await connection.execute("BEGIN IMMEDIATE")
+        if wait is None:
+            await connection.execute("BEGIN IMMEDIATE")
+        else:
+            await connection.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+            try:
+                await connection.execute("BEGIN IMMEDIATE")
+            finally:
+                await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             yield
         except BaseException:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import random
+import socket
 from pathlib import Path
 from typing import Self
 
@@ -42,36 +43,82 @@ log = logging.getLogger(__name__)
 STORE_FORMAT = "2"
 
 
+# Where the content in the database was built from: this host and data folder.
+CONTENT_SOURCE_KEY = "content_source"
+
+
+def _content_source(data_dir: Path) -> str:
+    return f"{socket.gethostname()}:{data_dir.resolve()}"
+
+
+async def _rebuild(connection: aiosqlite.Connection, data_dir: Path, wanted: str) -> None:
+    """Build the content from `data_dir`, saying so loudly when it replaces content another
+    deployment built (whose running processes then reload this one's)."""
+    source = _content_source(data_dir)
+    previous = await database.get_meta(connection, CONTENT_SOURCE_KEY)
+    if previous not in (None, source):
+        log.warning("replacing the store's content, built from %s, with %s's", previous, source)
+    else:
+        log.info("content changed: rebuilding the store from %s", data_dir)
+    if not await build_content(connection, read_readings(data_dir), wanted):
+        log.info("another process rebuilt the store from the same content meanwhile")
+        return
+    async with database.transaction(connection):
+        await database.set_meta(connection, CONTENT_SOURCE_KEY, source)
+    log.info("rebuilt the store from %s", data_dir)
+
+
 class Store:
     """The curated content and the guilds' state, in one SQLite database."""
 
-    def __init__(self, connection: aiosqlite.Connection, readings: dict[int, ReadingMeta]):
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        """A store over an open, migrated connection whose content is built; see `open`."""
         self.connection = connection
-        suggestions = Suggestions(connection)
-        self._suggestions = suggestions
-        self._concepts = Concepts(connection, readings, suggestions)
-        self._experts = Experts(connection, readings, suggestions)
-        self._quotes = Quotes(connection, readings, suggestions)
-        self._publications = Publications(connection, readings, suggestions)
-        self._search = FullTextSearch(connection, readings)
-        self._excerpts = ExcerptSequence(connection, readings)
         self._schedules = Schedules(connection)
+        self._content: str | None = None  # the content version the answerers below were made for
+        self._data_version = -1  # SQLite's count of other connections' commits, when last seen
+
+    def _answer_from(self, readings: dict[int, ReadingMeta]) -> None:
+        """(Re)make the modules that answer from the content, and what they keep in memory."""
+        suggestions = Suggestions(self.connection)
+        self._suggestions = suggestions
+        self._concepts = Concepts(self.connection, readings, suggestions)
+        self._experts = Experts(self.connection, readings, suggestions)
+        self._quotes = Quotes(self.connection, readings, suggestions)
+        self._publications = Publications(self.connection, readings, suggestions)
+        self._search = FullTextSearch(self.connection, readings)
+        self._excerpts = ExcerptSequence(self.connection, readings)
         self._overview: list[ReadingOverview] | None = None
 
     @classmethod
     async def open(cls, database_path: Path | str, data_dir: Path) -> Self:
-        """Open the database, rebuilding the content tables if the data files changed."""
+        """Open the database, rebuilding the content tables if the data files changed (after
+        any rebuild another process is doing on the same file)."""
         connection = await database.connect(database_path)
         try:
             wanted = f"{STORE_FORMAT}:{content_hash(data_dir)}"
             if await database.get_meta(connection, database.CONTENT_HASH_KEY) != wanted:
-                log.info("content changed: rebuilding the store from %s", data_dir)
-                await build_content(connection, read_readings(data_dir), wanted)
-            readings = await load_reading_meta(connection)
+                await _rebuild(connection, data_dir, wanted)
+            store = cls(connection)
+            await store._current()
         except BaseException:
             await connection.close()
             raise
-        return cls(connection, readings)
+        return store
+
+    async def _current(self) -> None:
+        """Reload what the answerers keep if another process rebuilt the content since the
+        last look: a rolling deploy may rebuild a shared database under a running bot."""
+        (changes,) = (await database.fetch_all(self.connection, "PRAGMA data_version"))[0]
+        if changes == self._data_version:
+            return
+        self._data_version = changes
+        content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
+        if content != self._content:
+            if self._content is not None:
+                log.warning("another process rebuilt the content of the store: reloading it")
+            self._answer_from(await load_reading_meta(self.connection))
+            self._content = content
 
     async def close(self) -> None:
         await self.connection.close()
@@ -97,49 +144,59 @@ class Store:
 
     async def define(self, term: str) -> list[ConceptEntry]:
         """Every concept one of whose spellings folds to the same key as `term`."""
+        await self._current()
         return await self._concepts.define(term)
 
     async def expert(self, name: str, topic: str = "") -> ExpertEntry:
         """An expert found by full name or surname, with their quotes (on `topic` if given)."""
+        await self._current()
         return await self._experts.expert(name, topic)
 
     async def random_quote(
         self, speaker: str = "", topic: str = "", rng: random.Random | None = None
     ) -> Attributed:
         """A random quote, by `speaker` (name or surname) and on `topic` when given."""
+        await self._current()
         return await self._quotes.random_quote(speaker, topic, rng)
 
     async def publications(self, topic: str = "", kind: str = "") -> PublicationList:
         """Related publications, newest first, filtered by topic and type when given."""
+        await self._current()
         return await self._publications.publications(topic, kind)
 
     async def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Ranked full-text search; all words must match, else any word may."""
+        await self._current()
         return await self._search.search(query, limit)
 
     async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
         """Autocomplete for one kind of label."""
+        await self._current()
         return await self._suggestions.suggest(kind, text, limit)
 
     async def overview(self) -> list[ReadingOverview]:
         """Each loaded reading: provenance, sections, speakers and counts (read once: the
         content does not change while the store is open)."""
+        await self._current()
         if self._overview is None:
             self._overview = await read_overview(self.connection)
         return self._overview
 
     async def read_library(self) -> Library:
         """The whole stored content, read back from the database (what `export` prints)."""
+        await self._current()
         return await read_library(self.connection)
 
     # The daily-excerpt sequence (bot/store/excerpts.py)
 
     async def excerpt_count(self, source: str) -> int:
         """How many excerpts the sequence of `source` ("passages" or "quotes") holds."""
+        await self._current()
         return await self._excerpts.length(source)
 
     async def excerpt_at(self, source: str, position: int) -> Excerpt | None:
         """The excerpt at `position` (0-based, modulo the length); None if there is none."""
+        await self._current()
         return await self._excerpts.at(source, position)
 
     # Guild schedules and their posts (bot/store/schedules.py)

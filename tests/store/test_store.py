@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import shutil
@@ -240,16 +239,3 @@ def test_store_layer_imports_nothing_from_discord() -> None:
     )
     root = Path(__file__).resolve().parents[2]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
-
-
-async def test_two_processes_migrating_a_new_database_at_once(tmp_path: Path) -> None:
-    db_path = tmp_path / "race.db"
-    opened = await asyncio.gather(
-        *(database.connect(db_path) for _ in range(4)), return_exceptions=True
-    )
-    connections = [c for c in opened if not isinstance(c, BaseException)]
-    for connection in connections:
-        rows = await connection.execute_fetchall("PRAGMA user_version")
-        assert next(iter(rows))[0] == database.migrations()[-1][0]
-        await connection.close()
-    assert len(connections) == len(opened), [c for c in opened if c not in connections]

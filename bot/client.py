@@ -21,6 +21,8 @@ from bot.store.database_faults import watch_file
 from bot.store.rate_budget import RateBudget
 from bot.store.scheduler import Scheduler, SchedulerConfig
 from bot.tree import ReadingRoomTree
+from bot.ui import BUTTONS as PAGE_BUTTONS
+from bot.ui import Answers
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +63,13 @@ class ReadingRoomBot(commands.Bot):
             now,
             SchedulerConfig(grace=timedelta(hours=settings.excerpt_grace_hours)),
         )
+        self.answers = Answers()  # those whose pages the buttons turn (bot/ui.py)
         self.scheduler_interval = scheduler_interval
         self._background: list[asyncio.Task[None]] = []
         _guard_parsers(self._connection.parsers)
 
     async def setup_hook(self) -> None:
+        self.add_dynamic_items(*PAGE_BUTTONS)
         await self.load_extensions()
         self._background.append(asyncio.create_task(watch_file(self.settings.database_path)))
         if self.scheduler_interval is not None:

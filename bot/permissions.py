@@ -20,6 +20,14 @@ def require_moderator(interaction: discord.Interaction) -> bool:
     return True
 
 
+class ModeratorsOnly:
+    """A cog mix-in: every command of the cog checks the member's Manage Server in the bot,
+    whatever Discord's command permissions say."""
+
+    def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return require_moderator(interaction)
+
+
 def guild_of(interaction: discord.Interaction) -> int:
     """The id of the guild a moderator command came from (require_moderator ensures one)."""
     if interaction.guild_id is None:

@@ -1,94 +1,229 @@
-"""Sending rendered pages: paging buttons, sharing an ephemeral answer, replying safely."""
+"""Sending rendered pages: paging and Share buttons that keep no state, and safe replies.
+
+A button's custom id names the answer and the page it turns to, with the answer's arguments;
+a click asks the answer again and shows that page. Nothing is kept per answer, so memory does
+not grow with traffic and the buttons still work after a restart. Arguments too long for a
+custom id are kept in a small bounded table instead (a button past it asks to ask again).
+"""
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
+import json
 import logging
-from collections.abc import Sequence
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
 
 from bot import render
-from bot.limits import MESSAGE_CONTENT_MAX
+from bot.limits import CUSTOM_ID_MAX, MESSAGE_CONTENT_MAX
+from bot.store.errors import UserError
 
 log = logging.getLogger(__name__)
-VIEW_TIMEOUT = 600.0  # seconds; inside the 15 minutes an interaction token can still edit
+
+Args = Sequence[str]  # what an answer was asked with, as the command's options gave them
+Pages = Sequence[discord.Embed]
+# Remakes an answer's pages from the interaction and the arguments it was first asked with.
+PageMaker = Callable[[discord.Interaction, Args], Awaitable[Pages]]
+LONG_ARGUMENTS_KEPT = 500  # answers whose arguments do not fit in a custom id...
+LONG_ARGUMENTS_MAX = 2000  # ...and are no longer than this (characters of JSON)
+EXPIRED = "This answer is too old to turn its pages: ask again."
+NOT_YOURS = "Only the person who asked can use these buttons."
 
 
-class PageView(discord.ui.View):
-    """Previous/Next over embed pages, and Share for an answer only the asker can see."""
+class Answers:
+    """The answers whose pages can be turned, by name, and the few long arguments kept."""
 
-    def __init__(self, pages: Sequence[discord.Embed], owner_id: int, *, shareable: bool) -> None:
-        super().__init__(timeout=VIEW_TIMEOUT)
-        self.pages = pages
-        self.owner_id = owner_id
-        self.index = 0
-        self.origin: discord.Interaction | None = None
-        if len(self.pages) < 2:
-            self.remove_item(self.previous)
-            self.remove_item(self.next)
-        if not shareable:
-            self.remove_item(self.share)
-        self._update_buttons()
+    def __init__(self) -> None:
+        self._makers: dict[str, tuple[PageMaker, int]] = {}
+        self._long: OrderedDict[str, list[str]] = OrderedDict()
 
-    @property
-    def is_useful(self) -> bool:
-        return bool(self.children)
+    def register(self, name: str, maker: PageMaker, arity: int) -> None:
+        """`maker` remakes the answer `name` from its `arity` arguments."""
+        self._makers[name] = (maker, arity)
 
-    def _update_buttons(self) -> None:
-        self.previous.disabled = self.index == 0
-        self.next.disabled = self.index >= len(self.pages) - 1
+    async def pages(
+        self, interaction: discord.Interaction, name: str, arguments: Sequence[str]
+    ) -> Sequence[discord.Embed] | None:
+        """The answer's pages, asked again; None for an answer or arguments it never gave."""
+        maker, arity = self._makers.get(name, (None, -1))
+        if maker is None or len(arguments) != arity:
+            return None
+        return await maker(interaction, arguments)
 
-    async def on_timeout(self) -> None:
-        """Take the buttons away once they stop working, rather than leave them failing."""
-        if self.origin is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await self.origin.edit_original_response(view=None)
+    def encode(self, arguments: Sequence[str], room: int) -> str:
+        """The arguments as custom-id text in at most `room` characters."""
+        text = json.dumps(list(arguments), ensure_ascii=False, separators=(",", ":"))
+        if len(text) <= room:
+            return text
+        key = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        if len(text) <= LONG_ARGUMENTS_MAX:
+            self._long[key] = list(arguments)
+            self._long.move_to_end(key)
+            while len(self._long) > LONG_ARGUMENTS_KEPT:
+                self._long.popitem(last=False)
+        return f"#{key}"
+
+    def decode(self, text: str) -> list[str] | None:
+        """The arguments from custom-id text; None when they are no longer kept."""
+        if text.startswith("#"):
+            return self._long.get(text[1:])
+        try:
+            arguments = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(arguments, list) or not all(isinstance(a, str) for a in arguments):
+            return None
+        return arguments
+
+
+def answers_of(interaction: discord.Interaction) -> Answers:
+    answers = getattr(interaction.client, "answers", None)
+    assert isinstance(answers, Answers), "the client keeps the Answers"
+    return answers
+
+
+class TurnButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"rr:page:(?P<answer>[a-z_]+):(?P<page>\d+):(?P<arguments>.*)",
+):
+    """Previous or Next: shows page `page` of the answer asked again."""
+
+    def __init__(self, label: str, answer: str, page: int, arguments: str, disabled: bool):
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"rr:page:{answer}:{page}:{arguments}",
+                disabled=disabled,
+            )
+        )
+        self.answer, self.page, self.arguments = answer, page, arguments
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> TurnButton:
+        return cls(item.label or "", match["answer"], int(match["page"]), match["arguments"], False)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            "Only the person who asked can use these buttons.", ephemeral=True
+        return await _is_asker(interaction)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        answers = answers_of(interaction)
+        arguments = answers.decode(self.arguments)
+        try:
+            pages = (
+                None
+                if arguments is None
+                else await answers.pages(interaction, self.answer, arguments)
+            )
+        except UserError as error:  # the content changed since: say what the command says
+            await send_private(interaction, render.user_error_text(error))
+            return
+        if arguments is None or not pages:
+            await send_private(interaction, EXPIRED)
+            return
+        page = min(self.page, len(pages) - 1)
+        view = page_view(answers, self.answer, arguments, page, len(pages), shareable=True)
+        await interaction.response.edit_message(**_page(interaction, pages[page]), view=view)
+
+
+class ShareButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rr:share"):
+    """Posts the page the asker sees to the channel, for everyone."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Share", style=discord.ButtonStyle.primary, custom_id="rr:share"
+            )
         )
-        return False
 
-    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
-        self.index = max(0, min(len(self.pages) - 1, self.index + step))
-        self._update_buttons()
-        await interaction.response.edit_message(
-            **_page(interaction, self.pages[self.index]), view=self
-        )
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> ShareButton:
+        return cls()
 
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self._turn(interaction, -1)
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await _is_asker(interaction)
 
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await self._turn(interaction, +1)
+    async def callback(self, interaction: discord.Interaction) -> None:
+        message = interaction.message
+        assert message is not None  # a button is on a message
+        shared_by = render.shared_by_text(interaction.user)
+        if message.embeds:
+            await send_embed(interaction, message.embeds[0], ephemeral=False, content=shared_by)
+        else:
+            text = render.clip(f"{shared_by}\n{message.content}", MESSAGE_CONTENT_MAX)
+            await interaction.response.send_message(text)
 
-    @discord.ui.button(label="Share", style=discord.ButtonStyle.primary)
-    async def share(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await send_embed(
-            interaction,
-            self.pages[self.index],
-            ephemeral=False,
-            content=render.shared_by_text(interaction.user),
-        )
+
+BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (TurnButton, ShareButton)
+
+
+async def _is_asker(interaction: discord.Interaction) -> bool:
+    """Whether the one clicking asked for the answer (Discord shows it to them alone; a
+    shared page has no buttons)."""
+    message = interaction.message
+    asker = message.interaction_metadata if message is not None else None
+    if asker is None or asker.user.id == interaction.user.id:
+        return True
+    await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+    return False
+
+
+def page_view(
+    answers: Answers,
+    answer: str,
+    arguments: Sequence[str],
+    page: int,
+    count: int,
+    *,
+    shareable: bool,
+) -> discord.ui.View | None:
+    """The buttons for page `page` of `count`: Previous and Next when there are pages to turn,
+    Share when only the asker sees the answer; None when there is no button to show."""
+    view = discord.ui.View(timeout=None)
+    if count > 1:
+        room = CUSTOM_ID_MAX - len(f"rr:page:{answer}:{count}:")
+        encoded = answers.encode(arguments, room)
+        previous, following = max(0, page - 1), min(count - 1, page + 1)
+        view.add_item(TurnButton("Previous", answer, previous, encoded, disabled=page == 0))
+        view.add_item(TurnButton("Next", answer, following, encoded, page == count - 1))
+    if shareable:
+        view.add_item(ShareButton())
+    return view if view.children else None
+
+
+async def send_answer(
+    interaction: discord.Interaction, answer: str, arguments: Sequence[str]
+) -> None:
+    """Reply, only to the asker, with the first page of the registered `answer`."""
+    pages = await answers_of(interaction).pages(interaction, answer, arguments)
+    assert pages, f"{answer} is registered with {len(arguments)} arguments and answers"
+    await send_pages(interaction, pages, ephemeral=True, answer=answer, arguments=arguments)
 
 
 async def send_pages(
-    interaction: discord.Interaction, pages: Sequence[discord.Embed], *, ephemeral: bool
+    interaction: discord.Interaction,
+    pages: Sequence[discord.Embed],
+    *,
+    ephemeral: bool,
+    answer: str = "",
+    arguments: Sequence[str] = (),
 ) -> None:
-    """Reply with the first page, buttons to turn pages, and Share when only the asker sees it."""
-    view = PageView(pages, interaction.user.id, shareable=ephemeral)
-    extra = {"view": view} if view.is_useful else {}
+    """Reply with the first page; buttons turn the pages of a registered `answer` (asked again
+    with `arguments`), and Share posts an answer only the asker sees."""
+    count = len(pages) if answer else 1
+    view = page_view(answers_of(interaction), answer, arguments, 0, count, shareable=ephemeral)
+    extra = {"view": view} if view is not None else {}
     await interaction.response.send_message(
         **_page(interaction, pages[0]), ephemeral=ephemeral, **extra
     )
-    view.origin = interaction
 
 
 async def send_embed(

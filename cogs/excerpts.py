@@ -10,22 +10,24 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import ReadingRoomBot
-from bot.permissions import guild_of, require_moderator, require_postable
+from bot.permissions import ModeratorsOnly, guild_of, require_postable
 from bot.store.answers import ScheduleStatus
 from bot.store.scheduler import Scheduler
-from bot.ui import send_embed, send_pages
+from bot.ui import Answers, Args, Pages, send_answer, send_embed
 
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class DailyExcerpts(commands.GroupCog, group_name="excerpt"):
+class DailyExcerpts(ModeratorsOnly, commands.GroupCog, group_name="excerpt"):
     """Daily excerpts of the reading, posted into a channel."""
 
-    def __init__(self, scheduler: Scheduler) -> None:
+    def __init__(self, scheduler: Scheduler, answers: Answers) -> None:
         self.scheduler = scheduler
+        answers.register("excerpt_preview", self.preview_pages, arity=1)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return require_moderator(interaction)
+    async def preview_pages(self, interaction: discord.Interaction, args: Args) -> Pages:
+        preview = await self.scheduler.preview(guild_of(interaction), int(args[0]))
+        return render.preview_pages(preview)
 
     @app_commands.command()
     @app_commands.describe(
@@ -49,10 +51,9 @@ class DailyExcerpts(commands.GroupCog, group_name="excerpt"):
         at_end: Literal["wrap", "stop"] = "wrap",
     ) -> None:
         """Post the next excerpt every day at a local time."""
-        require_postable(interaction, channel.id, thread=thread, role=mention_role)
         status = await self.scheduler.plan(
             guild_id=guild_of(interaction),
-            channel_id=channel.id,
+            channel_id=require_postable(interaction, channel.id, thread=thread, role=mention_role),
             local_time=time,
             timezone=timezone,
             moderator_id=interaction.user.id,
@@ -81,8 +82,7 @@ class DailyExcerpts(commands.GroupCog, group_name="excerpt"):
         self, interaction: discord.Interaction, count: app_commands.Range[int, 1, 10] = 3
     ) -> None:
         """The next excerpts, only for you."""
-        preview = await self.scheduler.preview(guild_of(interaction), count)
-        await send_pages(interaction, render.preview_pages(preview), ephemeral=True)
+        await send_answer(interaction, "excerpt_preview", [str(count)])
 
     @app_commands.command()
     async def skip(self, interaction: discord.Interaction) -> None:
@@ -117,4 +117,4 @@ class DailyExcerpts(commands.GroupCog, group_name="excerpt"):
 
 
 async def setup(bot: ReadingRoomBot) -> None:
-    await bot.add_cog(DailyExcerpts(bot.scheduler))
+    await bot.add_cog(DailyExcerpts(bot.scheduler, bot.answers))

@@ -11,13 +11,18 @@ from discord.ext import commands
 from bot import render
 from bot.client import ReadingRoomBot
 from bot.store import Store
-from bot.ui import send_pages
+from bot.ui import Answers, Args, Pages, send_answer, send_pages
 
 
 class Experts(commands.Cog):
-    def __init__(self, store: Store, rng: random.Random | None = None) -> None:
+    def __init__(self, store: Store, answers: Answers, rng: random.Random | None = None) -> None:
         self.store = store
         self.rng = rng or random.Random()
+        answers.register("expert", self.expert_pages, arity=2)
+
+    async def expert_pages(self, _: discord.Interaction, args: Args) -> Pages:
+        name, topic = args
+        return render.expert_pages(await self.store.expert(name, topic))
 
     @app_commands.command()
     @app_commands.describe(
@@ -30,8 +35,7 @@ class Experts(commands.Cog):
         topic: str | None = None,
     ) -> None:
         """Who an expert is and what they said in the reading."""
-        entry = await self.store.expert(name, topic or "")
-        await send_pages(interaction, render.expert_pages(entry), ephemeral=True)
+        await send_answer(interaction, "expert", [name, topic or ""])
 
     @app_commands.command()
     @app_commands.describe(speaker="Only quotes by this expert", topic="Only quotes on this topic")
@@ -61,4 +65,4 @@ class Experts(commands.Cog):
 
 
 async def setup(bot: ReadingRoomBot) -> None:
-    await bot.add_cog(Experts(bot.store))
+    await bot.add_cog(Experts(bot.store, bot.answers))

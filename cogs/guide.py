@@ -9,13 +9,22 @@ from discord.ext import commands
 from bot import render
 from bot.client import ReadingRoomBot
 from bot.store import Store
-from bot.ui import send_embed, send_pages
+from bot.ui import Answers, Args, Pages, send_answer, send_embed
 
 
 class Guide(commands.Cog):
-    def __init__(self, store: Store, tree: app_commands.CommandTree) -> None:
+    def __init__(self, store: Store, tree: app_commands.CommandTree, answers: Answers) -> None:
         self.store = store
         self.tree = tree
+        answers.register("publications", self.publication_pages, arity=2)
+        answers.register("reading", self.overview_pages, arity=0)
+
+    async def publication_pages(self, _: discord.Interaction, args: Args) -> Pages:
+        topic, kind = args
+        return render.publication_pages(await self.store.publications(topic, kind))
+
+    async def overview_pages(self, _: discord.Interaction, args: Args) -> Pages:
+        return render.overview_pages(await self.store.overview())
 
     @app_commands.command()
     @app_commands.describe(topic="Only publications on this topic", type="Only this type")
@@ -26,8 +35,7 @@ class Guide(commands.Cog):
         type: str | None = None,
     ) -> None:
         """The publisher's related publications, newest first."""
-        found = await self.store.publications(topic or "", type or "")
-        await send_pages(interaction, render.publication_pages(found), ephemeral=True)
+        await send_answer(interaction, "publications", [topic or "", type or ""])
 
     @publications.autocomplete("topic")
     async def topic_choices(
@@ -44,8 +52,7 @@ class Guide(commands.Cog):
     @app_commands.command()
     async def reading(self, interaction: discord.Interaction) -> None:
         """What the loaded reading is: title, source, sections, speakers and counts."""
-        overviews = await self.store.overview()
-        await send_pages(interaction, render.overview_pages(overviews), ephemeral=True)
+        await send_answer(interaction, "reading", [])
 
     @app_commands.command(name="help")
     async def help_command(self, interaction: discord.Interaction) -> None:
@@ -56,4 +63,4 @@ class Guide(commands.Cog):
 
 
 async def setup(bot: ReadingRoomBot) -> None:
-    await bot.add_cog(Guide(bot.store, bot.tree))
+    await bot.add_cog(Guide(bot.store, bot.tree, bot.answers))

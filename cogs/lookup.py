@@ -9,19 +9,26 @@ from discord.ext import commands
 from bot import render
 from bot.client import ReadingRoomBot
 from bot.store import Store
-from bot.ui import send_pages
+from bot.ui import Answers, Args, Pages, send_answer
 
 
 class Lookup(commands.Cog):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, answers: Answers) -> None:
         self.store = store
+        answers.register("define", self.define_pages, arity=1)
+        answers.register("search", self.search_pages, arity=1)
+
+    async def define_pages(self, _: discord.Interaction, args: Args) -> Pages:
+        return render.concept_pages(await self.store.define(args[0]))
+
+    async def search_pages(self, _: discord.Interaction, args: Args) -> Pages:
+        return render.search_pages(args[0], await self.store.search(args[0]))
 
     @app_commands.command()
     @app_commands.describe(term="A concept from the reading, such as civil society")
     async def define(self, interaction: discord.Interaction, term: str) -> None:
         """What a concept from the reading means, with what the experts said about it."""
-        entries = await self.store.define(term)
-        await send_pages(interaction, render.concept_pages(entries), ephemeral=True)
+        await send_answer(interaction, "define", [term])
 
     @define.autocomplete("term")
     async def term_choices(
@@ -33,9 +40,8 @@ class Lookup(commands.Cog):
     @app_commands.describe(query="Words to look for in concepts, quotes, passages, publications")
     async def search(self, interaction: discord.Interaction, query: str) -> None:
         """Search everything in the readings, best matches first."""
-        hits = await self.store.search(query)
-        await send_pages(interaction, render.search_pages(query, hits), ephemeral=True)
+        await send_answer(interaction, "search", [query])
 
 
 async def setup(bot: ReadingRoomBot) -> None:
-    await bot.add_cog(Lookup(bot.store))
+    await bot.add_cog(Lookup(bot.store, bot.answers))

@@ -12,7 +12,7 @@ from discord.utils import escape_markdown, escape_mentions
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot import render
+from bot import render, ui
 from bot.sandbox.message_checks import autocomplete_problems, component_problems, message_problems
 from bot.store import Store
 from bot.store.answers import (
@@ -30,7 +30,7 @@ from bot.store.answers import (
 from bot.store.errors import NotFoundError
 from bot.store.models import Concept, Passage, Publication, Quote, Section, Speaker
 from bot.store.validate import MAX_LENGTH
-from bot.ui import PageView
+from bot.ui import Answers, page_view
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
@@ -47,8 +47,10 @@ def assert_pages_fit(pages: Sequence[discord.Embed]) -> None:
         problems = message_problems({"embeds": [page.to_dict()]})
         problems += message_problems({"content": render.embed_text(page)})
         assert problems == [], problems
-    view = PageView(pages, owner_id=1, shareable=True)
-    assert component_problems(view.to_components()) == []
+    for page in range(len(pages)):
+        view = page_view(Answers(), "search", ["q" * 6000], page, len(pages), shareable=True)
+        assert view is not None
+        assert component_problems(view.to_components()) == []
 
 
 async def test_every_real_concept_renders_within_limits(store: Store) -> None:
@@ -229,9 +231,38 @@ def test_choices_show_the_matching_spelling_when_it_differs() -> None:
     ]
 
 
-def test_single_page_view_has_only_share() -> None:
-    page = discord.Embed(title="t")
-    assert [b.label for b in PageView([page], 1, shareable=True).children] == ["Share"]
-    assert not PageView([page], 1, shareable=False).is_useful
-    labels = [b.label for b in PageView([page, page], 1, shareable=False).children]
-    assert labels == ["Previous", "Next"]
+def labels(view: discord.ui.View | None) -> list[str]:
+    return [] if view is None else [item.item.label for item in view.children]  # type: ignore
+
+
+def test_a_single_page_has_only_share_and_a_public_one_no_buttons() -> None:
+    answers = Answers()
+    assert labels(page_view(answers, "define", ["x"], 0, 1, shareable=True)) == ["Share"]
+    assert page_view(answers, "define", ["x"], 0, 1, shareable=False) is None
+    turn = page_view(answers, "define", ["x"], 0, 2, shareable=False)
+    assert labels(turn) == ["Previous", "Next"]
+
+
+def test_page_buttons_carry_the_answer_and_the_page_they_turn_to() -> None:
+    answers = Answers()
+    view = page_view(answers, "expert", ["Yeo", "trust"], 1, 3, shareable=True)
+    assert view is not None
+    previous, following, share = view.children
+    assert previous.custom_id == 'rr:page:expert:0:["Yeo","trust"]'  # type: ignore[attr-defined]
+    assert following.custom_id == 'rr:page:expert:2:["Yeo","trust"]'  # type: ignore[attr-defined]
+    assert share.custom_id == "rr:share"  # type: ignore[attr-defined]
+    assert answers.decode('["Yeo","trust"]') == ["Yeo", "trust"]
+
+
+def test_arguments_too_long_for_a_custom_id_are_kept_in_a_bounded_table() -> None:
+    answers = Answers()
+    first = answers.encode(["x" * 200], room=80)
+    assert first.startswith("#")
+    assert len(first) <= 80
+    assert answers.decode(first) == ["x" * 200]
+    for n in range(ui.LONG_ARGUMENTS_KEPT):
+        answers.encode([f"{n}" * 100], room=80)
+    assert answers.decode(first) is None, "the oldest went first"
+    assert answers.decode(answers.encode(["y" * 5000], room=80)) is None, "too long to keep"
+    assert answers.decode('["not", 1]') is None
+    assert answers.decode("{broken") is None

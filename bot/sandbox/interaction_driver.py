@@ -7,6 +7,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from bot.limits import ATTACHMENT_SIZE_MAX
 from bot.sandbox.components import (
     check_select_values,
     find_component,
@@ -33,7 +34,6 @@ from bot.sandbox.protocol import (
 from bot.sandbox.records import InteractionRecord, InteractionRejectedError, Notifier
 from bot.sandbox.world import World
 
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # sent in every interaction; discord.py requires it
 BUTTONS = frozenset({BUTTON})
 STRING_SELECTS = frozenset({STRING_SELECT})
 
@@ -234,7 +234,7 @@ class InteractionDriver:
             "entitlements": [],
             "authorizing_integration_owners": {"0": guild_id},
             "context": 0,
-            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "attachment_size_limit": ATTACHMENT_SIZE_MAX,  # discord.py requires it
         }
 
     async def _send(self, payload: dict[str, Any], name: str | None) -> InteractionRecord:

@@ -41,6 +41,13 @@ def data_dir() -> Path:
 
 
 @pytest.fixture
+async def store(tmp_path: Path, data_dir: Path) -> AsyncIterator[Store]:
+    """A store built from the shipped data, in a database of its own."""
+    async with await Store.open(tmp_path / "store.db", data_dir) as opened:
+        yield opened
+
+
+@pytest.fixture
 def reading_copy(tmp_path: Path) -> Path:
     """A data dir in tmp_path holding a copy of the real reading, safe to edit; returns the dir."""
     shutil.copytree(DATA_DIR / "readings" / READING_ID, tmp_path / "readings" / READING_ID)

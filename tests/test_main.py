@@ -19,10 +19,9 @@ from bot.sandbox import LocalDiscord
 from bot.sandbox.command_checks import command_problems
 from bot.store.export import library_from_dict
 from bot.store.loader import load_library
-from tests.conftest import COMMAND_NAMES
+from tests.conftest import COMMAND_NAMES, DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = ROOT / "data"
 
 
 def run_cli(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

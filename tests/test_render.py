@@ -4,7 +4,6 @@ stays inside Discord's limits; user text is escaped."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import discord
 import pytest
@@ -31,14 +30,6 @@ from bot.store.errors import NotFoundError
 from bot.store.models import Concept, Passage, Publication, Quote, Section, Speaker
 from bot.store.validate import MAX_LENGTH
 from bot.ui import Answers, page_view
-
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    async with await Store.open(tmp_path / "store.db", DATA_DIR) as opened:
-        yield opened
 
 
 def assert_pages_fit(pages: Sequence[discord.Embed]) -> None:

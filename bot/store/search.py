@@ -28,13 +28,15 @@ FORM_SHARE = 0.01
 # How search_index (migration 0003) and the stemming of typed forms split and fold words.
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
+# bm25 weights of the index's columns (title, body): a match in a title counts four times.
+RANK_WEIGHTS = (4.0, 1.0)
 _HIGHLIGHT = {"start": HIGHLIGHT_START, "end": HIGHLIGHT_END}
 _HIT_COLUMNS = "kind, title, reading, snippet(search_index, 1, :start, :end, '…', 40)"
 # Snippets are cut for the best rows only, in one scan of the rowid range they span: asking for
 # `rowid IN (...)` instead makes FTS5 evaluate the whole MATCH again for every row named.
 _RANKED_SQL = f"""
 WITH candidates(id, score) AS (
-    SELECT rowid, bm25(search_index, 4.0, 1.0) FROM search_index
+    SELECT rowid, bm25(search_index, {RANK_WEIGHTS[0]}, {RANK_WEIGHTS[1]}) FROM search_index
     WHERE search_index MATCH :match LIMIT :candidates
 ),
 ranked(id, score) AS MATERIALIZED (SELECT id, score FROM candidates ORDER BY score LIMIT :limit)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import Sandbox
@@ -62,7 +64,14 @@ async def test_define_autocomplete(sandbox: Sandbox) -> None:
 async def test_search_highlights_and_ranks(sandbox: Sandbox) -> None:
     page = embed(await sandbox.ask("search", {"query": "semi-autonomous public sphere"}))
     assert page["fields"][0]["name"] == "Concept · Semi-autonomous public sphere"
-    assert "**" in page["fields"][0]["value"]
+    marked = re.findall(r"\*\*([^*]+)\*\*", page["fields"][0]["value"])
+    assert {word.casefold() for word in marked} == {
+        "semi",
+        "autonomous",
+        "public",
+        "sphere",
+        "spheres",
+    }
 
 
 HOSTILE = [

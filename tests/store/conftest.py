@@ -1,4 +1,4 @@
-"""The store built from the real data, shared by the store's tests."""
+"""Two readings in one store, for the store's tests; `store` itself is in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -8,12 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
-
-
-@pytest.fixture
-async def store(tmp_path: Path, data_dir: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "store.db", data_dir) as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from bot.store import store as store_module
 from bot.store.errors import NotFoundError
 from bot.store.export import library_from_dict, library_to_dict
 from bot.store.loader import load_library
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+from tests.conftest import DATA_DIR
 
 
 @pytest.mark.parametrize("name", ["Hastings", "hastings", "Justin Hastings", " justin  HASTINGS "])

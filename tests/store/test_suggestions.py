@@ -14,8 +14,7 @@ from bot.store import Store, database
 from bot.store import suggestions as suggestions_module
 from bot.store.answers import Suggestion
 from bot.store.suggestions import Suggestions, build_suggestions
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+from tests.conftest import DATA_DIR
 
 # (label, kind, value): several spellings may lead to one value.
 LABELS = [

@@ -152,12 +152,17 @@ def format_reply(response: Mapping[str, Any], names: Mapping[int, str] | None = 
     return "\n".join(lines)
 
 
+DEFERRED = 5  # an interaction response type: the answer follows
+CHANNEL_POST = re.compile(r"^/channels/\d+/messages$")
+
+
 class Console:
     """The local server and the real bot in one process, answering typed slash lines."""
 
     def __init__(self, server: LocalDiscord) -> None:
         self.server = server
         self.last: InteractionRecord | None = None
+        self._posted: list[tuple[int, dict[str, Any]]] = []  # by the last line: (channel, body)
 
     @property
     def commands(self) -> dict[str, dict[str, Any]]:
@@ -224,15 +229,24 @@ class Console:
         return record
 
     async def _settle(self, record: InteractionRecord) -> None:
-        """Wait for the answer, then until the bot has finished (e.g. opening a thread)."""
+        """Wait for the answer, then until the bot has finished (e.g. a post and its thread);
+        keep what it posted to channels meanwhile."""
+        first = len(self.server.requests)
         with contextlib.suppress(SandboxError):
             await record.first_response(within=3.0)
         seen = -1
         for _ in range(QUIET_CHECKS):
             if len(self.server.requests) == seen:
-                return
+                break
             seen = len(self.server.requests)
             await asyncio.sleep(QUIET_INTERVAL)
+        self._posted = [
+            (int(request.path.split("/")[2]), request.body)
+            for request in self.server.requests[first:]
+            if request.method == "POST"
+            and CHANNEL_POST.match(request.path)
+            and request.status == 200
+        ]
 
     async def handle(self, line: str) -> str:
         """One line typed at the console prompt, answered as text."""
@@ -254,7 +268,17 @@ class Console:
         names = {uid: user["username"] for uid, user in world.users.items()}
         names |= {int(cid): channel["name"] for cid, channel in world.channels.items()}
         names |= {int(rid): role["name"].lstrip("@") for rid, role in world.roles.items()}
-        return "\n".join(format_reply(response, names) for response in record.responses)
+        replies = [
+            format_reply(response, names)
+            for response in record.responses
+            if response.get("type") != DEFERRED  # "thinking…": the followups say the rest
+        ]
+        replies += [format_reply({"data": body}, names) for body in record.followups]
+        replies += [
+            f"[posted in #{names.get(channel, channel)}]\n{format_reply({'data': body}, names)}"
+            for channel, body in self._posted
+        ]
+        return "\n".join(reply for reply in replies if reply)
 
 
 @contextlib.asynccontextmanager

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from bot.console import ConsoleError, format_reply, parse_slash
+from bot.config import Settings
+from bot.console import ConsoleError, format_reply, open_console, parse_slash
 from tests.test_main import run_cli
 
 COMMANDS = {
@@ -157,3 +158,17 @@ def test_ask_drives_moderator_commands_by_channel_name(tmp_path) -> None:
     assert lines[3] == "   #study"
     assert lines[5] == "   07:30 Asia/Seoul"
     assert not (tmp_path / "cli.db").exists(), "the console keeps off the bot's real database"
+
+
+async def test_the_console_shows_what_a_manual_post_put_in_the_channel(tmp_path) -> None:
+    settings = Settings(database_path=tmp_path / "unused.db")
+    async with open_console(settings) as console:
+        await console.handle("/excerpt schedule channel:#study time:07:30 timezone:UTC")
+        lines = (await console.handle("/excerpt post")).splitlines()
+    assert lines[:4] == [
+        "[only you can see this]",
+        "Posted excerpt 1 of 25 in #general.",
+        "[posted in #general]",
+        "== Introduction ==",
+    ]
+    assert lines[-1] == "(Can Markets Help Foster Civil Society in North Korea? · excerpt 1 of 25)"

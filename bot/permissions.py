@@ -45,38 +45,34 @@ def missing_permissions(
     """What the bot lacks to post excerpts in `channel`, in words; empty when nothing."""
     if not isinstance(channel, discord.TextChannel):
         return "a text channel I can see"
-    permissions = channel.permissions_for(me)
-    # Without View Channel and Send Messages Discord reports the rest as denied too: name the cause.
-    needed = {
-        "View Channel": permissions.view_channel,
-        "Send Messages": permissions.send_messages,
-    }
-    if all(needed.values()):
-        needed["Embed Links"] = permissions.embed_links
-        if thread:
-            needed["Create Public Threads"] = permissions.create_public_threads
-        if role is not None and not role.mentionable:
-            needed["Mention All Roles (to ping a role that is not mentionable)"] = (
-                permissions.mention_everyone
-            )
-    return ", ".join(name for name, granted in needed.items() if not granted)
+    return _lacking(channel.permissions_for(me), embeds=True, thread=thread, role=role)
 
 
 def member_missing_permissions(
     channel: discord.TextChannel, member: discord.Member, *, thread: bool, role: discord.Role | None
 ) -> str:
     """What a moderator lacks to do themselves what they ask the bot to do in `channel`."""
-    permissions = channel.permissions_for(member)
+    return _lacking(channel.permissions_for(member), embeds=False, thread=thread, role=role)
+
+
+def _lacking(
+    permissions: discord.Permissions, *, embeds: bool, thread: bool, role: discord.Role | None
+) -> str:
+    """What these permissions lack to post (with embeds, a thread, a ping of `role`), in words.
+    Without View Channel and Send Messages Discord denies the rest too: only those are named."""
     needed = {
         "View Channel": permissions.view_channel,
         "Send Messages": permissions.send_messages,
     }
-    if thread:
-        needed["Create Public Threads"] = permissions.create_public_threads
-    if role is not None and not role.mentionable:
-        needed["Mention All Roles (to ping a role that is not mentionable)"] = (
-            permissions.mention_everyone
-        )
+    if all(needed.values()):
+        if embeds:
+            needed["Embed Links"] = permissions.embed_links
+        if thread:
+            needed["Create Public Threads"] = permissions.create_public_threads
+        if role is not None and not role.mentionable:
+            needed["Mention All Roles (to ping a role that is not mentionable)"] = (
+                permissions.mention_everyone
+            )
     return ", ".join(name for name, granted in needed.items() if not granted)
 
 

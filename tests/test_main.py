@@ -97,27 +97,32 @@ def test_run_without_token_and_no_terminal_says_how_to_go_online(tmp_path: Path)
     assert result.stderr.strip() == NO_TOKEN
 
 
+async def start_bot(
+    server: LocalDiscord, token: str, tmp_path: Path, *, separate_errors: bool = False, **env: str
+) -> asyncio.subprocess.Process:
+    """`python -m bot run` against the sandbox, its output piped (with its errors, unless
+    `separate_errors`)."""
+    return await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot", "run"),
+        cwd=tmp_path,
+        env={
+            "PATH": os.environ["PATH"],
+            "DISCORD_TOKEN": token,
+            "DATABASE_PATH": str(tmp_path / "run.db"),
+            "DISCORD_API_BASE": server.api_base,
+            "DISCORD_GATEWAY_URL": server.gateway_url,
+            **env,
+        },
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE if separate_errors else asyncio.subprocess.STDOUT,
+    )
+
+
 async def test_run_logs_in_syncs_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
     token = "sandbox-secret-token"
     async with LocalDiscord() as server:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env={
-                "PATH": os.environ["PATH"],
-                "DISCORD_TOKEN": token,
-                "DATABASE_PATH": str(tmp_path / "run.db"),
-                "DEV_GUILD_ID": str(server.guild_id),
-                "DISCORD_API_BASE": server.api_base,
-                "DISCORD_GATEWAY_URL": server.gateway_url,
-            },
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
+        process = await start_bot(server, token, tmp_path, DEV_GUILD_ID=str(server.guild_id))
         try:
             await server.wait_until(lambda: server.guild_commands.get(server.guild_id), within=30)
             await server.wait_until(lambda: server.gateway.live_sessions, within=30)
@@ -138,24 +143,7 @@ async def test_a_refused_token_is_one_line_and_exit_code_5(tmp_path: Path) -> No
     token = "sandbox-wrong-token"
     async with LocalDiscord() as server:
         server.fail("GET", r"^/users/@me$", 401, times=100)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=tmp_path,
-            env={
-                "PATH": os.environ["PATH"],
-                "DISCORD_TOKEN": token,
-                "DATABASE_PATH": str(tmp_path / "run.db"),
-                "LOG_LEVEL": "ERROR",
-                "DISCORD_API_BASE": server.api_base,
-                "DISCORD_GATEWAY_URL": server.gateway_url,
-            },
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_bot(server, token, tmp_path, separate_errors=True, LOG_LEVEL="ERROR")
         output, errors = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 5
     assert errors.decode().strip().splitlines() == [

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.store.answers import Attributed, ConceptEntry
 from bot.store.codec import item_from_json
 from bot.store.database import fetch_all
 from bot.store.errors import NotFoundError, UserError, shown
-from bot.store.library import ReadingMeta
 from bot.store.models import Concept, Passage
 from bot.store.normalize import term_key
 from bot.store.quotes import ATTRIBUTED_JOINS, attributed_quote
-from bot.store.suggestions import Suggestions
+from bot.store.reader import ContentReader
 
 _CONCEPT, _QUOTE, _PASSAGE, _RELATED = range(4)  # the parts of a define answer
 
@@ -45,18 +42,8 @@ ORDER BY 1, 2
 """
 
 
-class Concepts:
+class Concepts(ContentReader):
     """Concepts by any of their spellings, each with its evidence and related terms."""
-
-    def __init__(
-        self,
-        connection: aiosqlite.Connection,
-        readings: dict[int, ReadingMeta],
-        suggestions: Suggestions,
-    ) -> None:
-        self.connection = connection
-        self._readings = readings
-        self._suggestions = suggestions
 
     async def define(self, term: str) -> list[ConceptEntry]:
         """Every concept one of whose spellings folds to the same key as `term`."""

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 
-import aiosqlite
-
 from bot.store.answers import RESULT_LIMIT, ExpertEntry
 from bot.store.codec import speaker_from_json
 from bot.store.database import fetch_all
 from bot.store.errors import NotFoundError, UserError, shown
-from bot.store.library import ReadingMeta
 from bot.store.normalize import topic_key, words
 from bot.store.quotes import ATTRIBUTED_JOINS, BY_SPEAKER, ON_TOPIC, attributed_quote
-from bot.store.suggestions import Suggestions
+from bot.store.reader import ContentReader
 
 _SPEAKER, _QUOTE = range(2)  # the parts of an expert answer
 # The speakers with a lookup key, then the first of their quotes that match (chosen from the
@@ -34,18 +31,8 @@ ORDER BY 1, 2
 """
 
 
-class Experts:
+class Experts(ContentReader):
     """Speakers by full name or surname, each with the first of their quotes."""
-
-    def __init__(
-        self,
-        connection: aiosqlite.Connection,
-        readings: dict[int, ReadingMeta],
-        suggestions: Suggestions,
-    ) -> None:
-        self.connection = connection
-        self._readings = readings
-        self._suggestions = suggestions
 
     async def expert(self, name: str, topic: str = "") -> ExpertEntry:
         """An expert found by full name or surname, with their quotes (on `topic` if given)."""

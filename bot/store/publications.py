@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.store.answers import RESULT_LIMIT, PublicationEntry, PublicationList
 from bot.store.codec import item_from_json
 from bot.store.database import fetch_all
 from bot.store.errors import NotFoundError
-from bot.store.library import ReadingMeta
 from bot.store.models import Publication
 from bot.store.normalize import topic_key
-from bot.store.suggestions import Suggestions
+from bot.store.reader import ContentReader
 
 
-class Publications:
+class Publications(ContentReader):
     """Publications filtered by topic and type, the newest of them read first."""
-
-    def __init__(
-        self,
-        connection: aiosqlite.Connection,
-        readings: dict[int, ReadingMeta],
-        suggestions: Suggestions,
-    ) -> None:
-        self.connection = connection
-        self._readings = readings
-        self._suggestions = suggestions
 
     async def publications(self, topic: str = "", kind: str = "") -> PublicationList:
         """Related publications, newest first, filtered by topic and type when given."""

@@ -13,7 +13,7 @@ from bot.store.errors import NotFoundError, shown
 from bot.store.library import ReadingMeta
 from bot.store.models import Quote
 from bot.store.normalize import topic_key, words
-from bot.store.suggestions import Suggestions
+from bot.store.reader import ContentReader
 
 # A quote `q` joined to its speaker `s` and its passage `p`: every answer that shows a quote
 # shows who said it and where, from these joins.
@@ -68,18 +68,8 @@ def _chosen_quote(speaker: str, topic: str) -> str:
     )
 
 
-class Quotes:
+class Quotes(ContentReader):
     """A random quote, by a speaker and on a topic when asked."""
-
-    def __init__(
-        self,
-        connection: aiosqlite.Connection,
-        readings: dict[int, ReadingMeta],
-        suggestions: Suggestions,
-    ) -> None:
-        self.connection = connection
-        self._readings = readings
-        self._suggestions = suggestions
 
     async def random_quote(
         self, speaker: str = "", topic: str = "", rng: random.Random | None = None

@@ -257,3 +257,11 @@ def test_arguments_too_long_for_a_custom_id_are_kept_in_a_bounded_table() -> Non
     assert answers.decode(answers.encode(["y" * 5000], room=80)) is None, "too long to keep"
     assert answers.decode('["not", 1]') is None
     assert answers.decode("{broken") is None
+
+
+async def test_a_section_title_of_our_own_is_marked_as_ours(store: Store) -> None:
+    (overview,) = await store.overview()
+    (page,) = render.overview_pages([overview])[:1]
+    sections = next(f.value for f in page.fields if f.name == "Sections").splitlines()
+    assert sections[0] == "Introduction *(our label)*"
+    assert sections[1] == "A Look at Markets in North Korea"

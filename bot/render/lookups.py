@@ -125,7 +125,13 @@ def _overview_page(overviews: Sequence[ReadingOverview], index: int) -> discord.
     description = clean(provenance) + (f"\n{reading.url}" if reading.url else "")
     counts = ", ".join(f"{n} {kind}" for kind, n in reading.counts.items())
     fields = [
-        ("Sections", clean("\n".join(s.title for s in reading.sections))),
+        (
+            "Sections",
+            "\n".join(
+                clean(s.title) + (" *(our label)*" if s.title_is_own else "")
+                for s in reading.sections
+            ),
+        ),
         (
             "Speakers",
             "\n".join(

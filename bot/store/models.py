@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 class Section:
     id: str
     title: str
+    title_is_own: bool = False  # the curator named it: the article gives no heading there
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,58 +1,228 @@
-"""Who the article's own wording credits with a quotation."""
+"""Who the article's own wording credits with a quotation: the one rule the validator checks
+curated quotes by and the drafter attributes new ones by, so they never disagree.
+
+In order: a tag in the rest of the sentence after the quotation (",” said Baek.", ",” she
+added"); a tag before it in the same sentence ("Yeo said: “", "according to Yeo, “"); the last
+speaker named earlier in the paragraph; and for a paragraph that is all quotation, the speaker of
+the paragraph before. A tag that names the speaker by pronoun or by title ("the minister said")
+resolves to the speaker last named (or with that title) before it, and says so, for review.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+OPEN_MARKS = "\u201c\"\u2018'"  # opening double and single quotation marks
 CLOSE_MARKS = "\u201d\"'\u2019"  # closing double and single quotation marks
-_SENTENCE_END = re.compile(r"[.?!](\s|$)")
+# Words that tell who is speaking: "said Yeo", "Hastings told", "according to Baek".
+_CUE_WORDS = (
+    "said says say told tells added adds noted notes wrote writes argued argues warned "
+    "warns explained explains asked asks stated states insisted insists continued "
+    "continues recalled recalls acknowledged acknowledges observed observes remarked "
+    "remarks commented comments replied replies declared declares conceded concedes "
+    "claimed claims suggested suggests maintained maintains cautioned cautions predicted "
+    "predicts admitted admits agreed agrees stressed stresses emphasised emphasized "
+    "emphasises emphasizes urged urges countered counters testified testifies announced "
+    "announces concluded concludes according puts put pointed points wondered wonders "
+    "joked jokes laughed"
+)
+CUES = frozenset(_CUE_WORDS.split())
+PRONOUNS = {"he": "he", "she": "she", "they": "they"}
+_SENTENCE_END = re.compile(r"[.?!][\u201d\"\u2019']?(?=\s|$)")
+_QUOTED = re.compile(r"\u201c[^\u201d]*\u201d?|\"[^\"]*\"?")
+_WORD = re.compile(r"[\w\u2019'-]+")
+_TITLE = re.compile(r"\bthe ([a-z]+(?: [a-z]+)?)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """Whom a quotation is credited to, and how the wording says so."""
+
+    speaker: str | None
+    how: str = ""  # "tag", "named before", "continuation", "pronoun" or "title"
+
+    @property
+    def review(self) -> str:
+        """Why a person should check this credit; empty when the article names the speaker."""
+        if self.how == "pronoun":
+            return "speaker resolved from a pronoun"
+        if self.how == "title":
+            return "speaker resolved from a title"
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A speaker as the text may refer to them: full name, and role words for titles."""
+
+    id: str
+    name: str
+    role: str = ""
+
+    def references(self) -> list[str]:
+        """The full name and the surname (the last word), as the text names them."""
+        words = self.name.split()
+        return list(dict.fromkeys([self.name, *words[-1:]])) if words else []
 
 
 @functools.lru_cache(maxsize=64)
-def _surname_pattern(surnames: frozenset[str]) -> re.Pattern[str]:
-    """One pattern for every surname of a reading, longest first, whole words only."""
-    alternatives = "|".join(re.escape(name) for name in sorted(surnames, key=len, reverse=True))
-    # Looking ahead for a first letter skips most words without trying every surname on them.
-    first = "".join(sorted({re.escape(name[0]) for name in surnames})) if all(surnames) else ""
-    ahead = f"(?=[{first}])" if first else ""
-    return re.compile(rf"\b{ahead}(?:{alternatives})\b")
+def _pattern(references: frozenset[str]) -> re.Pattern[str] | None:
+    """One pattern for every reference of a reading's speakers, longest first, whole words."""
+    if not references:
+        return None
+    alternatives = "|".join(re.escape(r) for r in sorted(references, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\u2019'-])(?:{alternatives})(?![\w\u2019-])")
+
+
+def _cue_in(text: str) -> bool:
+    return any(word.casefold() in CUES for word in _WORD.findall(text))
+
+
+def _unquoted(text: str) -> str:
+    """`text` with what stands between quotation marks blanked out (lengths kept)."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
 
 
 class Attribution:
-    """The attribution rule for the passages of one reading, given the surname of each of its
-    speakers (surname -> speaker id)."""
+    """The attribution rule for one article, given its speakers."""
 
-    def __init__(self, surnames: Mapping[str, str]) -> None:
-        self._surnames = surnames
-        self._pattern = _surname_pattern(frozenset(surnames)) if surnames else None
+    def __init__(self, speakers: Sequence[Named]) -> None:
+        self._speakers = {s.id: s for s in speakers}
+        self._by_reference: dict[str, str] = {}
+        for speaker in speakers:
+            for reference in speaker.references():
+                # A surname two speakers share names neither: the full name must.
+                owner = self._by_reference.setdefault(reference, speaker.id)
+                if owner != speaker.id and reference != self._speakers[owner].name:
+                    self._by_reference[reference] = ""
+        self._pattern = _pattern(frozenset(r for r, s in self._by_reference.items() if s))
+
+    @classmethod
+    def by_surname(cls, surnames: Mapping[str, str]) -> Attribution:
+        """The rule for speakers known by surname only (surname -> speaker id)."""
+        return cls([Named(speaker, surname) for surname, speaker in surnames.items()])
+
+    def credit(self, passages: Sequence[str], index: int, quote: str) -> Credit:
+        """Whom passage `index` credits with `quote`, reading earlier passages for pronouns,
+        titles and quotations that run on."""
+        passage = passages[index]
+        start = passage.find(quote)
+        if start < 0 or not quote.strip():
+            return Credit(None)
+        end = start + len(quote)
+        opening = start - 1 if start and passage[start - 1] in OPEN_MARKS else start
+        sentence_start = self._sentence_start(passage, opening)
+        after = self._tag_after(passage, end)
+        before = _unquoted(passage[sentence_start:opening])
+        for tag, needs_cue in ((after, False), (before, True)):
+            credit = self._from_tag(passages, index, tag, passage[:opening], needs_cue)
+            if credit.speaker is not None:
+                return credit
+        named = self._named(passage[:start])
+        if named:
+            return Credit(named[-1], "named before")
+        if index and passage[:opening].strip() == "" and not after.strip():
+            previous = self.last_credit(passages, index - 1)
+            if previous is not None:
+                return Credit(previous, "continuation")
+        return Credit(None)
 
     def credited_speaker(self, passage: str, quote: str) -> str | None:
-        """The speaker id the passage credits with `quote`, or None where it does not say.
+        """The speaker id a single passage credits with `quote`, or None."""
+        return self.credit([passage], 0, quote).speaker
 
-        A tag in the rest of the sentence after the closing mark (",” said Baek.") names the
-        speaker; a quote with no tag belongs to the last speaker named before it in the passage.
-        """
-        start = passage.find(quote)
-        if start < 0 or self._pattern is None:
-            return None
-        after = passage[start + len(quote) :]
-        tail = after.removeprefix(",").lstrip(CLOSE_MARKS)
-        rest = tail.lstrip()
-        if rest and (after.startswith(",") or not rest[0].isupper()):
-            end = _SENTENCE_END.search(tail)
-            tag = tail[: end.start() + 1] if end else tail
-            named = {self._surnames[name] for name in self._pattern.findall(tag)}
-            if len(named) == 1:
-                return named.pop()
+    def last_credit(self, passages: Sequence[str], index: int) -> str | None:
+        """The speaker of the last quotation in passage `index`, if it has one."""
+        passage = passages[index]
+        spans = re.findall(r"\u201c([^\u201c\u201d]+)\u201d?|\"([^\"]+)\"?", passage)
+        for curly, straight in reversed(spans):
+            credit = self.credit(passages, index, (curly or straight).rstrip(","))
+            if credit.speaker is not None:
+                return credit.speaker
+        return None
+
+    @staticmethod
+    def _sentence_start(passage: str, position: int) -> int:
+        ends = [m.end() for m in _SENTENCE_END.finditer(_unquoted(passage), 0, position)]
+        return ends[-1] if ends else 0
+
+    @staticmethod
+    def _tag_after(passage: str, end: int) -> str:
+        """The rest of the sentence after a quotation, up to any quotation that follows, when
+        it reads as a tag: the sentence goes on (",” said Baek.", "” in North Korea, said
+        Arrington.") or a new one begins with a cue ("” Hastings said.")."""
+        rest = passage[end:]
+        tail = rest.removeprefix(",").lstrip(CLOSE_MARKS)
+        stripped = tail.lstrip()
+        if not stripped:
+            return ""
+        stop = len(tail)
+        sentence_end = _SENTENCE_END.search(tail)
+        if sentence_end:
+            stop = sentence_end.start() + 1
+        next_quote = re.search('[\u201c"]', tail)
+        if next_quote:
+            stop = min(stop, next_quote.start())
+        tag = tail[:stop]
+        goes_on = rest.startswith(",") or not stripped[0].isupper()
+        if goes_on or any(w.casefold() in CUES for w in _WORD.findall(tag)[:4]):
+            return tag
+        return ""
+
+    def _from_tag(
+        self, passages: Sequence[str], index: int, tag: str, before: str, needs_cue: bool
+    ) -> Credit:
+        """The speaker a tag names: by name (beside a cue, where `needs_cue`), or by pronoun or
+        title beside a cue, resolved from `before` (the text before the quotation) and the
+        passages before it."""
+        cue = _cue_in(tag)
+        if not tag.strip() or (needs_cue and not cue):
+            return Credit(None)
+        named = set(self._named(tag))
+        if len(named) == 1:
+            return Credit(named.pop(), "tag")
+        if named or not cue:
+            return Credit(None)
+        words = [w.casefold() for w in _WORD.findall(tag)]
+        if any(w in PRONOUNS for w in words):
+            speaker = self._last_named(passages, index, before)
+            return Credit(speaker, "pronoun") if speaker else Credit(None)
+        for title in _TITLE.findall(tag.casefold()):
+            speaker = self._titled(passages, index, before, title)
+            if speaker:
+                return Credit(speaker, "title")
+        return Credit(None)
+
+    def _named(self, text: str) -> list[str]:
+        """The speakers `text` names, in order (references two speakers share are skipped)."""
+        if self._pattern is None:
+            return []
+        found = (self._by_reference[m] for m in self._pattern.findall(text))
+        return [speaker for speaker in found if speaker]
+
+    def _last_named(self, passages: Sequence[str], index: int, before: str) -> str | None:
+        for text in (before, *reversed(passages[:index])):
+            named = self._named(text)
             if named:
-                return None
-        # As if the passage ended where the quote starts.
-        before = self._pattern.findall(passage, 0, start)
-        return self._surnames[before[-1]] if before else None
+                return named[-1]
+        return None
+
+    def _titled(self, passages: Sequence[str], index: int, before: str, title: str) -> str | None:
+        """The speaker last named whose role holds every word of `title` ("the minister")."""
+        wanted = set(title.split()) - CUES
+        if not wanted:
+            return None
+        for text in (before, *reversed(passages[:index])):
+            for speaker in reversed(self._named(text)):
+                role = {w.casefold() for w in _WORD.findall(self._speakers[speaker].role)}
+                if wanted <= role:
+                    return speaker
+        return None
 
 
 def credited_speaker(passage: str, quote: str, surnames: Mapping[str, str]) -> str | None:
-    """The speaker id the passage credits with `quote` (see Attribution.credited_speaker)."""
-    return Attribution(surnames).credited_speaker(passage, quote)
+    """The speaker id the passage credits with `quote` (see Attribution.credit)."""
+    return Attribution.by_surname(surnames).credited_speaker(passage, quote)

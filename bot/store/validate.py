@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import limits
-from bot.store.attribution import Attribution
+from bot.store.attribution import Attribution, Named
 from bot.store.models import Reading
 from bot.store.normalize import term_key
 
@@ -184,8 +184,10 @@ class _ReadingChecks:
         passages = {p.id: p for p in self.reading.passages}
         file_name = self.file("quotes.toml")
         attribution = Attribution(
-            {s.name.split()[-1]: s.id for s in self.reading.speakers if s.name.split()}
+            [Named(s.id, s.name, f"{s.role} {s.affiliation}") for s in self.reading.speakers]
         )
+        order = {p.id: i for i, p in enumerate(self.reading.passages)}
+        texts = [p.text for p in self.reading.passages]
         for quote in self.reading.quotes:
             speaker = speakers.get(quote.speaker)
             passage = passages.get(quote.passage)
@@ -214,7 +216,7 @@ class _ReadingChecks:
             if passage is not None and quote.context and quote.context not in passage.text:
                 yield Problem(file_name, quote.id, "context", f"is not in passage {passage.id!r}")
             if speaker and passage and quote.text.strip() and in_passage:
-                credited = attribution.credited_speaker(passage.text, quote.text)
+                credited = attribution.credit(texts, order[passage.id], quote.text).speaker
                 if credited != speaker.id:
                     who = f"credits {credited!r}" if credited else "names no speaker for it"
                     yield Problem(file_name, quote.id, "speaker", f"passage {passage.id!r} {who}")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.attribution import credited_speaker
+from bot.store.attribution import Attribution, Named, credited_speaker
 from bot.store.loader import load_library
 from bot.store.models import Library, Quote, Reading
 from bot.store.normalize import term_key
@@ -151,10 +151,11 @@ def test_speaker_name_role_and_affiliation_are_the_articles_words(library: Libra
 def test_every_quote_is_attributed_as_the_article_attributes_it(library: Library) -> None:
     bad = []
     for reading in library.readings:
-        surnames = surname_index(reading)
-        passages = {p.id: p.text for p in reading.passages}
+        attribution = Attribution([Named(s.id, s.name, s.role) for s in reading.speakers])
+        texts = [p.text for p in reading.passages]
+        order = {p.id: i for i, p in enumerate(reading.passages)}
         for quote in reading.quotes:
-            found = credited_speaker(passages[quote.passage], quote.text, surnames)
+            found = attribution.credit(texts, order[quote.passage], quote.text).speaker
             if found != quote.speaker:
                 bad.append((reading.id, quote.id, quote.speaker, found))
     assert bad == []

@@ -1,11 +1,12 @@
 """`make bench`: every benchmark in one run, its figures in one file and one table.
 
-    python -m bench [--sizes 1000,10000,100000] [--json bench/results.json]
+    python -m bench [--sizes 1000,10000,100000] [--memory-answers 10000] [--json bench/results.json]
 
 Runs, in order: the store benchmark (`bench.store_bench`: cold load, warm start, database size,
 RSS, store calls and the naive baselines) and the end-to-end benchmark (`bench.e2e_bench`:
 commands and autocomplete through the local Discord, as ratios to the floor) at each size, then
-the scheduler benchmark (`bench.scheduler_bench`: the due query, posting under the rate budget).
+the scheduler benchmark (`bench.scheduler_bench`: the due query, posting under the rate budget),
+then the memory benchmark (`bench.memory_bench`: the bot's RSS as it answers mixed lookups).
 It writes every figure, the sizes and the machine to `--json`, and prints the issue's targets
 with the value measured against each, then each benchmark's own table.
 """
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import e2e_bench, scheduler_bench, store_bench
+from bench import e2e_bench, memory_bench, scheduler_bench, store_bench
 from bench.machine import describe, machine_summary
 from bench.scheduler_posting import RATE_SHARE_TARGET
 from bench.stats import render_table, times
@@ -40,6 +41,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--e2e-calls", type=int, default=200, help="interactions of each case")
     parser.add_argument("--posts", type=int, default=DEFAULT_POSTS, help="schedules posted")
     parser.add_argument("--query-schedules", default="10000,100000", help="due-query sizes")
+    parser.add_argument(
+        "--memory-answers", type=int, default=memory_bench.ANSWERS, help="lookups answered"
+    )
     parser.add_argument("--workdir", type=Path, help="where the temporary files go")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
     return parser.parse_args(argv)
@@ -73,6 +77,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         ]
     )
     report["scheduler"] = asyncio.run(scheduler_bench.run(scheduler_args))
+    _progress(f"memory benchmark, {args.memory_answers:,} answers ...")
+    report["memory"] = memory_bench.run(args.memory_answers, workdir=args.workdir)
     report["targets"] = targets(report)
     report["duration_s"] = time.perf_counter() - started
     return report
@@ -157,6 +163,17 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         f"{posting['rate_limited_429']} x 429, exactly once: {posting['exactly_once']}",
         posting["rate_sustained"] and posting["exactly_once"],
     )
+    memory = report["memory"]
+    first, last = memory["checkpoints"][0]["rss_mb"], memory["checkpoints"][-1]["rss_mb"]
+    value = f"{memory['growth_mb']:+.1f} MB ({first:.1f} → {last:.1f} MB)"
+    if memory_bench.has_failures(memory):
+        value += f"; {memory['failed']} unanswered or refused, {memory['bot_errors']} logged errors"
+    add(
+        f"{memory_bench.growth_label(memory)} under {memory['target_mb']:g} MB "
+        "(mixed lookups, pages turned and shared)",
+        value,
+        memory["met"],
+    )
     return found
 
 
@@ -192,6 +209,10 @@ def markdown(report: dict[str, Any]) -> str:
         "### Scheduler",
         "",
         scheduler_bench.markdown_table(report["scheduler"]),
+        "",
+        "### Memory",
+        "",
+        memory_bench.markdown_table(report["memory"]),
     ]
     return "\n".join(lines)
 

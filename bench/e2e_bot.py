@@ -11,6 +11,7 @@ import os
 import queue
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import discord
@@ -65,12 +66,20 @@ async def serve_bot(data_dir: Path, database: Path, api_base: str, gateway_url: 
     print(json.dumps(logged), flush=True)
 
 
+@dataclass
+class BotChild:
+    """The bot's child process: its pid, and the errors it logged, filled in once it stopped."""
+
+    pid: int
+    errors: list[str] = field(default_factory=list)
+
+
 @contextlib.asynccontextmanager
 async def bot_process(
     server: LocalDiscord, data_dir: Path, database: Path, log: Path
-) -> AsyncIterator[list[str]]:
-    """Start the bot in a child process against `server`, its log in `log`; yields the list
-    that gets the errors it logged once it has stopped."""
+) -> AsyncIterator[BotChild]:
+    """Start the bot in a child process against `server`, its log in `log`; yields the child,
+    whose errors are there once it has stopped."""
     environ = dict(os.environ)
     environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), environ.get("PYTHONPATH")) if p)
     with log.open("wb") as sink:
@@ -85,12 +94,12 @@ async def bot_process(
         )
     assert child.stdin is not None
     assert child.stdout is not None
-    errors: list[str] = []
+    bot = BotChild(child.pid)
     try:
         line = await asyncio.wait_for(child.stdout.readline(), READY_WITHIN_S)
         if line.strip() != b"ready":
             raise RuntimeError(f"the bot did not start:\n{_tail(log)}")
-        yield errors
+        yield bot
     finally:
         child.stdin.close()
         try:
@@ -100,9 +109,9 @@ async def bot_process(
             report = b""
         await child.wait()
     if child.returncode != 0 or not report.strip():
-        errors.append(f"the bot did not stop cleanly (exit {child.returncode}):\n{_tail(log)}")
+        bot.errors.append(f"the bot did not stop cleanly (exit {child.returncode}):\n{_tail(log)}")
     else:
-        errors.extend(json.loads(report.splitlines()[-1]))
+        bot.errors.extend(json.loads(report.splitlines()[-1]))
 
 
 def _tail(log: Path, lines: int = 30) -> str:

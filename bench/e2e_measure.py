@@ -150,7 +150,7 @@ async def run_against_bot(
     """The figures at every concurrency, and the errors the bot logged."""
     async with (
         LocalDiscord() as server,
-        bot_process(server, data_dir, database, log) as errors,
+        bot_process(server, data_dir, database, log) as bot,
     ):
         server.command(FLOOR_COMMAND)  # raises if the sync missed it
         # The sandbox keeps every frame and request: a full collection of them would stall
@@ -163,4 +163,4 @@ async def run_against_bot(
             }
         finally:
             gc.enable()
-    return figures, errors
+    return figures, bot.errors

@@ -196,6 +196,9 @@ def page_view(
         view.add_item(TurnButton("Next", answer, following, encoded, page == count - 1))
     if shareable:
         view.add_item(ShareButton())
+    # Finished before it is sent, discord.py keeps nothing of it (nor a 15-minute timer for a
+    # private answer): the buttons' class, registered at start, answers every click.
+    view.stop()
     return view if view.children else None
 
 

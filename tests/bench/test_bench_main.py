@@ -17,7 +17,8 @@ def test_make_bench_writes_one_report_with_every_target(
 ) -> None:
     out = tmp_path / "results.json"
     argv = [f"--sizes={QUOTES}", "--runs=1", "--calls=5", "--e2e-calls=3", "--posts=20"]
-    argv += ["--query-schedules=200", f"--workdir={tmp_path}", f"--json={out}"]
+    argv += ["--query-schedules=200", "--memory-answers=150"]
+    argv += [f"--workdir={tmp_path}", f"--json={out}"]
     assert main(argv) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
 
@@ -32,6 +33,8 @@ def test_make_bench_writes_one_report_with_every_target(
     assert set(e2e["concurrency"]) == {"1", "50"}
     assert e2e["failed_callbacks"] == 0
     assert report["scheduler"]["posting"]["posts_ok"] == 20
+    assert report["memory"]["answers"] == 150
+    assert report["memory"]["failed"] == report["memory"]["bot_errors"] == 0
     assert report["duration_s"] > 0
 
     measured = [t["target"] for t in report["targets"]]
@@ -48,6 +51,7 @@ def test_make_bench_writes_one_report_with_every_target(
         "RSS, serving",
         "due query",
         "posting",
+        "RSS growth 100 → 150 answers",
     ):
         assert any(words in target for target in measured), words
     assert all(isinstance(t["met"], bool) and t["measured"] for t in report["targets"])
@@ -55,3 +59,4 @@ def test_make_bench_writes_one_report_with_every_target(
     assert all(t["target"] in table for t in report["targets"])
     assert "### End to end" in table
     assert "### Scheduler" in table
+    assert "### Memory" in table

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.client import ReadingRoomBot
@@ -94,6 +96,11 @@ async def test_quote_autocomplete(sandbox: Sandbox) -> None:
     ]
 
 
+def live_views() -> int:
+    gc.collect()
+    return sum(isinstance(o, discord.ui.View) for o in gc.get_objects())
+
+
 async def test_buttons_keep_no_state_and_still_work_after_a_restart(tmp_path: Path) -> None:
     async with (
         LocalDiscord() as server,
@@ -107,6 +114,8 @@ async def test_buttons_keep_no_state_and_still_work_after_a_restart(tmp_path: Pa
             await record.first_response()
             views = first._connection._view_store  # discord.py's: nothing may stay per answer
             assert (views._views, views._synced_message_views) == ({}, {})
+            # No view outlives the sending of its answer (nor waits on a 15-minute timer).
+            await server.wait_until(lambda: live_views() == 0)
         restarted = ReadingRoomBot(settings, store, scheduler_interval=None)
         async with run_bot_against(server, restarted):
             turned = await server.click(record, "Next")

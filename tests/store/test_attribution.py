@@ -39,13 +39,13 @@ def test_the_rule_on_constructed_sentences(passage: str, quote: str, speaker: st
             "And while “all of this seems natural” to us, Hastings said so.",
             "all of this seems natural",
             ("hastings", "tag"),
-        ),  # noqa: E501
+        ),
         ("“I doubt it” in Korea, said Hastings, a professor.", "I doubt it", ("hastings", "tag")),
         (
             "For Yeo, the evidence “shows that people talk.”",
             "shows that people talk.",
             ("yeo", "named before"),
-        ),  # noqa: E501
+        ),
         ("“A,” Yeo said. “B.” Then Hastings spoke.", "B.", ("yeo", "named before")),
         ("“Markets adapt” is a slogan.", "Markets adapt", (None, "")),
     ],

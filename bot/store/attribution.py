@@ -114,9 +114,8 @@ class Attribution:
             return Credit(None)
         end = start + len(quote)
         opening = start - 1 if start and passage[start - 1] in OPEN_MARKS else start
-        sentence_start = self._sentence_start(passage, opening)
-        after = self._tag_after(passage, end)
-        before = _unquoted(passage[sentence_start:opening])
+        after = tag_after(passage, end)
+        before = tag_before(passage, opening)
         for tag, needs_cue in ((after, False), (before, True)):
             credit = self._from_tag(passages, index, tag, passage[:opening], needs_cue)
             if credit.speaker is not None:
@@ -143,34 +142,6 @@ class Attribution:
             if credit.speaker is not None:
                 return credit.speaker
         return None
-
-    @staticmethod
-    def _sentence_start(passage: str, position: int) -> int:
-        ends = [m.end() for m in _SENTENCE_END.finditer(_unquoted(passage), 0, position)]
-        return ends[-1] if ends else 0
-
-    @staticmethod
-    def _tag_after(passage: str, end: int) -> str:
-        """The rest of the sentence after a quotation, up to any quotation that follows, when
-        it reads as a tag: the sentence goes on (",” said Baek.", "” in North Korea, said
-        Arrington.") or a new one begins with a cue ("” Hastings said.")."""
-        rest = passage[end:]
-        tail = rest.removeprefix(",").lstrip(CLOSE_MARKS)
-        stripped = tail.lstrip()
-        if not stripped:
-            return ""
-        stop = len(tail)
-        sentence_end = _SENTENCE_END.search(tail)
-        if sentence_end:
-            stop = sentence_end.start() + 1
-        next_quote = re.search('[\u201c"]', tail)
-        if next_quote:
-            stop = min(stop, next_quote.start())
-        tag = tail[:stop]
-        goes_on = rest.startswith(",") or not stripped[0].isupper()
-        if goes_on or any(w.casefold() in CUES for w in _WORD.findall(tag)[:4]):
-            return tag
-        return ""
 
     def _from_tag(
         self, passages: Sequence[str], index: int, tag: str, before: str, needs_cue: bool
@@ -221,6 +192,41 @@ class Attribution:
                 if wanted <= role:
                     return speaker
         return None
+
+
+def _sentence_start(passage: str, position: int) -> int:
+    """Where the sentence holding `position` starts (quotations do not end it)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(_unquoted(passage), 0, position)]
+    return ends[-1] if ends else 0
+
+
+def tag_after(passage: str, end: int) -> str:
+    """The rest of the sentence after a quotation, up to any quotation that follows, when
+    it reads as a tag: the sentence goes on (",” said Baek.", "” in North Korea, said
+    Arrington.") or a new one begins with a cue ("” Hastings said.")."""
+    rest = passage[end:]
+    tail = rest.removeprefix(",").lstrip(CLOSE_MARKS)
+    stripped = tail.lstrip()
+    if not stripped:
+        return ""
+    stop = len(tail)
+    sentence_end = _SENTENCE_END.search(tail)
+    if sentence_end:
+        stop = sentence_end.start() + 1
+    next_quote = re.search('[\u201c"]', tail)
+    if next_quote:
+        stop = min(stop, next_quote.start())
+    tag = tail[:stop]
+    goes_on = rest.startswith(",") or not stripped[0].isupper()
+    if goes_on or any(w.casefold() in CUES for w in _WORD.findall(tag)[:4]):
+        return tag
+    return ""
+
+
+def tag_before(passage: str, opening: int) -> str:
+    """The sentence before a quotation's opening mark, quotations in it blanked out: where a
+    tag such as "Yeo said:" or "according to Baek," stands."""
+    return _unquoted(passage[_sentence_start(passage, opening) : opening])
 
 
 def credited_speaker(passage: str, quote: str, surnames: Mapping[str, str]) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 import rtoml
 
 from bot.store.codec import ITEM_CLASSES
-from bot.store.models import Library, Reading, Section
+from bot.store.models import CURATED, DRAFT, Library, Reading, Section
 from bot.store.validate import Problem, validate_reading
 
 READINGS_DIR = "readings"
@@ -24,7 +24,16 @@ ITEM_FILES: dict[str, tuple[str, type]] = {
     f"{array}.toml": (array, cls) for array, cls in ITEM_CLASSES.items() if cls is not Section
 }
 MAX_SOURCE_BYTES = 20_000_000  # a source is one article: far below this
-_READING_SCALARS = ("id", "title", "publisher", "source_file", "author", "date", "url")
+_READING_SCALARS = (
+    "id",
+    "title",
+    "publisher",
+    "source_file",
+    "author",
+    "date",
+    "url",
+    "status",
+)
 
 
 class ContentError(Exception):
@@ -78,6 +87,16 @@ def read_readings(data_dir: Path) -> Iterator[Reading]:
                 yield reading
     if problems:
         raise ContentError(problems)
+
+
+def load_reading(folder: Path) -> tuple[Reading | None, list[Problem]]:
+    """One reading folder, loaded and validated: the reading (None if it cannot be built)
+    and every problem found."""
+    problems: list[Problem] = []
+    reading = _load_reading(folder, problems)
+    if reading is not None:
+        problems.extend(validate_reading(reading, folder))
+    return reading, problems
 
 
 def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
@@ -135,6 +154,7 @@ def _load_reading(folder: Path, problems: list[Problem]) -> Reading | None:
             problems.append(Problem(str(meta_path), item_id, name, "must be a string"))
             value = ""
         scalars[name] = value
+    scalars["status"] = scalars["status"] or CURATED
     for name in ("id", "title", "publisher", "source_file"):
         if not scalars[name].strip():
             problems.append(Problem(str(meta_path), item_id, name, "is required and empty"))
@@ -151,7 +171,11 @@ def _load_reading(folder: Path, problems: list[Problem]) -> Reading | None:
     for file_name, (array, cls) in ITEM_FILES.items():
         path = folder / file_name
         raw = _read_toml(path, problems)
-        items[array] = () if raw is None else _build_items(path, raw, array, cls, problems)
+        # A draft may lack what its article lacks; so may any reading, related publications.
+        may_be_empty = scalars["status"] == DRAFT or array == "publications"
+        items[array] = (
+            () if raw is None else _build_items(path, raw, array, cls, problems, may_be_empty)
+        )
     if len(problems) > start:
         return None
     return Reading(
@@ -163,9 +187,16 @@ def _load_reading(folder: Path, problems: list[Problem]) -> Reading | None:
 
 
 def _build_items(
-    path: Path, raw: dict[str, Any], array: str, cls: type, problems: list[Problem]
+    path: Path,
+    raw: dict[str, Any],
+    array: str,
+    cls: type,
+    problems: list[Problem],
+    may_be_empty: bool = False,
 ) -> tuple:
     entries = raw.get(array)
+    if may_be_empty and entries == []:
+        return ()
     if not isinstance(entries, list) or not entries:
         problems.append(Problem(str(path), "-", array, f"needs at least one [[{array}]] entry"))
         return ()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+DRAFT, CURATED = "draft", "curated"
+STATUSES = (DRAFT, CURATED)
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -18,6 +21,7 @@ class Speaker:
     name: str
     role: str
     affiliation: str
+    review: str = ""  # what a curator must still check (drafts only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class Quote:
     passage: str
     topics: tuple[str, ...] = ()
     context: str = ""
+    review: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,7 @@ class Concept:
     evidence: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    review: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,7 @@ class Reading:
     date: str = ""
     url: str = ""
     author: str = ""
+    status: str = CURATED  # DRAFT: made by a tool, not served until a curator approves it
 
 
 @dataclass(frozen=True, slots=True)

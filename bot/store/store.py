@@ -30,7 +30,7 @@ from bot.store.excerpts import ExcerptSequence
 from bot.store.experts import Experts
 from bot.store.library import ReadingMeta, load_reading_meta, read_library, read_overview
 from bot.store.loader import content_hash, read_readings
-from bot.store.models import Library
+from bot.store.models import DRAFT, Library
 from bot.store.publications import Publications
 from bot.store.quotes import Quotes
 from bot.store.schedules import Schedules
@@ -60,7 +60,8 @@ async def _rebuild(connection: aiosqlite.Connection, data_dir: Path, wanted: str
         log.warning("replacing the store's content, built from %s, with %s's", previous, source)
     else:
         log.info("content changed: rebuilding the store from %s", data_dir)
-    if not await build_content(connection, read_readings(data_dir), wanted):
+    served = (reading for reading in read_readings(data_dir) if reading.status != DRAFT)
+    if not await build_content(connection, served, wanted):
         log.info("another process rebuilt the store from the same content meanwhile")
         return
     async with database.transaction(connection):

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import limits
 from bot.store.attribution import Attribution, Named
-from bot.store.models import Reading
+from bot.store.models import DRAFT, STATUSES, Reading
 from bot.store.normalize import term_key
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -40,7 +40,7 @@ MAX_LENGTH = {
     "passage_text": 3500,  # a passage is an excerpt's description, with room for its quote
 }
 # Text fields that may be empty.
-OPTIONAL_TEXTS = frozenset({"context", "author", "date", "url"})
+OPTIONAL_TEXTS = frozenset({"context", "author", "date", "url", "review", "status"})
 
 
 # A quote is shown with its context in one embed field, with room for the quotation marks,
@@ -59,13 +59,15 @@ class Problem:
         return f"{self.file}: {self.item!r}, field {self.field!r}: {self.message}"
 
 
-def _text_rules(file_name: str, name: str) -> tuple[bool, int | None]:
-    """Whether a text field may be empty, and its longest length if it has one."""
+def _text_rules(file_name: str, name: str, draft: bool = False) -> tuple[bool, int | None]:
+    """Whether a text field may be empty, and its longest length if it has one. A draft's
+    concept may wait for its definition (its review note says so)."""
     limit_name = "passage_text" if file_name == "passages.toml" and name == "text" else name
-    return name in OPTIONAL_TEXTS, MAX_LENGTH.get(limit_name)
+    optional = name in OPTIONAL_TEXTS or (draft and name == "definition")
+    return optional, MAX_LENGTH.get(limit_name)
 
 
-def _texts_fit(file_name: str, items: Sequence[Any]) -> bool:
+def _texts_fit(file_name: str, items: Sequence[Any], draft: bool) -> bool:
     """Whether check_text would pass every text of `items` (of one class), checked a field at
     a time in bulk: the check that names each fault costs a call a text."""
     for name in items[0].__slots__ if items else ():
@@ -76,12 +78,22 @@ def _texts_fit(file_name: str, items: Sequence[Any]) -> bool:
             if any(isinstance(v, str | tuple) for v in values):
                 return False  # mixed kinds: leave them to check_text
             continue
-        optional, limit = _text_rules(file_name, name)
+        optional, limit = _text_rules(file_name, name, draft)
         if not optional and not (all(values) and not any(map(str.isspace, values))):
             return False
         if limit is not None and max(map(len, values), default=0) > limit:
             return False
     return True
+
+
+def review_items(reading: Reading) -> list[tuple[str, Any]]:
+    """(file name, item) of every item carrying a note of what a curator must still check."""
+    groups = (
+        ("speakers.toml", reading.speakers),
+        ("quotes.toml", reading.quotes),
+        ("concepts.toml", reading.concepts),
+    )
+    return [(name, item) for name, items in groups for item in items if item.review]
 
 
 def validate_reading(reading: Reading, folder: Path) -> list[Problem]:
@@ -93,6 +105,7 @@ class _ReadingChecks:
     def __init__(self, reading: Reading, folder: Path) -> None:
         self.reading = reading
         self.folder = folder
+        self.draft = reading.status == DRAFT
 
     def file(self, name: str) -> str:
         return str(self.folder / name)
@@ -118,6 +131,18 @@ class _ReadingChecks:
             yield from self.check_date("reading.toml", r.id, r.date)
         for name in ("title", "publisher"):
             yield from self.check_text("reading.toml", r.id, name, getattr(r, name))
+        if r.status not in STATUSES:
+            yield Problem(
+                self.file("reading.toml"), r.id, "status", f"must be one of {', '.join(STATUSES)}"
+            )
+        elif not self.draft:
+            for file_name, item in review_items(r):
+                yield Problem(
+                    self.file(file_name), item.id, "review", f"still to review: {item.review}"
+                )
+        for concept in r.concepts:
+            if self.draft and not concept.definition.strip() and not concept.review:
+                yield Problem(self.file("concepts.toml"), concept.id, "definition", "is empty")
 
     def check_ids(self, file_name: str, items: Iterable) -> Iterable[Problem]:
         counts = Counter(item.id for item in items)
@@ -138,7 +163,7 @@ class _ReadingChecks:
             ("publications.toml", r.publications),
         ]
         for file_name, items in groups:
-            if _texts_fit(file_name, items):
+            if _texts_fit(file_name, items, self.draft):
                 continue
             for item in items:
                 for name in item.__slots__:
@@ -149,7 +174,7 @@ class _ReadingChecks:
                             yield from self.check_text(file_name, item.id, name, text)
 
     def check_text(self, file_name: str, item_id: str, name: str, text: str) -> Iterable[Problem]:
-        optional, limit = _text_rules(file_name, name)
+        optional, limit = _text_rules(file_name, name, self.draft)
         if not text.strip() and not optional:
             yield Problem(self.file(file_name), item_id, name, "is empty")
         if limit is not None and len(text) > limit:

@@ -34,7 +34,15 @@ PRONOUNS = {"he": "he", "she": "she", "they": "they"}
 _SENTENCE_END = re.compile(r"[.?!][\u201d\"\u2019']?(?=\s|$)")
 _QUOTED = re.compile(r"\u201c[^\u201d]*\u201d?|\"[^\"]*\"?")
 _WORD = re.compile(r"[\w\u2019'-]+")
-_TITLE = re.compile(r"\bthe ([a-z]+(?: [a-z]+)?)\b")
+# "the minister said", "said the economist": a title beside a cue.
+_CUE_PATTERN = "|".join(sorted(CUES))
+_TITLE = re.compile(
+    rf"\bthe ((?:[a-z]+ )?[a-z]+) (?:{_CUE_PATTERN})\b"
+    rf"|\b(?:{_CUE_PATTERN}) the ([a-z]+(?: [a-z]+)?)\b"
+)
+# Words no title is made of.
+_NO_TITLE = "a an the and or but of in on at to for from by with as is was that this it its"
+_NOT_TITLE_WORDS = frozenset(_NO_TITLE.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +169,8 @@ class Attribution:
         if any(w in PRONOUNS for w in words):
             speaker = self._last_named(passages, index, before)
             return Credit(speaker, "pronoun") if speaker else Credit(None)
-        for title in _TITLE.findall(tag.casefold()):
+        for match in _TITLE.finditer(tag.casefold()):
+            title = match.group(1) or match.group(2)
             speaker = self._titled(passages, index, before, title)
             if speaker:
                 return Credit(speaker, "title")
@@ -184,7 +193,7 @@ class Attribution:
     def _titled(self, passages: Sequence[str], index: int, before: str, title: str) -> str | None:
         """The speaker last named whose role holds every word of `title` ("the minister")."""
         wanted = set(title.split()) - CUES
-        if not wanted:
+        if not wanted or wanted & _NOT_TITLE_WORDS:
             return None
         for text in (before, *reversed(passages[:index])):
             for speaker in reversed(self._named(text)):

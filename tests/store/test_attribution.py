@@ -95,3 +95,17 @@ def test_a_surname_two_speakers_share_names_neither_but_full_names_do() -> None:
 def test_a_quote_not_in_the_passage_is_credited_to_no_one() -> None:
     assert Attribution(SPEAKERS).credit(["“Yes,” said Yeo."], 0, "absent") == Credit(None)
     assert Attribution([]).credit(["“Yes,” said Yeo."], 0, "Yes") == Credit(None)
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "Yeo said: “Markets adapt.” Said the the the defector the that on.",
+        "Yeo said: “Markets adapt.” The and said the ministers of nothing.",
+        "Yeo said: “Markets adapt.” Government in said the of the treaty.",
+    ],
+)
+def test_a_title_is_a_word_beside_a_cue_not_any_word_after_the(passage: str) -> None:
+    """Found in a synthetic library: "the the" or "the of" is no title of anybody's."""
+    attribution = Attribution([*SPEAKERS, Named("x", "Wei Zomi", "the and of the ministers")])
+    assert attribution.credit([passage], 0, "Markets adapt.") == Credit("yeo", "tag")

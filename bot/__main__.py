@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|console|ask|sync|check|commands|export]`."""
+"""Command line: `python -m bot [run|console|ask|sync|check|commands|export|curate]`."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ import discord
 from bot.client import ReadingRoomBot
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import HELP, ConsoleError, callback_bodies_json, format_reply, open_console
+from bot.curate import cli as curate_cli
 from bot.endpoints import use_endpoints
 from bot.startup import exit_code, login
 from bot.store import Store
 from bot.store.export import library_to_dict
 from bot.store.loader import load_library
+from bot.store.models import DRAFT
 
 log = logging.getLogger("bot")
 NO_TOKEN = "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it."
@@ -53,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": lambda: _check(settings),
         "commands": lambda: _print_commands(settings),
         "export": lambda: _export(settings),
+        "curate": lambda: curate_cli.run(args),
     }
     try:
         return handlers[args.command or "run"]()
@@ -79,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = sub.add_parser("commands", help="print the command definitions sent to Discord")
     commands.add_argument("--json", action="store_true", required=True)
     sub.add_parser("export", help="print the whole loaded store as JSON")
+    curate_cli.add_parser(sub)
     return parser
 
 
@@ -225,6 +229,9 @@ def _check(settings: Settings) -> int:
             print(f"  {speaker.name}: {said} quotes")
         bare = [c.id for c in reading.concepts if not c.evidence]
         print(f"  concepts without evidence: {', '.join(bare) if bare else 'none'}")
+        if reading.status == DRAFT:
+            print("  a draft: not served until `python -m bot curate approve` marks it curated")
+            print("\n".join(curate_cli.review_lines(reading)))
     print(f"ok: {len(library.readings)} reading(s) valid")
     return 0
 

@@ -41,6 +41,13 @@ _TITLE = re.compile(
     rf"|\b(?:{_CUE_PATTERN}) the ([a-z]+(?: [a-z]+)?)\b"
 )
 # Words no title is made of.
+# What says things in print, not in person: "the report said" credits no speaker.
+_DOCUMENT_WORDS = (
+    "report statement study survey paper letter document filing release memo analysis website "
+    "notice order ruling plan bill law data figures proposal agreement minutes budget guidance "
+    "review audit assessment petition complaint lawsuit contract policy"
+)
+_DOCUMENTS = frozenset(_DOCUMENT_WORDS.split())
 _NO_TITLE = "a an the and or but of in on at to for from by with as is was that this it its"
 _NOT_TITLE_WORDS = frozenset(_NO_TITLE.split())
 
@@ -50,7 +57,7 @@ class Credit:
     """Whom a quotation is credited to, and how the wording says so."""
 
     speaker: str | None
-    how: str = ""  # "tag", "named before", "continuation", "pronoun" or "title"
+    how: str = ""  # "tag", "named before", "continuation", "paragraph before", "pronoun", "title"
 
     @property
     def review(self) -> str:
@@ -59,6 +66,8 @@ class Credit:
             return "speaker resolved from a pronoun"
         if self.how == "title":
             return "speaker resolved from a title"
+        if self.how == "paragraph before":
+            return "speaker named only in the paragraph before"
         return ""
 
 
@@ -102,10 +111,21 @@ class Attribution:
         self._by_reference: dict[str, str] = {}
         for speaker in speakers:
             for reference in speaker.references():
-                # A surname two speakers share names neither: the full name must.
+                # A surname two speakers share names neither: the full name must, or (as
+                # writers then do) the first name.
                 owner = self._by_reference.setdefault(reference, speaker.id)
                 if owner != speaker.id and reference != self._speakers[owner].name:
                     self._by_reference[reference] = ""
+        # Writers name some people by first name ("Jaylen said"), and two who share a surname
+        # so: a first name no other speaker has is a reference too.
+        firsts: dict[str, list[str]] = {}
+        for speaker in speakers:
+            words = speaker.name.split()
+            if len(words) > 1:
+                firsts.setdefault(words[0], []).append(speaker.id)
+        for first, owners in firsts.items():
+            if len(owners) == 1 and first not in self._by_reference:
+                self._by_reference[first] = owners[0]
         self._pattern = _pattern(frozenset(r for r, s in self._by_reference.items() if s))
 
     @classmethod
@@ -128,14 +148,39 @@ class Attribution:
             credit = self._from_tag(passages, index, tag, passage[:opening], needs_cue)
             if credit.speaker is not None:
                 return credit
+        previous = self._tagged_before(passages, index, opening)
+        if previous is not None:
+            return previous
+        sentence_before = tag_before(passage, _sentence_start(passage, opening) - 1)
+        credit = self._from_tag(passages, index, sentence_before, passage[:opening], True)
+        if credit.speaker is not None:  # "He said he would stay. ‘I’m not worried.’"
+            return credit
         named = self._named(passage[:start])
         if named:
             return Credit(named[-1], "named before")
         if index and passage[:opening].strip() == "" and not after.strip():
-            previous = self.last_credit(passages, index - 1)
-            if previous is not None:
-                return Credit(previous, "continuation")
+            previous_speaker = self.last_credit(passages, index - 1)
+            if previous_speaker is not None:
+                return Credit(previous_speaker, "continuation")
+            named = self._named(passages[index - 1])
+            if named:
+                return Credit(named[-1], "paragraph before")
         return Credit(None)
+
+    def _tagged_before(self, passages: Sequence[str], index: int, opening: int) -> Credit | None:
+        """The credit of the quotation just before this one in the passage, when only its tag
+        stands between them: “A,” she said. “B.” -- B is hers too."""
+        passage = passages[index]
+        earlier = list(_QUOTED.finditer(passage, 0, opening))
+        if not earlier or not earlier[-1].group().endswith(("\u201d", '"')):
+            return None
+        gap = passage[earlier[-1].end() : opening]
+        sentences = [m.end() for m in _SENTENCE_END.finditer(gap)]
+        if not _cue_in(gap) or any(end < len(gap.rstrip()) for end in sentences):
+            return None  # no tag between them, or more than the tag's sentence
+        quote = earlier[-1].group()[1:-1].rstrip(",")
+        credit = self.credit(passages, index, quote)
+        return credit if credit.speaker is not None else None
 
     def credited_speaker(self, passage: str, quote: str) -> str | None:
         """The speaker id a single passage credits with `quote`, or None."""
@@ -169,9 +214,14 @@ class Attribution:
         if any(w in PRONOUNS for w in words):
             speaker = self._last_named(passages, index, before)
             return Credit(speaker, "pronoun") if speaker else Credit(None)
-        for match in _TITLE.finditer(tag.casefold()):
-            title = match.group(1) or match.group(2)
+        titles = [m.group(1) or m.group(2) for m in _TITLE.finditer(tag.casefold())]
+        titles = [t for t in titles if not set(t.split()) & (_NOT_TITLE_WORDS | _DOCUMENTS)]
+        for title in titles:
             speaker = self._titled(passages, index, before, title)
+            if speaker:
+                return Credit(speaker, "title")
+        if titles:  # "the underwriter said": the person last named, whatever their role's words
+            speaker = self._last_named(passages, index, before)
             if speaker:
                 return Credit(speaker, "title")
         return Credit(None)
@@ -222,7 +272,7 @@ def tag_after(passage: str, end: int) -> str:
     sentence_end = _SENTENCE_END.search(tail)
     if sentence_end:
         stop = sentence_end.start() + 1
-    next_quote = re.search('[\u201c"]', tail)
+    next_quote = re.search('[\u201c"\u2018]', tail)
     if next_quote:
         stop = min(stop, next_quote.start())
     tag = tail[:stop]

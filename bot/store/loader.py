@@ -33,6 +33,7 @@ _READING_SCALARS = (
     "date",
     "url",
     "status",
+    "review",
 )
 
 

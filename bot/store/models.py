@@ -83,6 +83,7 @@ class Reading:
     url: str = ""
     author: str = ""
     status: str = CURATED  # DRAFT: made by a tool, not served until a curator approves it
+    review: str = ""  # what a curator must still check in reading.toml (drafts only)
 
 
 @dataclass(frozen=True, slots=True)

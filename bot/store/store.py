@@ -4,6 +4,7 @@ each, answered by the module named for it (the SQL lives there, not here)."""
 from __future__ import annotations
 
 import logging
+import os
 import random
 import socket
 from pathlib import Path
@@ -72,12 +73,22 @@ async def _rebuild(connection: aiosqlite.Connection, data_dir: Path, wanted: str
 class Store:
     """The curated content and the guilds' state, in one SQLite database."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path | str = ":memory:") -> None:
         """A store over an open, migrated connection whose content is built; see `open`."""
         self.connection = connection
         self._schedules = Schedules(connection)
         self._content: str | None = None  # the content version the answerers below were made for
         self._data_version = -1  # SQLite's count of other connections' commits, when last seen
+        # A commit by any process changes the database's files: their state, last looked at.
+        self._files = (
+            []
+            if str(path).startswith((":memory:", "file::memory:"))
+            else [
+                Path(f"{path}-wal"),
+                Path(path),
+            ]
+        )
+        self._files_seen: tuple[tuple[int, int], ...] | None = None
 
     def _answer_from(self, readings: dict[int, ReadingMeta]) -> None:
         """(Re)make the modules that answer from the content, and what they keep in memory."""
@@ -100,16 +111,36 @@ class Store:
             wanted = f"{STORE_FORMAT}:{content_hash(data_dir)}"
             if await database.get_meta(connection, database.CONTENT_HASH_KEY) != wanted:
                 await _rebuild(connection, data_dir, wanted)
-            store = cls(connection)
+            store = cls(connection, database_path)
             await store._current()
         except BaseException:
             await connection.close()
             raise
         return store
 
+    def _files_state(self) -> tuple[tuple[int, int], ...] | None:
+        """Size and modification time of the database's files; None where they cannot tell."""
+        if not self._files:
+            return None
+        state = []
+        for file in self._files:
+            try:
+                status = os.stat(file)
+            except OSError:
+                return None
+            state.append((status.st_size, status.st_mtime_ns))
+        return tuple(state)
+
     async def _current(self) -> None:
         """Reload what the answerers keep if another process rebuilt the content since the
-        last look: a rolling deploy may rebuild a shared database under a running bot."""
+        last look: a rolling deploy may rebuild a shared database under a running bot. The
+        files' size and time tell, without a query, when nothing can have changed."""
+        if not self._files and self._content is not None:
+            return  # a database in memory: no other process can change it
+        seen = self._files_state()
+        if seen is not None and seen == self._files_seen:
+            return
+        self._files_seen = seen
         (changes,) = (await database.fetch_all(self.connection, "PRAGMA data_version"))[0]
         if changes == self._data_version:
             return

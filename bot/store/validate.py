@@ -88,7 +88,8 @@ def _texts_fit(file_name: str, items: Sequence[Any], draft: bool) -> bool:
 
 def review_items(reading: Reading) -> list[tuple[str, Any]]:
     """(file name, item) of every item carrying a note of what a curator must still check."""
-    groups = (
+    groups: tuple[tuple[str, Sequence[Any]], ...] = (
+        ("reading.toml", (reading,)),
         ("speakers.toml", reading.speakers),
         ("quotes.toml", reading.quotes),
         ("concepts.toml", reading.concepts),

@@ -46,7 +46,7 @@ def test_the_rule_on_constructed_sentences(passage: str, quote: str, speaker: st
             "shows that people talk.",
             ("yeo", "named before"),
         ),
-        ("“A,” Yeo said. “B.” Then Hastings spoke.", "B.", ("yeo", "named before")),
+        ("“A,” Yeo said. “B.” Then Hastings spoke.", "B.", ("yeo", "tag")),
         ("“Markets adapt” is a slogan.", "Markets adapt", (None, "")),
     ],
 )

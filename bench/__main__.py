@@ -6,7 +6,8 @@ Runs, in order: the store benchmark (`bench.store_bench`: cold load, warm start,
 RSS, store calls and the naive baselines) and the end-to-end benchmark (`bench.e2e_bench`:
 commands and autocomplete through the local Discord, as ratios to the floor) at each size, then
 the scheduler benchmark (`bench.scheduler_bench`: the due query, posting under the rate budget),
-then the memory benchmark (`bench.memory_bench`: the bot's RSS as it answers mixed lookups).
+then the memory benchmark (`bench.memory_bench`: the bot's RSS as it answers mixed lookups) and
+the curate benchmark (`bench.curate_bench`: quotations and speakers against gold annotations).
 It writes every figure, the sizes and the machine to `--json`, and prints the issue's targets
 with the value measured against each, then each benchmark's own table.
 """
@@ -17,11 +18,12 @@ import argparse
 import asyncio
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench import e2e_bench, memory_bench, scheduler_bench, store_bench
+from bench import curate_bench, e2e_bench, memory_bench, scheduler_bench, store_bench
 from bench.machine import describe, machine_summary
 from bench.scheduler_posting import RATE_SHARE_TARGET
 from bench.stats import render_table, times
@@ -79,6 +81,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     report["scheduler"] = asyncio.run(scheduler_bench.run(scheduler_args))
     _progress(f"memory benchmark, {args.memory_answers:,} answers ...")
     report["memory"] = memory_bench.run(args.memory_answers, workdir=args.workdir)
+    _progress("curate benchmark ...")
+    with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
+        report["curate"] = curate_bench.run(Path(folder))
     report["targets"] = targets(report)
     report["duration_s"] = time.perf_counter() - started
     return report
@@ -174,6 +179,26 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         value,
         memory["met"],
     )
+    curate = report["curate"]["evaluation"]
+    for key, label in (
+        ("recall", "quotation recall"),
+        ("precision", "quotation precision"),
+        ("speaker", "speaker right, of quotations found"),
+        ("roles", "role given, of speakers the article describes"),
+    ):
+        target = curate_bench.TARGETS[key]
+        add(
+            f"curate draft: {label} at least {target}, evaluation set",
+            f"{curate[key]:.3f}",
+            curate[key] >= target,
+        )
+    seconds = report["curate"]["long_article_s"]
+    add(
+        f"curate draft of a {report['curate']['long_article_words']:,}-word article under "
+        f"{curate_bench.TARGETS['seconds']:g} s",
+        f"{seconds:.2f} s",
+        seconds < curate_bench.TARGETS["seconds"],
+    )
     return found
 
 
@@ -213,6 +238,10 @@ def markdown(report: dict[str, Any]) -> str:
         "### Memory",
         "",
         memory_bench.markdown_table(report["memory"]),
+        "",
+        "### Curate",
+        "",
+        curate_bench.table(report["curate"]),
     ]
     return "\n".join(lines)
 

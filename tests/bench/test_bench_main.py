@@ -52,6 +52,8 @@ def test_make_bench_writes_one_report_with_every_target(
         "due query",
         "posting",
         "RSS growth 100 → 150 answers",
+        "curate draft: quotation recall",
+        "curate draft of a 10,000-word article",
     ):
         assert any(words in target for target in measured), words
     assert all(isinstance(t["met"], bool) and t["measured"] for t in report["targets"])
@@ -60,3 +62,7 @@ def test_make_bench_writes_one_report_with_every_target(
     assert "### End to end" in table
     assert "### Scheduler" in table
     assert "### Memory" in table
+    assert "### Curate" in table
+    curate = report["curate"]
+    assert curate["articles"] >= 12
+    assert curate["seed"]["found"] == curate["seed"]["gold_quotes"] == 21

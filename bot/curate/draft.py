@@ -57,13 +57,19 @@ class Attributed:
     credit: Credit
 
 
+def _named_by_context(span: Span, paragraph: str) -> bool:
+    """Quotation marks after "the report", "called", "titled": a title or a name, not speech."""
+    return bool(_NAMING.search(paragraph[: max(span.start - 1, 0)][-40:]))
+
+
 def _looks_named(span: Span, paragraph: str) -> bool:
-    """A name, title or term in quotation marks rather than something someone said."""
-    before = paragraph[: max(span.start - 1, 0)]
-    if _NAMING.search(before[-40:]):
+    """A name, title or term in quotation marks rather than something someone said: so
+    introduced, or in title case ("Arduous March", "Paper Towns: Labor and Loss")."""
+    if _named_by_context(span, paragraph):
         return True
     tokens = span.quote.split()
-    return 0 < len(tokens) <= _TITLE_CASE_WORDS and all(
+    longest = _TITLE_CASE_WORDS * 2 if ":" in span.quote else _TITLE_CASE_WORDS
+    return 0 < len(tokens) <= longest and all(
         t[:1].isupper() or t.casefold() in {"of", "the", "and", "a", "in", "for", "on", "to"}
         for t in tokens
     )
@@ -80,6 +86,8 @@ def _opens_sentence(span: Span, paragraph: str) -> bool:
 
 def _is_said(item: Attributed, paragraph: str) -> bool:
     """Whether a credited span is a quotation: scare quotes and quoted names are not."""
+    if _named_by_context(item.span, paragraph):
+        return False
     if item.credit.how == "tag":
         return not (_looks_named(item.span, paragraph) and item.span.words <= 3)
     if item.credit.how in ("pronoun", "title", "continuation"):

@@ -151,10 +151,12 @@ class Attribution:
         previous = self._tagged_before(passages, index, opening)
         if previous is not None:
             return previous
-        sentence_before = tag_before(passage, _sentence_start(passage, opening) - 1)
-        credit = self._from_tag(passages, index, sentence_before, passage[:opening], True)
-        if credit.speaker is not None:  # "He said he would stay. ‘I’m not worried.’"
-            return credit
+        sentence_start = _sentence_start(passage, opening)
+        if sentence_start > 0:  # "He said he would stay. ‘I’m not worried.’"
+            sentence_before = tag_before(passage, sentence_start - 1)
+            credit = self._from_tag(passages, index, sentence_before, passage[:opening], True)
+            if credit.speaker is not None:
+                return credit
         named = self._named(passage[:start])
         if named:
             return Credit(named[-1], "named before")

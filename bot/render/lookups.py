@@ -20,6 +20,7 @@ from bot.store.answers import (
     SearchHit,
 )
 from bot.store.errors import shown
+from bot.store.models import Speaker
 
 KIND_LABELS = {
     "concept": "Concept",
@@ -27,6 +28,11 @@ KIND_LABELS = {
     "passage": "Passage",
     "publication": "Publication",
 }
+
+
+def described(speaker: Speaker) -> str:
+    """A speaker's role and affiliation, as far as the article gives them."""
+    return ", ".join(part for part in (speaker.role, speaker.affiliation) if part)
 
 
 def quote_line(item: Attributed, with_speaker: bool = True) -> str:
@@ -61,7 +67,7 @@ def concept_pages(entries: Sequence[ConceptEntry]) -> list[discord.Embed]:
 
 def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
     speaker = entry.speaker
-    description = f"{clean(speaker.role)}, {clean(speaker.affiliation)}"
+    description = clean(described(speaker))
     if entry.topic:
         description += f"\n\nOn **{clean(entry.topic)}**"
     elif entry.topics:
@@ -77,7 +83,8 @@ def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
 def quote_embed(item: Attributed) -> discord.Embed:
     speaker = item.speaker
     embed = discord.Embed(description=quote_line(item, with_speaker=False), colour=COLOUR)
-    embed.set_author(name=clip(f"{speaker.name} · {speaker.affiliation}", EMBED_AUTHOR_MAX))
+    author = " · ".join(part for part in (speaker.name, speaker.affiliation) if part)
+    embed.set_author(name=clip(author, EMBED_AUTHOR_MAX))
     if item.quote.topics:
         embed.add_field(name="Topics", value=clean(", ".join(item.quote.topics)))
     embed.set_footer(text=clip(f"{item.reading} · section: {item.section}", EMBED_FOOTER_MAX))
@@ -135,7 +142,7 @@ def _overview_page(overviews: Sequence[ReadingOverview], index: int) -> discord.
         (
             "Speakers",
             "\n".join(
-                f"**{clean(s.name)}**, {clean(s.role)}, {clean(s.affiliation)}"
+                ", ".join(part for part in (f"**{clean(s.name)}**", clean(described(s))) if part)
                 for s in reading.speakers
             ),
         ),

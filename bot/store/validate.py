@@ -40,7 +40,10 @@ MAX_LENGTH = {
     "passage_text": 3500,  # a passage is an excerpt's description, with room for its quote
 }
 # Text fields that may be empty.
-OPTIONAL_TEXTS = frozenset({"context", "author", "date", "url", "review", "status"})
+# An organisation quoted has no role, and an article may give a person none or no affiliation.
+OPTIONAL_TEXTS = frozenset(
+    {"context", "author", "date", "url", "review", "status", "role", "affiliation"}
+)
 
 
 # A quote is shown with its context in one embed field, with room for the quotation marks,

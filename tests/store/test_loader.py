@@ -208,11 +208,11 @@ CASES = [
     ),
     # --- empty text ---
     pytest.param(
-        "speakers.toml",
-        sub('role = "fellow"', 'role = "  "'),
-        {("speakers.toml", "baek", "role")},
+        "reading.toml",
+        sub('title = "A Look at Markets in North Korea"', 'title = "  "'),
+        {("reading.toml", "markets", "title")},
         "is empty",
-        id="empty-speaker-role",
+        id="empty-section-title",
     ),
     pytest.param(
         "quotes.toml",

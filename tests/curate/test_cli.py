@@ -1,0 +1,165 @@
+"""`python -m bot curate`: a draft from each kind of source, clear refusals with nothing
+half-written, approval only once nothing is left to review, and drafts never served."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+from tests.conftest import DATA_DIR, READING_ID
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_SOURCE = DATA_DIR / "readings" / READING_ID / "source.txt"
+PAGE = ROOT / "tests" / "curate" / "articles" / "arctic-shipping-insurance" / "article.html"
+
+
+def curate(*args: str, stdin: bytes = b"", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "curate", *args],
+        cwd=cwd,
+        input=stdin.decode(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """A web server on loopback for `folder`; yields its address."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_draft_check_edit_approve(tmp_path: Path) -> None:
+    out = tmp_path / "readings" / "markets-draft"
+    drafted = curate("draft", str(SEED_SOURCE), "--out", str(out))
+    assert drafted.returncode == 0, drafted.stderr
+    assert "21 quotes" in drafted.stdout
+    assert "to review" in drafted.stdout
+    check = subprocess.run(
+        [sys.executable, "-m", "bot", "check"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "READING_ROOM_DATA": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+    assert "a draft: not served" in check.stdout
+    assert re.search(r"\d+ x concepts\.toml: no definition yet", check.stdout)
+    refused = curate("approve", str(out))
+    assert refused.returncode == 1
+    assert "still to review" in refused.stderr
+    meta = out / "reading.toml"
+    text = meta.read_text(encoding="utf-8")
+    text = text.replace('title = "Untitled reading"', 'title = "Markets and civil society"')
+    meta.write_text(re.sub(r"(?m)^review = .*\n", "", text), encoding="utf-8")
+    concepts = out / "concepts.toml"
+    edited = re.sub(r"(?m)^review = .*\n", "", concepts.read_text(encoding="utf-8"))
+    edited = edited.replace('definition = ""', 'definition = "As the article uses it."')
+    concepts.write_text(edited, encoding="utf-8")
+    approved = curate("approve", str(out))
+    assert approved.returncode == 0, approved.stderr
+    assert 'status = "curated"' in meta.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty, there is no article to draft"),
+        (b"   \n\n  ", "empty, there is no article to draft"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a binary file"),
+        (b"\xff\xfe\xfa not utf-8", "not UTF-8 text"),
+        (b"<html><body><nav>Home</nav><footer>(c)</footer></body></html>", "no article text"),
+    ],
+)
+def test_bad_sources_are_refused_in_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    source = tmp_path / ("page.html" if content.startswith(b"<html") else "article.txt")
+    source.write_bytes(content)
+    out = tmp_path / "never-made"
+    done = curate("draft", str(source), "--out", str(out))
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == [source.name], "nothing half-written"
+
+
+def test_a_folder_with_files_is_kept_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = curate("draft", str(SEED_SOURCE), "--out", str(out))
+    assert refused.returncode == 2
+    assert "is not empty" in refused.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    forced = curate("draft", str(SEED_SOURCE), "--out", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "notes.txt" not in {p.name for p in out.iterdir()}
+    assert (out / "quotes.toml").exists()
+
+
+def test_the_folder_is_named_after_the_reading(tmp_path: Path) -> None:
+    done = curate("draft", str(SEED_SOURCE), "--out", str(tmp_path / "x"), "--id", "other")
+    assert done.returncode == 2
+    assert "the folder must be named after the reading's id (other)" in done.stderr
+
+
+def test_a_page_from_a_url_or_standard_input(tmp_path: Path) -> None:
+    shutil.copy(PAGE, tmp_path / "article.html")
+    with serving(tmp_path) as address:
+        fetched = curate("draft", f"{address}/article.html", "--out", str(tmp_path / "web"))
+        missing = curate("draft", f"{address}/nothing.html", "--out", str(tmp_path / "gone"))
+    assert fetched.returncode == 0, fetched.stderr
+    meta = (tmp_path / "web" / "reading.toml").read_text(encoding="utf-8")
+    assert 'status = "draft"' in meta
+    assert "publisher =" in meta
+    assert missing.returncode == 2
+    assert "the server answered 404" in missing.stderr
+    piped = curate("draft", "-", "--out", str(tmp_path / "piped"), stdin=SEED_SOURCE.read_bytes())
+    assert piped.returncode == 0, piped.stderr
+    assert "21 quotes" in piped.stdout
+
+
+def test_an_address_nobody_answers_is_one_line(tmp_path: Path) -> None:
+    with serving(tmp_path) as address:
+        pass  # the server is gone: its port refuses
+    done = curate("draft", f"{address}/article.html", "--out", str(tmp_path / "none"))
+    assert done.returncode == 2
+    assert "could not be fetched" in done.stderr
+
+
+async def test_a_draft_in_the_library_is_not_served(reading_copy: Path, tmp_path: Path) -> None:
+    out = reading_copy / "readings" / "a-draft"
+    done = curate("draft", str(SEED_SOURCE), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    async with await Store.open(tmp_path / "store.db", reading_copy) as store:
+        assert [o.id for o in await store.overview()] == [READING_ID]

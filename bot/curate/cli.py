@@ -114,5 +114,5 @@ def _approve(folder: Path) -> int:
     text = meta.read_text(encoding="utf-8")
     approved = re.sub(rf'(?m)^status\s*=\s*"{DRAFT}"', f'status = "{CURATED}"', text, count=1)
     meta.write_text(approved, encoding="utf-8")
-    print(f"approved {folder}: {reading.title} is curated and will be served after a reload")
+    print(f"approved {folder}: {reading.title} is curated; the bot serves it from its next start")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,16 @@ def test_repr_never_shows_the_token() -> None:
     settings = load_settings({"DISCORD_TOKEN": "super-secret-token"}, env_file=None)
     assert "super-secret-token" not in repr(settings)
     assert "super-secret-token" not in str(settings)
+
+
+def test_every_env_file_but_the_example_is_kept_out_of_git() -> None:
+    root = Path(__file__).resolve().parents[1]
+    names = [".env", ".env.local", ".env.production", ".env.example"]
+    done = subprocess.run(
+        ["git", "check-ignore", "--no-index", *names],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.split() == [".env", ".env.local", ".env.production"]

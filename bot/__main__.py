@@ -1,4 +1,5 @@
-"""Command line: `python -m bot [run|console|ask|sync|check|commands|export|curate]`."""
+"""Command line: `python -m bot [COMMAND]`, run (the default), console, ask, sync, check, commands,
+export, curate, invite and doctor."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from bot.client import ReadingRoomBot
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import HELP, ConsoleError, callback_bodies_json, format_reply, open_console
 from bot.curate import cli as curate_cli
+from bot.doctor import diagnose
 from bot.endpoints import use_endpoints
+from bot.invite import InviteError, application_id, invite_text
 from bot.startup import exit_code, login
 from bot.store import Store
 from bot.store.export import library_to_dict
@@ -44,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.command in {None, "run"} and not settings.token and sys.stdin.isatty()
     )
     # The console's replies are the output; only warnings go to the log there.
-    level = logging.WARNING if offline else getattr(logging, settings.log_level)
+    quiet = offline or args.command in {"doctor", "invite"}  # their findings are the output
+    level = logging.WARNING if quiet else getattr(logging, settings.log_level)
     discord.utils.setup_logging(level=level, root=True)
     use_endpoints(settings.api_base, settings.gateway_url)
     handlers = {
@@ -56,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "commands": lambda: _print_commands(settings),
         "export": lambda: _export(settings),
         "curate": lambda: curate_cli.run(args),
+        "invite": lambda: _invite(settings, args.minimal, args.application_id),
+        "doctor": lambda: _doctor(settings),
     }
     try:
         return handlers[args.command or "run"]()
@@ -83,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_argument("--json", action="store_true", required=True)
     sub.add_parser("export", help="print the whole loaded store as JSON")
     curate_cli.add_parser(sub)
+    invite = sub.add_parser("invite", help="print the link that invites the bot to a server")
+    invite.add_argument("--minimal", action="store_true", help="only what lookups need")
+    invite.add_argument("--application-id", type=int, help="when the token does not carry it")
+    sub.add_parser("doctor", help="check a live setup: data, token, commands, permissions")
     return parser
 
 
@@ -213,6 +223,27 @@ def _sync(settings: Settings, guild_id: int | None) -> int:
 
     asyncio.run(sync())
     return 0
+
+
+def _invite(settings: Settings, minimal: bool, app_id: int | None) -> int:
+    if app_id is None and not settings.token:
+        print(NO_TOKEN + " Or give --application-id.", file=sys.stderr)
+        return 2
+    try:
+        print(invite_text(app_id or application_id(settings.token), minimal=minimal))
+    except InviteError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _doctor(settings: Settings) -> int:
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    findings = asyncio.run(diagnose(settings))
+    print("\n".join(map(str, findings)))
+    return 0 if all(f.ok for f in findings) else 1
 
 
 def _check(settings: Settings) -> int:

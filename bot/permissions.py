@@ -1,11 +1,58 @@
-"""What members and the bot may do, checked in the bot and not only by Discord."""
+"""What members and the bot may do, checked in the bot and not only by Discord; and the one
+table of the permissions the bot's features use (the invite link is made from it)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import discord
 from discord import app_commands
 
 from bot.store.errors import UserError
+
+LOOKUPS, EXCERPTS, MODERATORS = "lookups", "daily excerpts", "moderators"
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """A permission a feature uses: the bot's own, or a member's (for moderator commands)."""
+
+    flag: str  # the attribute of discord.Permissions
+    name: str  # as Discord's settings name it
+    why: str
+    feature: str
+    member: bool = False
+    only: str = ""  # when it is needed only sometimes: said with it wherever it is missing
+
+
+NEEDS = (
+    Need("embed_links", "Embed Links", "answers and excerpts as pages (else plain text)", LOOKUPS),
+    Need("view_channel", "View Channel", "see the channel daily excerpts go to", EXCERPTS),
+    Need("send_messages", "Send Messages", "post the daily excerpt", EXCERPTS),
+    Need("create_public_threads", "Create Public Threads", "open a thread on an excerpt", EXCERPTS),
+    Need(
+        "mention_everyone",
+        "Mention All Roles",
+        "ping a role a moderator chose that is not mentionable",
+        EXCERPTS,
+        only="to ping a role that is not mentionable",
+    ),
+    Need("manage_guild", "Manage Server", "members who may manage excerpts", MODERATORS, True),
+)
+_BY_FLAG = {need.flag: need for need in NEEDS}
+
+
+def named(flag: str) -> str:
+    """A permission as Discord's settings name it, with when it is needed if only sometimes."""
+    need = _BY_FLAG[flag]
+    return f"{need.name} ({need.only})" if need.only else need.name
+
+
+def bot_permissions(features: tuple[str, ...] = (LOOKUPS, EXCERPTS)) -> discord.Permissions:
+    """The permissions the bot always needs for `features`: what its invite link asks for
+    (one needed only sometimes, as Mention All Roles, is granted in the server if so)."""
+    flags = {n.flag: True for n in NEEDS if n.feature in features and not (n.member or n.only)}
+    return discord.Permissions(**flags)
 
 
 class NotModeratorError(app_commands.CheckFailure):
@@ -60,20 +107,15 @@ def _lacking(
 ) -> str:
     """What these permissions lack to post (with embeds, a thread, a ping of `role`), in words.
     Without View Channel and Send Messages Discord denies the rest too: only those are named."""
-    needed = {
-        "View Channel": permissions.view_channel,
-        "Send Messages": permissions.send_messages,
-    }
-    if all(needed.values()):
-        if embeds:
-            needed["Embed Links"] = permissions.embed_links
-        if thread:
-            needed["Create Public Threads"] = permissions.create_public_threads
-        if role is not None and not role.mentionable:
-            needed["Mention All Roles (to ping a role that is not mentionable)"] = (
-                permissions.mention_everyone
-            )
-    return ", ".join(name for name, granted in needed.items() if not granted)
+    needed = {"view_channel": True, "send_messages": True}
+    if permissions.view_channel and permissions.send_messages:
+        needed |= {
+            "embed_links": embeds,
+            "create_public_threads": thread,
+            "mention_everyone": role is not None and not role.mentionable,
+        }
+    lacking = [named(f) for f, wanted in needed.items() if wanted and not getattr(permissions, f)]
+    return ", ".join(lacking)
 
 
 def require_postable(

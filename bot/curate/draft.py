@@ -103,7 +103,8 @@ def _context(paragraph: str, span: Span) -> str:
     end_match = re.search(r"[.?!][\u201d\"\u2019']?(?=\s|$)", paragraph[span.end :])
     end = span.end + end_match.end() if end_match else len(paragraph)
     sentence = paragraph[start:end].strip()
-    opens_sentence = paragraph[start : span.start - 1].strip() == ""
+    lead = paragraph[start : span.start - 1].strip()
+    opens_sentence = not lead or lead.endswith(":")  # "Lopez added: “Talks go on.”"
     if opens_sentence or len(sentence) + len(span.quote) > MAX_QUOTE_WITH_CONTEXT:
         return ""
     return sentence

@@ -13,7 +13,7 @@ from bot.store.attribution import CUES, tag_after, tag_before
 
 _PARTICLES = "de|da|di|del|der|van|von|bin|al|la|le|du|dos|das|ter|ten"
 _WORD = r"(?:[A-Z][a-z\u00e0-\u00ff\u2019'\-]+(?:-[A-Z][a-z\u00e0-\u00ff]+)?|[A-Z]\.|[A-Z]{2,})"
-NAME = rf"{_WORD}(?:\s+(?:(?:{_PARTICLES})\s+)?{_WORD}){{0,4}}"
+NAME = rf"{_WORD}(?:\s+(?:(?:{_PARTICLES})\s+){{0,2}}{_WORD}){{0,4}}"
 _CUE = "|".join(sorted(CUES - {"according", "put", "puts", "pointed", "points"}))
 _AFTER_CUE = re.compile(rf"\b(?:{_CUE})\s+(?:the\s+)?({NAME})")
 _BEFORE_CUE = re.compile(

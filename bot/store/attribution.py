@@ -27,7 +27,7 @@ _CUE_WORDS = (
     "predicts admitted admits agreed agrees stressed stresses emphasised emphasized "
     "emphasises emphasizes urged urges countered counters testified testifies announced "
     "announces concluded concludes according puts put pointed points wondered wonders "
-    "joked jokes laughed"
+    "joked jokes laughed described describes dismissed dismisses branded labelled labeled"
 )
 CUES = frozenset(_CUE_WORDS.split())
 PRONOUNS = {"he": "he", "she": "she", "they": "they"}
@@ -48,6 +48,23 @@ _DOCUMENT_WORDS = (
     "review audit assessment petition complaint lawsuit contract policy"
 )
 _DOCUMENTS = frozenset(_DOCUMENT_WORDS.split())
+# Titles of bodies, not of a person the text named before ("the ministry said"): a quotation
+# so credited goes to the last speaker named with that word in their name, or to no one.
+_BODY_WORDS = (
+    "ministry company department agency government council authority bank firm group union "
+    "office board commission committee court police university school district city county "
+    "state administration campaign organization organisation institute center centre "
+    "foundation association federation party team club service network church hospital army "
+    "military embassy league alliance coalition parliament senate house cabinet bureau "
+    "secretariat library museum clinic airline operator utility regulator"
+)
+_BODIES = frozenset(_BODY_WORDS.split())
+# A pronoun as the one speaking: beside a cue ("she said", "said he," at the end of a tag),
+# not in what is said ("said she had sold").
+_SPEAKING_PRONOUN = re.compile(
+    rf"\b(?:he|she|they)\s+(?:also\s+)?(?:{_CUE_PATTERN})\b"
+    rf"|\b(?:{_CUE_PATTERN})\s+(?:he|she|they)\s*(?:[.,;!?]|$)"
+)
 _NO_TITLE = "a an the and or but of in on at to for from by with as is was that this it its"
 _NOT_TITLE_WORDS = frozenset(_NO_TITLE.split())
 
@@ -126,7 +143,13 @@ class Attribution:
         for first, owners in firsts.items():
             if len(owners) == 1 and first not in self._by_reference:
                 self._by_reference[first] = owners[0]
-        self._pattern = _pattern(frozenset(r for r, s in self._by_reference.items() if s))
+        # A surname two speakers share means the one of them named in full last before it.
+        self._shared: dict[str, list[str]] = {}
+        for speaker in speakers:
+            words = speaker.name.split()
+            if len(words) > 1 and self._by_reference.get(words[-1]) == "":
+                self._shared.setdefault(words[-1], []).append(speaker.id)
+        self._pattern = _pattern(frozenset(self._by_reference))
 
     @classmethod
     def by_surname(cls, surnames: Mapping[str, str]) -> Attribution:
@@ -157,7 +180,7 @@ class Attribution:
             credit = self._from_tag(passages, index, sentence_before, passage[:opening], True)
             if credit.speaker is not None:
                 return credit
-        named = self._named(passage[:start])
+        named = self._named(passage[:start], "\n".join(passages[:index]))
         if named:
             return Credit(named[-1], "named before")
         if index and passage[:opening].strip() == "" and not after.strip():
@@ -207,17 +230,22 @@ class Attribution:
         cue = _cue_in(tag)
         if not tag.strip() or (needs_cue and not cue):
             return Credit(None)
-        named = set(self._named(tag))
+        named = set(self._named(tag, "\n".join([*passages[:index], before])))
         if len(named) == 1:
             return Credit(named.pop(), "tag")
         if named or not cue:
             return Credit(None)
-        words = [w.casefold() for w in _WORD.findall(tag)]
-        if any(w in PRONOUNS for w in words):
+        if _SPEAKING_PRONOUN.search(tag.casefold()):
             speaker = self._last_named(passages, index, before)
             return Credit(speaker, "pronoun") if speaker else Credit(None)
         titles = [m.group(1) or m.group(2) for m in _TITLE.finditer(tag.casefold())]
         titles = [t for t in titles if not set(t.split()) & (_NOT_TITLE_WORDS | _DOCUMENTS)]
+        bodies = [t for t in titles if t.split()[-1] in _BODIES]
+        for body in bodies:
+            speaker = self._body(passages, index, before, body.split()[-1])
+            if speaker:
+                return Credit(speaker, "title")
+        titles = [t for t in titles if t not in bodies]
         for title in titles:
             speaker = self._titled(passages, index, before, title)
             if speaker:
@@ -228,18 +256,42 @@ class Attribution:
                 return Credit(speaker, "title")
         return Credit(None)
 
-    def _named(self, text: str) -> list[str]:
-        """The speakers `text` names, in order (references two speakers share are skipped)."""
+    def _named(self, text: str, earlier: str = "") -> list[str]:
+        """The speakers `text` names, in order; a surname two speakers share names the one of
+        them named in full last before it (in `earlier`, then `text`), or no one."""
         if self._pattern is None:
             return []
-        found = (self._by_reference[m] for m in self._pattern.findall(text))
-        return [speaker for speaker in found if speaker]
+        found = []
+        for match in self._pattern.finditer(text):
+            speaker = self._by_reference[match.group()]
+            if not speaker:
+                speaker = self._last_in_full(
+                    self._shared.get(match.group(), []), earlier + text[: match.start()]
+                )
+            if speaker:
+                found.append(speaker)
+        return found
+
+    def _last_in_full(self, candidates: Sequence[str], text: str) -> str:
+        """Of `candidates`, the one whose full name `text` gives last; "" if it gives none."""
+        places = {c: text.rfind(self._speakers[c].name) for c in candidates}
+        best = max(places, key=places.__getitem__, default="")
+        return best if best and places[best] >= 0 else ""
 
     def _last_named(self, passages: Sequence[str], index: int, before: str) -> str | None:
         for text in (before, *reversed(passages[:index])):
             named = self._named(text)
             if named:
                 return named[-1]
+        return None
+
+    def _body(self, passages: Sequence[str], index: int, before: str, word: str) -> str | None:
+        """The speaker last named whose name holds `word` ("the ministry": the Ministry of
+        Finance), or None: a body is never a person named before."""
+        for text in (before, *reversed(passages[:index])):
+            for speaker in reversed(self._named(text)):
+                if word in self._speakers[speaker].name.casefold().split():
+                    return speaker
         return None
 
     def _titled(self, passages: Sequence[str], index: int, before: str, title: str) -> str | None:

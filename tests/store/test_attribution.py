@@ -109,3 +109,38 @@ def test_a_title_is_a_word_beside_a_cue_not_any_word_after_the(passage: str) -> 
     """Found in a synthetic library: "the the" or "the of" is no title of anybody's."""
     attribution = Attribution([*SPEAKERS, Named("x", "Wei Zomi", "the and of the ministers")])
     assert attribution.credit([passage], 0, "Markets adapt.") == Credit("yeo", "tag")
+
+
+def test_a_body_is_never_a_person_named_before() -> None:
+    """“The agriculture ministry said...” after a person was named: no one, not that person."""
+    people = [Named("khan", "Amir Khan", "climatologist"), Named("min", "Ministry of Water")]
+    passages = [
+        "Amir Khan, a climatologist, spoke first.",
+        "The agriculture ministry said it was “monitoring the situation closely.”",
+        "The Ministry of Water was asked too. The ministry said it would “act within days.”",
+    ]
+    attribution = Attribution(people)
+    assert attribution.credit(passages, 1, "monitoring the situation closely.") == Credit(None)
+    assert attribution.credit(passages, 2, "act within days.") == Credit("min", "title")
+
+
+def test_a_pronoun_in_what_is_said_is_not_the_speaker() -> None:
+    people = [Named("ruiz", "Carlos Ruiz"), Named("cruz", "Maria Cruz")]
+    passage = (
+        "Carlos Ruiz left. Maria Cruz, a farmer, said she sold her herd. “It hurts,” said Cruz."
+    )
+    assert Attribution(people).credit([passage], 0, "It hurts") == Credit("cruz", "tag")
+    alone = "Carlos Ruiz left. Someone said she sold her herd. “It hurts.”"
+    assert Attribution(people).credit([alone], 0, "It hurts.") == Credit("ruiz", "named before")
+
+
+def test_a_shared_surname_is_the_one_named_in_full_last() -> None:
+    people = [Named("eirlys", "Eirlys Morgan"), Named("cerys", "Cerys Morgan")]
+    passages = [
+        "Eirlys Morgan, 81, rides the bus.",
+        "‘I go down on a Tuesday,’ Morgan said.",
+        "Her granddaughter Cerys Morgan disagrees. “It is too late,” Morgan said.",
+    ]
+    attribution = Attribution(people)
+    assert attribution.credit(passages, 1, "I go down on a Tuesday") == Credit("eirlys", "tag")
+    assert attribution.credit(passages, 2, "It is too late") == Credit("cerys", "tag")

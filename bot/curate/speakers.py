@@ -164,7 +164,8 @@ def full_names(names: Sequence[str], text: str) -> list[str]:
 
 _WHO = re.compile(
     r",\s+who\s+(?P<verb>heads|leads|runs|chairs|directs|manages|oversees|teaches|founded|"
-    r"owns|co-founded|advises|represents|coordinates|edits|studies)\s+"
+    r"owns|co-founded|advises|represents|coordinates|edits|studies|farms|works|trains|coaches|"
+    r"serves|sells|drives|builds|researches|organises|organizes|volunteers)\s+"
     r"(?P<rest>[^,;:()\u201c\u201d\"]{2,120}?)\s*(?:,|;|\.(?:\s|$)|$)"
 )
 
@@ -214,6 +215,17 @@ def describe(name: str, text: str) -> Found:
         ),
         None,
     )
+    ahead = re.compile(
+        rf"\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?P<role>[a-z][\w -]{{2,60}}?)"
+        rf"\s*,\s*{escaped}\s*,"
+    )
+    appositive = next(
+        (m for p in mentions if (m := ahead.search(text[max(0, p - 80) : p + len(name) + 2]))),
+        None,
+    )
+    if appositive and _reads_as_role(appositive["role"]):  # "The spokesman, Carlos Ruiz, said"
+        role, affiliation = split_role(appositive["role"])
+        return Found(name, role, affiliation)
     title_words = before["title"].split() if before else []
     while title_words and (title_words[0] in _NOT_NAMES or title_words[0].islower()):
         title_words.pop(0)  # "After Yeo", "market actors Yeo": no title

@@ -136,7 +136,7 @@ def draft_reading(article: Article, reading_id: str, publisher: str = "") -> Rea
     for _ in range(3):
         kept = [s for s in speakers if any(a.credit.speaker == s.id for a in said)]
         again = {id(a.span): a.credit for a in _credit(kept, texts, [a.span for a in said])}
-        agreed = [a for a in said if again[id(a.span)] == a.credit]
+        agreed = [a for a in said if again.get(id(a.span)) == a.credit]
         if len(agreed) == len(said):
             break
         said = agreed
@@ -176,7 +176,11 @@ def _credit(
     speakers: Sequence[Speaker], texts: Sequence[str], spans: Sequence[Span]
 ) -> list[Attributed]:
     attribution = Attribution([Named(s.id, s.name, f"{s.role} {s.affiliation}") for s in speakers])
-    return [Attributed(s, attribution.credit(texts, s.paragraph, s.quote)) for s in spans]
+    return [
+        Attributed(s, attribution.credit(texts, s.paragraph, s.quote, start=s.start))
+        for s in spans
+        if texts[s.paragraph].count(s.quote) == 1  # twice in a paragraph: which is meant?
+    ]
 
 
 def _speakers(texts: Sequence[str], spans: Sequence[Span], whole: str) -> list[Speaker]:

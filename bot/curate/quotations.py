@@ -35,10 +35,18 @@ class Span:
 
 
 def _is_apostrophe(text: str, index: int) -> bool:
-    """A right single mark between letters (Korea’s, don’t) or after a plural (the Kims’)."""
+    """A right single mark between letters (Korea’s, don’t): never a closing mark."""
     before = text[index - 1] if index else " "
     after = text[index + 1] if index + 1 < len(text) else " "
-    return (before.isalnum() and after.isalnum()) or (before == "s" and after == " ")
+    return before.isalnum() and after.isalnum()
+
+
+def _maybe_plural(text: str, index: int) -> bool:
+    """A right single mark after an s and before a space: a plural's apostrophe (the Kims’
+    shop) or the close of a quotation ending in s (‘unfair to the villages’ and): which one,
+    what follows tells."""
+    after = text[index + 1] if index + 1 < len(text) else " "
+    return index > 0 and text[index - 1] == "s" and after == " "
 
 
 def _marks(text: str, single: bool) -> list[tuple[int, str]]:
@@ -51,6 +59,8 @@ def _marks(text: str, single: bool) -> list[tuple[int, str]]:
         if char == opening:
             found.append((index, "open"))
             depth += 1
+        elif char == closing and single and _maybe_plural(text, index):
+            found.append((index, "maybe"))
         elif char == closing and not (single and _is_apostrophe(text, index)):
             found.append((index, "close"))
             depth = max(0, depth - 1)
@@ -67,19 +77,28 @@ def _pairs(text: str, single: bool) -> list[tuple[int, int | None]]:
     Marks of the same kind inside a quotation (rare) are kept as its text."""
     pairs: list[tuple[int, int | None]] = []
     opened: int | None = None
+    maybe: int | None = None  # a plural's apostrophe, or where the open quotation closed
     depth = 0
     for index, kind in _marks(text, single):
+        if kind == "maybe":
+            if opened is not None and depth == 1:
+                maybe = index
+            continue
         if kind == "open":
+            if opened is not None and maybe is not None and depth == 1:
+                pairs.append((opened, maybe))  # a new quotation opens: the last s’ closed one
+                opened, depth = None, 0
             if opened is None:
                 opened = index
             depth += 1
+            maybe = None
         elif opened is not None:
             depth -= 1
             if depth == 0:
                 pairs.append((opened, index))
-                opened = None
+                opened, maybe = None, None
     if opened is not None:
-        pairs.append((opened, None))
+        pairs.append((opened, maybe))  # unclosed: it closed at a last s’, or runs on
     return pairs
 
 
@@ -94,9 +113,13 @@ def uses_single_marks(paragraphs: Sequence[str]) -> bool:
 def find_spans(paragraphs: Sequence[str]) -> list[Span]:
     """Every quoted span of every paragraph, in reading order."""
     single = uses_single_marks(paragraphs)
+    opening = _SINGLE[0] + "'" if single else _DOUBLE[0] + '"'
     spans: list[Span] = []
     for number, text in enumerate(paragraphs):
+        following = paragraphs[number + 1].lstrip() if number + 1 < len(paragraphs) else ""
         for start, end in _pairs(text, single):
+            if end is None and not following.startswith(tuple(opening)):
+                continue  # a mark never closed, and no paragraph of quotation goes on with it
             inner_start = start + 1
             inner_end = len(text) if end is None else end
             words = text[inner_start:inner_end]

@@ -10,7 +10,11 @@ HEADING = "heading"
 PARAGRAPH = "paragraph"
 _HEADING_WORDS_MAX = 14
 _END_PUNCTUATION = tuple(".!?;:,\u201d\"\u2019')…")
-_CREDIT = re.compile(r"\((?:[^()]*(?:/|Photo|photo|Image|Getty|AP|Reuters|AFP)[^()]*)\)\s*$")
+# A photo credit closing a caption: "(Jonah M. Kessel/The New York Times)", "(Photo: AP)".
+_CREDIT = re.compile(
+    r"\((?:[A-Z][^()/]*/\s*[A-Z][^()]*|[^()]*\b(?:Photo|Image|Getty|AFP|Reuters|AP)\b[^()]*)\)\s*$"
+)
+_CAPTION_WORDS = 60  # a caption is short; a paragraph is not one however it ends
 _CAPTION_START = re.compile(r"^(?:Photo|Image|Picture|Credit|Caption)s?\s*[:(]")
 _BYLINE = re.compile(r"^By\s+(?P<author>[A-Z][^,\n]{1,80}?)(?:,\s*(?P<rest>.*))?$")
 _RELATED = re.compile(
@@ -100,7 +104,8 @@ def is_caption(text: str) -> bool:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > 1 and len(set(lines)) == 1:
         return True
-    return bool(_CREDIT.search(text) or _CAPTION_START.match(text))
+    short = len(text.split()) <= _CAPTION_WORDS
+    return short and bool(_CREDIT.search(text) or _CAPTION_START.match(text))
 
 
 def article_from_text(text: str) -> Article:
@@ -131,7 +136,7 @@ def article_from_text(text: str) -> Article:
                 continue
             blocks.append(Block(HEADING, chunk))
         else:
-            blocks.append(Block(PARAGRAPH, " ".join(chunk.split("\n"))))
+            blocks.append(Block(PARAGRAPH, chunk))  # as written: its lines are the source's
     return Article(text, tuple(blocks), title, author, date, related=tuple(_related(related)))
 
 

@@ -65,6 +65,8 @@ _SPEAKING_PRONOUN = re.compile(
     rf"\b(?:he|she|they)\s+(?:also\s+)?(?:{_CUE_PATTERN})\b"
     rf"|\b(?:{_CUE_PATTERN})\s+(?:he|she|they)\s*(?:[.,;!?]|$)"
 )
+# How many quotations back a chain of continuations and split quotations is followed.
+MAX_CHAIN = 8
 _NO_TITLE = "a an the and or but of in on at to for from by with as is was that this it its"
 _NOT_TITLE_WORDS = frozenset(_NO_TITLE.split())
 
@@ -85,6 +87,10 @@ class Credit:
             return "speaker resolved from a title"
         if self.how == "paragraph before":
             return "speaker named only in the paragraph before"
+        if self.how == "named before":
+            return "speaker named earlier in the paragraph, with no word of saying"
+        if self.how == "continuation":
+            return "a paragraph of quotation: credited to the speaker of the one before"
         return ""
 
 
@@ -150,28 +156,56 @@ class Attribution:
             if len(words) > 1 and self._by_reference.get(words[-1]) == "":
                 self._shared.setdefault(words[-1], []).append(speaker.id)
         self._pattern = _pattern(frozenset(self._by_reference))
+        # Credits already worked out, for this rule's passages (one article at a time).
+        self._memo: dict[tuple[int, str, int | None], Credit] = {}
+        self._memo_for: Sequence[str] | None = None
 
     @classmethod
     def by_surname(cls, surnames: Mapping[str, str]) -> Attribution:
         """The rule for speakers known by surname only (surname -> speaker id)."""
         return cls([Named(speaker, surname) for surname, speaker in surnames.items()])
 
-    def credit(self, passages: Sequence[str], index: int, quote: str) -> Credit:
-        """Whom passage `index` credits with `quote`, reading earlier passages for pronouns,
-        titles and quotations that run on."""
+    def credit(
+        self,
+        passages: Sequence[str],
+        index: int,
+        quote: str,
+        depth: int = 0,
+        start: int | None = None,
+    ) -> Credit:
+        """Whom passage `index` credits with `quote` (the one at `start`, else its first
+        occurrence), reading earlier passages for pronouns, titles and quotations that run on
+        (a chain of those is followed MAX_CHAIN steps back: a reader does not credit a
+        quotation by one a page before it)."""
+        if depth > MAX_CHAIN:
+            return Credit(None)
+        if passages is not self._memo_for:  # credits hold for one list of passages
+            self._memo, self._memo_for = {}, passages
+        key = (index, quote, start)
+        if key in self._memo:
+            return self._memo[key]
+        credit = self._credit(passages, index, quote, depth, start)
+        if credit.speaker is not None or depth == 0:  # a None deep down may be the cap's
+            self._memo[key] = credit
+        return credit
+
+    def _credit(
+        self, passages: Sequence[str], index: int, quote: str, depth: int, start: int | None
+    ) -> Credit:
         passage = passages[index]
-        start = passage.find(quote)
-        if start < 0 or not quote.strip():
+        start = passage.find(quote) if start is None else start
+        if start < 0 or not quote.strip() or passage[start : start + len(quote)] != quote:
             return Credit(None)
         end = start + len(quote)
         opening = start - 1 if start and passage[start - 1] in OPEN_MARKS else start
         after = tag_after(passage, end)
         before = tag_before(passage, opening)
-        for tag, needs_cue in ((after, False), (before, True)):
+        dashed = after.lstrip().startswith(("\u2014", "\u2013", "- "))  # “...” — Bill Turner
+        for tag, needs_cue in ((after, not dashed), (before, True)):
             credit = self._from_tag(passages, index, tag, passage[:opening], needs_cue)
             if credit.speaker is not None:
                 return credit
-        previous = self._tagged_before(passages, index, opening)
+        previous = self._tagged_before(passages, index, opening, depth)
         if previous is not None:
             return previous
         sentence_start = _sentence_start(passage, opening)
@@ -184,7 +218,7 @@ class Attribution:
         if named:
             return Credit(named[-1], "named before")
         if index and passage[:opening].strip() == "" and not after.strip():
-            previous_speaker = self.last_credit(passages, index - 1)
+            previous_speaker = self.last_credit(passages, index - 1, depth + 1)
             if previous_speaker is not None:
                 return Credit(previous_speaker, "continuation")
             named = self._named(passages[index - 1])
@@ -192,7 +226,9 @@ class Attribution:
                 return Credit(named[-1], "paragraph before")
         return Credit(None)
 
-    def _tagged_before(self, passages: Sequence[str], index: int, opening: int) -> Credit | None:
+    def _tagged_before(
+        self, passages: Sequence[str], index: int, opening: int, depth: int
+    ) -> Credit | None:
         """The credit of the quotation just before this one in the passage, when only its tag
         stands between them: “A,” she said. “B.” -- B is hers too."""
         passage = passages[index]
@@ -204,19 +240,19 @@ class Attribution:
         if not _cue_in(gap) or any(end < len(gap.rstrip()) for end in sentences):
             return None  # no tag between them, or more than the tag's sentence
         quote = earlier[-1].group()[1:-1].rstrip(",")
-        credit = self.credit(passages, index, quote)
+        credit = self.credit(passages, index, quote, depth + 1)
         return credit if credit.speaker is not None else None
 
     def credited_speaker(self, passage: str, quote: str) -> str | None:
         """The speaker id a single passage credits with `quote`, or None."""
         return self.credit([passage], 0, quote).speaker
 
-    def last_credit(self, passages: Sequence[str], index: int) -> str | None:
+    def last_credit(self, passages: Sequence[str], index: int, depth: int = 0) -> str | None:
         """The speaker of the last quotation in passage `index`, if it has one."""
         passage = passages[index]
         spans = re.findall(r"\u201c([^\u201c\u201d]+)\u201d?|\"([^\"]+)\"?", passage)
         for curly, straight in reversed(spans):
-            credit = self.credit(passages, index, (curly or straight).rstrip(","))
+            credit = self.credit(passages, index, (curly or straight).rstrip(","), depth)
             if credit.speaker is not None:
                 return credit.speaker
         return None

@@ -244,6 +244,10 @@ class _ReadingChecks:
                 yield Problem(file_name, quote.id, "context", "does not contain the quote")
             if passage is not None and quote.context and quote.context not in passage.text:
                 yield Problem(file_name, quote.id, "context", f"is not in passage {passage.id!r}")
+            if in_passage and passage is not None and passage.text.count(quote.text) > 1:
+                yield Problem(
+                    file_name, quote.id, "text", "occurs more than once in its passage: say which"
+                )
             if speaker and passage and quote.text.strip() and in_passage:
                 credited = attribution.credit(texts, order[passage.id], quote.text).speaker
                 if credited != speaker.id:

@@ -82,10 +82,11 @@ def test_draft_check_edit_approve(tmp_path: Path) -> None:
     text = meta.read_text(encoding="utf-8")
     text = text.replace('title = "Untitled reading"', 'title = "Markets and civil society"')
     meta.write_text(re.sub(r"(?m)^review = .*\n", "", text), encoding="utf-8")
-    concepts = out / "concepts.toml"
-    edited = re.sub(r"(?m)^review = .*\n", "", concepts.read_text(encoding="utf-8"))
-    edited = edited.replace('definition = ""', 'definition = "As the article uses it."')
-    concepts.write_text(edited, encoding="utf-8")
+    for name in ("concepts.toml", "quotes.toml", "speakers.toml"):  # each note checked
+        path = out / name
+        edited = re.sub(r"(?m)^review = .*\n", "", path.read_text(encoding="utf-8"))
+        edited = edited.replace('definition = ""', 'definition = "As the article uses it."')
+        path.write_text(edited, encoding="utf-8")
     approved = curate("approve", str(out))
     assert approved.returncode == 0, approved.stderr
     assert 'status = "curated"' in meta.read_text(encoding="utf-8")

@@ -45,7 +45,13 @@ def test_a_draft_validates_and_says_what_to_review(seed_draft: Reading, tmp_path
     assert seed_draft.status == DRAFT
     assert validate_reading(seed_draft, tmp_path / "seed-draft") == []
     reviews = {item.review.split(" (")[0] for _, item in review_items(seed_draft)}
-    assert reviews == {"the article gives no title or publisher: write it", "no definition yet"}
+    assert reviews == {
+        "the article gives no title or publisher: write it",
+        "no definition yet",
+        "speaker named earlier in the paragraph, with no word of saying",
+    }
+    unsure = [q.text[:26] for q in seed_draft.quotes if q.review]
+    assert unsure == ["shows that North Koreans a"], "“For Yeo, the rise ... “shows that”"
     assert all(c.definition == "" for c in seed_draft.concepts), "no definition is invented"
     curated = dataclasses.replace(seed_draft, status=CURATED)
     problems = validate_reading(curated, tmp_path / "seed-draft")

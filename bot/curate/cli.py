@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bot.curate.draft import draft_reading, slug
+from bot.curate.draft import DraftError, draft_reading, slug
 from bot.curate.reading_files import FolderError, write_reading
 from bot.curate.sources import SourceError, read_article
 from bot.store.loader import load_reading
@@ -58,7 +58,7 @@ def _draft(args: argparse.Namespace) -> int:
         if problems:  # a bug of the drafter's: never write what the validator refuses
             raise RuntimeError("the draft does not validate:\n" + "\n".join(map(str, problems)))
         write_reading(reading, args.out, force=args.force)
-    except (SourceError, FolderError) as error:
+    except (SourceError, FolderError, DraftError) as error:
         print(f"curate: {error}", file=sys.stderr)
         return BAD_INPUT
     print(_summary(reading, args.out, time.perf_counter() - started))
@@ -112,7 +112,16 @@ def _approve(folder: Path) -> int:
         return NOT_READY
     meta = folder / "reading.toml"
     text = meta.read_text(encoding="utf-8")
-    approved = re.sub(rf'(?m)^status\s*=\s*"{DRAFT}"', f'status = "{CURATED}"', text, count=1)
-    meta.write_text(approved, encoding="utf-8")
+    approved, found = re.subn(
+        rf"""(?m)^status\s*=\s*(["']){DRAFT}\1""", f'status = "{CURATED}"', text, count=1
+    )
+    if found:
+        meta.write_text(approved, encoding="utf-8")
+    reread, _ = load_reading(folder)
+    if reread is None or reread.status != CURATED:
+        print(
+            f'curate: could not mark {meta} curated: set status = "curated" there', file=sys.stderr
+        )
+        return NOT_READY
     print(f"approved {folder}: {reading.title} is curated; the bot serves it from its next start")
     return 0

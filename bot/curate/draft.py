@@ -110,8 +110,19 @@ def _context(paragraph: str, span: Span) -> str:
     return sentence
 
 
+class DraftError(ValueError):
+    """The article cannot make a reading as it is; the message says why, in one line."""
+
+
 def draft_reading(article: Article, reading_id: str, publisher: str = "") -> Reading:
     """The draft reading of `article`, with the id `reading_id`."""
+    longest = MAX_LENGTH["passage_text"]
+    for number, text in enumerate(article.paragraphs, start=1):
+        if len(text) > longest:
+            raise DraftError(
+                f"paragraph {number} has {len(text)} characters, over {longest}: a passage "
+                "must fit one Discord message; split it in the source"
+            )
     sections: list[Section] = []
     passages: list[Passage] = []
     current = OPENING

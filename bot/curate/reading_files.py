@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.codec import ITEM_CLASSES
+from bot.store.loader import load_reading
 from bot.store.models import Reading
 
 # The fields of reading.toml, in the order a curator reads them.
@@ -32,10 +33,14 @@ class FolderError(Exception):
 
 
 def _string(text: str) -> str:
-    """A TOML string: literal and multi-line where it can be, so texts read as written."""
-    if "'''" not in text and not any(ord(c) < 32 and c not in "\n\t" for c in text):
-        return f"'''{text}'''" if "\n" in text or "'" in text or '"' in text else f'"{text}"'
-    return json.dumps(text, ensure_ascii=False)  # TOML's basic strings escape as JSON does
+    """A TOML string that reads back as `text`: literal where it can be (no escapes, so texts
+    read as written, backslashes included), else basic with JSON's escapes, which TOML's are."""
+    controls = any(ord(c) < 32 and c != "\t" for c in text.replace("\n", ""))
+    if not controls and "\n" not in text and "'" not in text:
+        return f"'{text}'"
+    if not controls and "'''" not in text and not text.endswith("'") and not text.startswith("\n"):
+        return f"'''{text}'''"
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _value(value: Any) -> str:
@@ -80,6 +85,8 @@ def reading_files(reading: Reading) -> dict[str, str]:
 def write_reading(reading: Reading, folder: Path, *, force: bool = False) -> None:
     """Write the reading into `folder`: refused if the folder has files, unless `force`;
     never left half-written."""
+    if folder.is_symlink():
+        raise FolderError(f"{folder} is a link: give the reading's own folder")
     if folder.exists() and not folder.is_dir():
         raise FolderError(f"{folder} is a file, not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
@@ -89,6 +96,10 @@ def write_reading(reading: Reading, folder: Path, *, force: bool = False) -> Non
     try:
         for name, content in reading_files(reading).items():
             (staging / name).write_text(content, encoding="utf-8")
+        staging.chmod(0o755)  # mkdtemp's 0700 would hide it from a bot run as another user
+        written, _ = load_reading(staging)
+        if written != reading:
+            raise RuntimeError(f"the files in {staging} do not read back as the draft")
         if folder.exists():
             shutil.rmtree(folder)
         staging.rename(folder)

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from bot.curate.structure import HEADING, PARAGRAPH, Article, Block, article_from_text, iso_date
 
-MAX_BYTES = 10_000_000  # an article, not a site
+MAX_BYTES = 2_000_000  # an article (a long one is 100 kB), not a site or a book
 FETCH_TIMEOUT = 20.0  # seconds
 USER_AGENT = "ReadingRoom-curate/1 (+https://github.com/)"
 

@@ -46,6 +46,7 @@ _ORGANISATION_WORDS = (
 )
 ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS.split())
 
+MAX_NAMES = 500  # names looked at for a role, at most
 _LISTENERS = re.compile(r"\b(?:told|tells|telling)\s+(?:the\s+)?$")
 
 
@@ -125,6 +126,8 @@ def people(text: str) -> list[str]:
         name = _clean_name(match.group())
         if name in found or name in tried or not _is_person_or_body(name, text[: match.start()]):
             continue
+        if len(tried) >= MAX_NAMES:
+            break  # a crafted text of endless names: those first met are the article's cast
         tried.add(name)
         described = describe(name, text)
         if described.role or described.affiliation:

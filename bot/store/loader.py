@@ -48,7 +48,10 @@ class ContentError(Exception):
 
 def reading_dirs(data_dir: Path) -> list[Path]:
     root = data_dir / READINGS_DIR
-    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    # A hidden folder (as a draft being written) is no reading.
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def content_hash(data_dir: Path) -> str:

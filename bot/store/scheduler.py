@@ -4,6 +4,7 @@ moderators' commands plan, pause, preview and post by hand through the same post
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from bot.store.store import Store
 
 log = logging.getLogger(__name__)
 
+PREVIEW_MAX = 10  # excerpts one preview shows at most
 FINISHED_TEXT = "The reading is finished: /excerpt schedule with at_end wrap to restart."
 
 
@@ -200,8 +202,10 @@ class Scheduler:
         fails, the excerpt stays next."""
         schedule, position, excerpt = await self._take_next(guild_id)
         nonce = post_nonce(guild_id, f"manual:{request_id}")
+        # By hand: no ping and no thread, which the moderator's rights were not checked for.
+        plain = dataclasses.replace(schedule, mention_role_id=None, open_thread=False)
         try:
-            posted = await self.poster.post(channel_id, schedule, excerpt, nonce)
+            posted = await self.poster.post(channel_id, plain, excerpt, nonce)
         except PostError as error:
             await self.store.give_back_position(guild_id, position)
             raise UserError(f"I could not post the excerpt: {error}") from error
@@ -219,7 +223,8 @@ class Scheduler:
         return schedule, position, excerpt
 
     async def preview(self, guild_id: int, count: int) -> ExcerptPreview:
-        """The next `count` excerpts, without taking them."""
+        """The next `count` excerpts (1 to PREVIEW_MAX), without taking them."""
+        count = max(1, min(count, PREVIEW_MAX))
         schedule = await self.require(guild_id)
         total = await self.store.excerpt_count(schedule.source)
         last = schedule.position + count

@@ -3,10 +3,12 @@ each, answered by the module named for it (the SQL lives there, not here)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import random
 import socket
+import sqlite3
 from pathlib import Path
 from typing import Self
 
@@ -27,6 +29,7 @@ from bot.store.answers import (
 )
 from bot.store.build import build_content
 from bot.store.concepts import Concepts
+from bot.store.database_faults import explained
 from bot.store.excerpts import ExcerptSequence
 from bot.store.experts import Experts
 from bot.store.library import ReadingMeta, load_reading_meta, read_library, read_overview
@@ -89,6 +92,7 @@ class Store:
             ]
         )
         self._files_seen: tuple[tuple[int, int], ...] | None = None
+        self._reloading = asyncio.Lock()
 
     def _answer_from(self, readings: dict[int, ReadingMeta]) -> None:
         """(Re)make the modules that answer from the content, and what they keep in memory."""
@@ -113,6 +117,12 @@ class Store:
                 await _rebuild(connection, data_dir, wanted)
             store = cls(connection, database_path)
             await store._current()
+        except sqlite3.DatabaseError as error:  # a full disk while building, say: one line
+            await connection.close()
+            unusable = explained(error, database_path)
+            if unusable is None:
+                raise
+            raise unusable from error
         except BaseException:
             await connection.close()
             raise
@@ -140,17 +150,19 @@ class Store:
         seen = self._files_state()
         if seen is not None and seen == self._files_seen:
             return
-        self._files_seen = seen
-        (changes,) = (await database.fetch_all(self.connection, "PRAGMA data_version"))[0]
-        if changes == self._data_version:
-            return
-        self._data_version = changes
-        content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
-        if content != self._content:
-            if self._content is not None:
-                log.warning("another process rebuilt the content of the store: reloading it")
-            self._answer_from(await load_reading_meta(self.connection))
-            self._content = content
+        async with self._reloading:  # answers asked meanwhile wait for the reload, not skip it
+            if seen is not None and seen == self._files_seen:
+                return
+            (changes,) = (await database.fetch_all(self.connection, "PRAGMA data_version"))[0]
+            if changes != self._data_version:
+                content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
+                if content != self._content:
+                    if self._content is not None:
+                        log.warning("another process rebuilt the store's content: reloading it")
+                    self._answer_from(await load_reading_meta(self.connection))
+                    self._content = content
+                self._data_version = changes
+            self._files_seen = seen  # only now: what these files hold is what is loaded
 
     async def close(self) -> None:
         await self.connection.close()

@@ -16,7 +16,7 @@ from bot.store.answers import FINISHED, Excerpt, Schedule
 from bot.store.errors import UserError
 from bot.store.poster import Posted, PostError, post_nonce
 from bot.store.rate_budget import RateBudget
-from bot.store.scheduler import Scheduler, SchedulerConfig
+from bot.store.scheduler import PREVIEW_MAX, Scheduler, SchedulerConfig
 from tests.conftest import DATA_DIR, FakeClock
 
 GUILD, CHANNEL, MODERATOR = 1, 2, 3
@@ -30,6 +30,7 @@ class FakePoster:
     posts: list[tuple[int, int, str, datetime]] = field(default_factory=list)
     failures: list[PostError] = field(default_factory=list)
     attempts: int = 0
+    sent_with: list[Schedule] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(100))
     _by_nonce: dict[str, int] = field(default_factory=dict)
 
@@ -37,6 +38,7 @@ class FakePoster:
         self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
     ) -> Posted:
         self.attempts += 1
+        self.sent_with.append(schedule)
         if self.failures:
             raise self.failures.pop(0)
         if nonce not in self._by_nonce:
@@ -437,6 +439,27 @@ async def test_a_manual_post_that_fails_leaves_the_excerpt_next(
     assert posted.excerpt.number == 1
     assert (await store.schedule(GUILD)).position == 1
     assert [number for _, number, _, _ in poster.posts] == [1]
+
+
+async def test_a_manual_post_pings_no_role_and_opens_no_thread(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    """The daily post pings the chosen role; a moderator's post by hand does neither."""
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    await plan(scheduler, "09:00", "UTC", mention_role_id=77, open_thread=True)
+    await scheduler.post_now(GUILD, CHANNEL, request_id=1)
+    fake_clock.set("2026-03-10T09:00", "UTC")
+    await scheduler.tick()
+    by_hand, daily = poster.sent_with
+    assert (by_hand.mention_role_id, by_hand.open_thread) == (None, False)
+    assert (daily.mention_role_id, daily.open_thread) == (77, True)
+    assert (await store.schedule(GUILD)).mention_role_id == 77, "the schedule itself is kept"
+
+
+async def test_a_preview_shows_at_most_its_limit(scheduler: Scheduler) -> None:
+    await plan(scheduler, "09:00", "UTC")
+    preview = await scheduler.preview(GUILD, 10_000)
+    assert len(preview.excerpts) == PREVIEW_MAX
 
 
 async def test_a_slow_post_holds_no_other_server_and_is_cut_at_its_time_limit(

@@ -124,4 +124,4 @@ async def test_a_running_store_follows_content_rebuilt_by_another_process(
         assert (first.reading, second.reading) == (overview[0].title, overview[1].title)
         assert len((await running.expert("Hastings")).quotes) > 0
         assert (await running.publications()).total == 8
-        assert "another process rebuilt the content of the store: reloading it" in caplog.text
+        assert "another process rebuilt the store's content: reloading it" in caplog.text

@@ -29,6 +29,7 @@ from bot.store.store import Store
 
 log = logging.getLogger(__name__)
 
+CLEANUP_GRACE = 1.0  # seconds a cancelled post has to clean up when the loop stops
 PREVIEW_MAX = 10  # excerpts one preview shows at most
 FINISHED_TEXT = "The reading is finished: /excerpt schedule with at_end wrap to restart."
 
@@ -89,6 +90,8 @@ class Scheduler:
             _, late = await asyncio.wait(sending, timeout=within)
             for task in late:
                 task.cancel()
+            if late:  # let each run its cleanup before the store it writes to closes
+                await asyncio.wait(late, timeout=CLEANUP_GRACE)
 
     async def tick(self) -> int:
         """Handle every schedule due now and wait for them; return how many moved on (not

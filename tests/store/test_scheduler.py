@@ -501,3 +501,33 @@ async def test_a_slow_post_holds_no_other_server_and_is_cut_at_its_time_limit(
     assert slow.last_error == "Discord did not take the post within 0.2 s"
     assert slow.retry_at is not None
     assert await store.claimed_post(1, "2026-03-10") == (0, post_nonce(1, "2026-03-10"), "claimed")
+
+
+async def test_draining_waits_for_the_posts_it_cancels_to_finish_their_cleanup(
+    store: Store, fake_clock: FakeClock
+) -> None:
+    """When the bot stops, a post still going is cancelled and its cleanup has run before the
+    store closes: nothing of it is left running."""
+    started, cleaned_up = asyncio.Event(), asyncio.Event()
+
+    class Hangs(FakePoster):
+        async def post(
+            self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
+        ) -> Posted:
+            started.set()
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await asyncio.sleep(0)  # cleanup that itself awaits
+                cleaned_up.set()
+            raise AssertionError("unreachable")
+
+    scheduler = Scheduler(store, Hangs(fake_clock), fake_clock)
+    fake_clock.set("2026-03-10T08:59", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    fake_clock.set("2026-03-10T09:00", "UTC")
+    tick = asyncio.create_task(scheduler.tick())
+    await asyncio.wait_for(started.wait(), timeout=5)
+    await scheduler.drain(within=0)
+    assert cleaned_up.is_set()
+    await asyncio.gather(tick, return_exceptions=True)

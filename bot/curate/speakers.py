@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.curate.quotations import Span
-from bot.store.attribution import CUES, tag_after, tag_before
+from bot.store.saying import CUES, tag_after, tag_before
 
 _PARTICLES = "de|da|di|del|der|van|von|bin|al|la|le|du|dos|das|ter|ten"
 _WORD = r"(?:[A-Z][a-z\u00e0-\u00ff\u2019'\-]+(?:-[A-Z][a-z\u00e0-\u00ff]+)?|[A-Z]\.|[A-Z]{2,})"

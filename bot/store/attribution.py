@@ -15,60 +15,25 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-OPEN_MARKS = "\u201c\"\u2018'"  # opening double and single quotation marks
-CLOSE_MARKS = "\u201d\"'\u2019"  # closing double and single quotation marks
-# Words that tell who is speaking: "said Yeo", "Hastings told", "according to Baek".
-_CUE_WORDS = (
-    "said says say told tells added adds noted notes wrote writes argued argues warned "
-    "warns explained explains asked asks stated states insisted insists continued "
-    "continues recalled recalls acknowledged acknowledges observed observes remarked "
-    "remarks commented comments replied replies declared declares conceded concedes "
-    "claimed claims suggested suggests maintained maintains cautioned cautions predicted "
-    "predicts admitted admits agreed agrees stressed stresses emphasised emphasized "
-    "emphasises emphasizes urged urges countered counters testified testifies announced "
-    "announces concluded concludes according puts put pointed points wondered wonders "
-    "joked jokes laughed described describes dismissed dismisses branded labelled labeled"
+from bot.store.saying import (
+    BODIES,
+    CUES,
+    DOCUMENTS,
+    NOT_TITLE_WORDS,
+    OPEN_MARKS,
+    QUOTED,
+    SENTENCE_END,
+    SPEAKING_PRONOUN,
+    TITLE,
+    WORD,
+    cue_in,
+    sentence_start,
+    tag_after,
+    tag_before,
 )
-CUES = frozenset(_CUE_WORDS.split())
-PRONOUNS = {"he": "he", "she": "she", "they": "they"}
-_SENTENCE_END = re.compile(r"[.?!][\u201d\"\u2019']?(?=\s|$)")
-_QUOTED = re.compile(r"\u201c[^\u201d]*\u201d?|\"[^\"]*\"?")
-_WORD = re.compile(r"[\w\u2019'-]+")
-# "the minister said", "said the economist": a title beside a cue.
-_CUE_PATTERN = "|".join(sorted(CUES))
-_TITLE = re.compile(
-    rf"\bthe ((?:[a-z]+ )?[a-z]+) (?:{_CUE_PATTERN})\b"
-    rf"|\b(?:{_CUE_PATTERN}) the ([a-z]+(?: [a-z]+)?)\b"
-)
-# Words no title is made of.
-# What says things in print, not in person: "the report said" credits no speaker.
-_DOCUMENT_WORDS = (
-    "report statement study survey paper letter document filing release memo analysis website "
-    "notice order ruling plan bill law data figures proposal agreement minutes budget guidance "
-    "review audit assessment petition complaint lawsuit contract policy"
-)
-_DOCUMENTS = frozenset(_DOCUMENT_WORDS.split())
-# Titles of bodies, not of a person the text named before ("the ministry said"): a quotation
-# so credited goes to the last speaker named with that word in their name, or to no one.
-_BODY_WORDS = (
-    "ministry company department agency government council authority bank firm group union "
-    "office board commission committee court police university school district city county "
-    "state administration campaign organization organisation institute center centre "
-    "foundation association federation party team club service network church hospital army "
-    "military embassy league alliance coalition parliament senate house cabinet bureau "
-    "secretariat library museum clinic airline operator utility regulator"
-)
-_BODIES = frozenset(_BODY_WORDS.split())
-# A pronoun as the one speaking: beside a cue ("she said", "said he," at the end of a tag),
-# not in what is said ("said she had sold").
-_SPEAKING_PRONOUN = re.compile(
-    rf"\b(?:he|she|they)\s+(?:also\s+)?(?:{_CUE_PATTERN})\b"
-    rf"|\b(?:{_CUE_PATTERN})\s+(?:he|she|they)\s*(?:[.,;!?]|$)"
-)
+
 # How many quotations back a chain of continuations and split quotations is followed.
 MAX_CHAIN = 8
-_NO_TITLE = "a an the and or but of in on at to for from by with as is was that this it its"
-_NOT_TITLE_WORDS = frozenset(_NO_TITLE.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,15 +80,6 @@ def _pattern(references: frozenset[str]) -> re.Pattern[str] | None:
         return None
     alternatives = "|".join(re.escape(r) for r in sorted(references, key=len, reverse=True))
     return re.compile(rf"(?<![\w\u2019'-])(?:{alternatives})(?![\w\u2019-])")
-
-
-def _cue_in(text: str) -> bool:
-    return any(word.casefold() in CUES for word in _WORD.findall(text))
-
-
-def _unquoted(text: str) -> str:
-    """`text` with what stands between quotation marks blanked out (lengths kept)."""
-    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
 
 
 class Attribution:
@@ -208,9 +164,9 @@ class Attribution:
         previous = self._tagged_before(passages, index, opening, depth)
         if previous is not None:
             return previous
-        sentence_start = _sentence_start(passage, opening)
-        if sentence_start > 0:  # "He said he would stay. ‘I’m not worried.’"
-            sentence_before = tag_before(passage, sentence_start - 1)
+        begins = sentence_start(passage, opening)
+        if begins > 0:  # "He said he would stay. ‘I’m not worried.’"
+            sentence_before = tag_before(passage, begins - 1)
             credit = self._from_tag(passages, index, sentence_before, passage[:opening], True)
             if credit.speaker is not None:
                 return credit
@@ -232,12 +188,12 @@ class Attribution:
         """The credit of the quotation just before this one in the passage, when only its tag
         stands between them: “A,” she said. “B.” -- B is hers too."""
         passage = passages[index]
-        earlier = list(_QUOTED.finditer(passage, 0, opening))
+        earlier = list(QUOTED.finditer(passage, 0, opening))
         if not earlier or not earlier[-1].group().endswith(("\u201d", '"')):
             return None
         gap = passage[earlier[-1].end() : opening]
-        sentences = [m.end() for m in _SENTENCE_END.finditer(gap)]
-        if not _cue_in(gap) or any(end < len(gap.rstrip()) for end in sentences):
+        sentences = [m.end() for m in SENTENCE_END.finditer(gap)]
+        if not cue_in(gap) or any(end < len(gap.rstrip()) for end in sentences):
             return None  # no tag between them, or more than the tag's sentence
         quote = earlier[-1].group()[1:-1].rstrip(",")
         credit = self.credit(passages, index, quote, depth + 1)
@@ -263,7 +219,7 @@ class Attribution:
         """The speaker a tag names: by name (beside a cue, where `needs_cue`), or by pronoun or
         title beside a cue, resolved from `before` (the text before the quotation) and the
         passages before it."""
-        cue = _cue_in(tag)
+        cue = cue_in(tag)
         if not tag.strip() or (needs_cue and not cue):
             return Credit(None)
         named = set(self._named(tag, "\n".join([*passages[:index], before])))
@@ -271,12 +227,12 @@ class Attribution:
             return Credit(named.pop(), "tag")
         if named or not cue:
             return Credit(None)
-        if _SPEAKING_PRONOUN.search(tag.casefold()):
+        if SPEAKING_PRONOUN.search(tag.casefold()):
             speaker = self._last_named(passages, index, before)
             return Credit(speaker, "pronoun") if speaker else Credit(None)
-        titles = [m.group(1) or m.group(2) for m in _TITLE.finditer(tag.casefold())]
-        titles = [t for t in titles if not set(t.split()) & (_NOT_TITLE_WORDS | _DOCUMENTS)]
-        bodies = [t for t in titles if t.split()[-1] in _BODIES]
+        titles = [m.group(1) or m.group(2) for m in TITLE.finditer(tag.casefold())]
+        titles = [t for t in titles if not set(t.split()) & (NOT_TITLE_WORDS | DOCUMENTS)]
+        bodies = [t for t in titles if t.split()[-1] in BODIES]
         for body in bodies:
             speaker = self._body(passages, index, before, body.split()[-1])
             if speaker:
@@ -333,49 +289,14 @@ class Attribution:
     def _titled(self, passages: Sequence[str], index: int, before: str, title: str) -> str | None:
         """The speaker last named whose role holds every word of `title` ("the minister")."""
         wanted = set(title.split()) - CUES
-        if not wanted or wanted & _NOT_TITLE_WORDS:
+        if not wanted or wanted & NOT_TITLE_WORDS:
             return None
         for text in (before, *reversed(passages[:index])):
             for speaker in reversed(self._named(text)):
-                role = {w.casefold() for w in _WORD.findall(self._speakers[speaker].role)}
+                role = {w.casefold() for w in WORD.findall(self._speakers[speaker].role)}
                 if wanted <= role:
                     return speaker
         return None
-
-
-def _sentence_start(passage: str, position: int) -> int:
-    """Where the sentence holding `position` starts (quotations do not end it)."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(_unquoted(passage), 0, position)]
-    return ends[-1] if ends else 0
-
-
-def tag_after(passage: str, end: int) -> str:
-    """The rest of the sentence after a quotation, up to any quotation that follows, when
-    it reads as a tag: the sentence goes on (",” said Baek.", "” in North Korea, said
-    Arrington.") or a new one begins with a cue ("” Hastings said.")."""
-    rest = passage[end:]
-    tail = rest.removeprefix(",").lstrip(CLOSE_MARKS)
-    stripped = tail.lstrip()
-    if not stripped:
-        return ""
-    stop = len(tail)
-    sentence_end = _SENTENCE_END.search(tail)
-    if sentence_end:
-        stop = sentence_end.start() + 1
-    next_quote = re.search('[\u201c"\u2018]', tail)
-    if next_quote:
-        stop = min(stop, next_quote.start())
-    tag = tail[:stop]
-    goes_on = rest.startswith(",") or not stripped[0].isupper()
-    if goes_on or any(w.casefold() in CUES for w in _WORD.findall(tag)[:4]):
-        return tag
-    return ""
-
-
-def tag_before(passage: str, opening: int) -> str:
-    """The sentence before a quotation's opening mark, quotations in it blanked out: where a
-    tag such as "Yeo said:" or "according to Baek," stands."""
-    return _unquoted(passage[_sentence_start(passage, opening) : opening])
 
 
 def credited_speaker(passage: str, quote: str, surnames: Mapping[str, str]) -> str | None:

@@ -149,6 +149,7 @@ async def transaction(
         try:
             yield
         except BaseException:
-            await connection.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite ends it itself on some errors (a full disk)
+                await connection.execute("ROLLBACK")
             raise
         await connection.execute("COMMIT")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, build, database
+from bot.store.database_faults import DiskFullError
 from bot.store.loader import ContentError, load_library, read_readings
 from bot.store.models import Reading
 
@@ -167,3 +168,24 @@ async def test_a_database_from_before_a_content_migration_is_rebuilt(
     async with await Store.open(db_path, reading_copy) as store:
         assert (await store.expert("Hastings")).topics
         assert await store.read_library() == load_library(reading_copy)
+
+
+async def test_a_full_disk_while_building_is_named_and_the_old_content_kept(
+    reading_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite itself reports the file full (it may grow by only a few pages): the build fails
+    as one named fault, not a traceback, and the database is as it was."""
+    db_path = tmp_path / "full.db"
+    connect = database.connect
+
+    async def connect_to_a_small_disk(path: Path | str) -> object:
+        connection = await connect(path)
+        ((pages,),) = await connection.execute_fetchall("PRAGMA page_count")
+        await connection.execute(f"PRAGMA max_page_count = {pages + 4}")
+        return connection
+
+    monkeypatch.setattr(database, "connect", connect_to_a_small_disk)
+    with pytest.raises(DiskFullError, match="is full: free some space"):
+        await Store.open(db_path, reading_copy)
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT count(*) FROM quotes").fetchone() == (0,)

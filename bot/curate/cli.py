@@ -61,6 +61,9 @@ def _draft(args: argparse.Namespace) -> int:
     except (SourceError, FolderError, DraftError) as error:
         print(f"curate: {error}", file=sys.stderr)
         return BAD_INPUT
+    except RuntimeError as error:  # nothing was written; the article lets us find the bug
+        print(f"curate: {error}: a bug, please report it with the article", file=sys.stderr)
+        return 1
     print(_summary(reading, args.out, time.perf_counter() - started))
     return 0
 

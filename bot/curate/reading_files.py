@@ -32,23 +32,24 @@ class FolderError(Exception):
     """The folder cannot take the reading; the message says why, in one line."""
 
 
-def _string(text: str) -> str:
+def toml_string(text: str) -> str:
     """A TOML string that reads back as `text`: literal where it can be (no escapes, so texts
     read as written, backslashes included), else basic with JSON's escapes, which TOML's are."""
-    controls = any(ord(c) < 32 and c != "\t" for c in text.replace("\n", ""))
+    controls = any((ord(c) < 32 and c != "\t") or c == "\x7f" for c in text.replace("\n", ""))
     if not controls and "\n" not in text and "'" not in text:
         return f"'{text}'"
     if not controls and "'''" not in text and not text.endswith("'") and not text.startswith("\n"):
         return f"'''{text}'''"
-    return json.dumps(text, ensure_ascii=False)
+    # TOML wants DEL escaped too, which JSON leaves as it is.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple | list):
-        return "[" + ", ".join(_string(v) for v in value) + "]"
-    return _string(str(value))
+        return "[" + ", ".join(toml_string(v) for v in value) + "]"
+    return toml_string(str(value))
 
 
 def _table(array: str, item: Any) -> str:
@@ -99,7 +100,7 @@ def write_reading(reading: Reading, folder: Path, *, force: bool = False) -> Non
         staging.chmod(0o755)  # mkdtemp's 0700 would hide it from a bot run as another user
         written, _ = load_reading(staging)
         if written != reading:
-            raise RuntimeError(f"the files in {staging} do not read back as the draft")
+            raise RuntimeError("the files written do not read back as the draft")
         if folder.exists():
             shutil.rmtree(folder)
         staging.rename(folder)

@@ -6,25 +6,15 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from bot.curate import web
+from bot.curate.errors import SourceError
 from bot.curate.structure import HEADING, PARAGRAPH, Article, Block, article_from_text, iso_date
+from bot.curate.web import fetch, too_big
 
-MAX_BYTES = 2_000_000  # an article (a long one is 100 kB), not a site or a book
-FETCH_TIMEOUT = 20.0  # seconds to connect, or between two reads
-FETCH_DEADLINE = 60.0  # seconds for the whole page
-CHUNK_BYTES = 65_536
-USER_AGENT = "ReadingRoom-curate/1 (+https://github.com/)"
-
-
-class SourceError(Exception):
-    """The source cannot be drafted from; the message says why, in one line."""
+__all__ = ["SourceError", "article_from_html", "read_article"]
 
 
 def read_article(source: str, stdin: BinaryIO | None = None) -> Article:
@@ -34,88 +24,63 @@ def read_article(source: str, stdin: BinaryIO | None = None) -> Article:
         text = _decode(page.data, source, page.charset)
         return _article(text, html=page.html, url=page.url, name=source)
     if source == "-":
-        data = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise SourceError(f"standard input: over {MAX_BYTES // 1_000_000} MB, not an article")
+        data = (stdin or sys.stdin.buffer).read(web.MAX_BYTES + 1)
+        if len(data) > web.MAX_BYTES:
+            raise too_big("standard input")
         return _article(_decode(data, "standard input"), html=None, url="", name="standard input")
     path = Path(source)
     if not path.is_file():
         raise SourceError(f"{source}: no such file")
-    if path.stat().st_size > MAX_BYTES:
-        raise SourceError(f"{source}: over {MAX_BYTES // 1_000_000} MB, not an article")
+    if path.stat().st_size > web.MAX_BYTES:
+        raise too_big(source)
     html = True if path.suffix.lower() in (".html", ".htm") else None
     return _article(_decode(path.read_bytes(), source), html=html, url="", name=source)
 
 
-@dataclass(frozen=True)
-class Page:
-    """What an address answered: its bytes, the address after redirects, and what the server
-    said it is (`html` None when it did not say)."""
-
-    data: bytes
-    url: str
-    html: bool | None
-    charset: str | None
-
-
-def fetch(url: str, clock: Callable[[], float] = time.monotonic) -> Page:
-    """The page at `url`, read within FETCH_DEADLINE in all (a server that trickles bytes is
-    cut off, not waited on) and at most MAX_BYTES."""
-    deadline = clock() + FETCH_DEADLINE
-    try:
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            kind = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
-            final = response.geturl()
-            html = _is_html(kind, url)
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := response.read1(CHUNK_BYTES):
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise SourceError(f"{url}: over {MAX_BYTES // 1_000_000} MB, not an article")
-                if clock() > deadline:
-                    raise SourceError(
-                        f"{url}: the server took over {FETCH_DEADLINE:.0f} s to send the page; "
-                        "save it and draft from the file"
-                    )
-    except urllib.error.HTTPError as error:
-        raise SourceError(f"{url}: the server answered {error.code} {error.reason}") from error
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise SourceError(f"{url}: could not be fetched ({reason})") from error
-    return Page(b"".join(chunks), final, html, charset)
-
-
-def _is_html(kind: str, url: str) -> bool | None:
-    """Whether a response of this content type is a web page; a type that is neither a page nor
-    text is refused."""
-    if kind in ("text/html", "application/xhtml+xml"):
-        return True
-    if kind == "text/plain":
-        return False
-    if kind.startswith("text/") or kind == "application/octet-stream":
-        return None
-    raise SourceError(f"{url}: the server sent {kind}, not a web page or text")
-
-
 def _decode(data: bytes, name: str, charset: str | None = None) -> str:
+    """The text of `data`: UTF-8 when it reads as UTF-8 (other text rarely does, whatever a
+    page says it is), else in the charset declared (by a byte order mark, the server or the
+    page's head), read strictly: text that would come out garbled is refused, not drafted."""
     if not data.strip():
         raise SourceError(f"{name}: empty, there is no article to draft")
-    if b"\x00" in data[:8192]:
+    declared = _codec(_bom_charset(data) or charset or _declared_charset(data))
+    wide = declared is not None and declared.startswith(("utf-16", "utf-32"))
+    zeros = b"\x00" in data[:8192]  # as any page in UTF-16 or -32 has: its markup is ASCII
+    if wide and zeros:
+        return _strictly(data, declared or "", name).removeprefix("\ufeff")
+    if zeros:
         raise SourceError(f"{name}: a binary file, not an article's text or web page")
     try:
-        # Bytes that read as UTF-8 are UTF-8, whatever the page says (other text rarely is).
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        declared = _codec(charset or _declared_charset(data))
-        if declared and declared != "utf-8":
-            return data.decode(declared, errors="replace")
+        if declared is None or declared == "utf-8" or wide:
+            raise SourceError(
+                f"{name}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8"
+            ) from error
+    return _strictly(data, declared, name)
+
+
+def _strictly(data: bytes, codec: str, name: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
         raise SourceError(
-            f"{name}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8"
+            f"{name}: says it is {codec} text, but byte {error.start} is not; save it as UTF-8"
         ) from error
+
+
+def _bom_charset(data: bytes) -> str | None:
+    """The charset a byte order mark at the start names (UTF-32's before UTF-16's, which
+    begin alike)."""
+    for bom, charset in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return charset
+    return None
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -124,14 +89,20 @@ def _declared_charset(data: bytes) -> str | None:
     return found.group(1).decode("ascii") if found else None
 
 
+# Codecs Python calls text encodings but no web page is written in (or ones that hide text).
+_NOT_PAGE_CODECS = frozenset({"idna", "punycode", "utf-7", "raw-unicode-escape", "unicode-escape"})
+
+
 def _codec(charset: str | None) -> str | None:
-    """Python's codec for a declared charset; as in browsers, Latin-1 and ASCII mean
-    Windows-1252."""
+    """Python's codec for a declared charset, if it is a text encoding a page may be in; as
+    in browsers, Latin-1 and ASCII mean Windows-1252."""
     try:
-        name = codecs.lookup(charset or "").name
-    except LookupError:
+        info = codecs.lookup(charset or "")
+    except (LookupError, ValueError):
         return None
-    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+    if not info._is_text_encoding or info.name in _NOT_PAGE_CODECS:
+        return None
+    return "cp1252" if info.name in ("latin-1", "iso8859-1", "ascii") else info.name
 
 
 def _article(text: str, *, html: bool | None, url: str, name: str) -> Article:

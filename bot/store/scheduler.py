@@ -66,6 +66,7 @@ class Scheduler:
         self._sleep = sleep
         self._limit = asyncio.Semaphore(self.config.concurrency)
         self._sending: dict[int, asyncio.Task[bool]] = {}  # by guild: posts under way
+        self._by_hand: set[asyncio.Task[object]] = set()  # moderators' posts under way
 
     async def run(self, interval: float) -> None:
         """Every `interval` seconds (at once again after a full batch) start the posts that
@@ -85,13 +86,15 @@ class Scheduler:
     async def drain(self, within: float | None = None) -> None:
         """Wait for the posts under way; those still going after `within` seconds are cancelled
         (their claims are taken over, and the posts resent with the same nonce, later)."""
-        sending = list(self._sending.values())
+        sending = [*self._sending.values(), *self._by_hand]
         if sending:
             _, late = await asyncio.wait(sending, timeout=within)
             for task in late:
                 task.cancel()
             if late:  # let each run its cleanup before the store it writes to closes
-                await asyncio.wait(late, timeout=CLEANUP_GRACE)
+                _, stuck = await asyncio.wait(late, timeout=CLEANUP_GRACE)
+                if stuck:
+                    log.warning("%d excerpt posts did not stop when cancelled", len(stuck))
 
     async def tick(self) -> int:
         """Handle every schedule due now and wait for them; return how many moved on (not
@@ -207,11 +210,22 @@ class Scheduler:
         nonce = post_nonce(guild_id, f"manual:{request_id}")
         # By hand: no ping and no thread, which the moderator's rights were not checked for.
         plain = dataclasses.replace(schedule, mention_role_id=None, open_thread=False)
+        task = asyncio.current_task()
+        assert task is not None  # a coroutine always runs in a task
+        self._by_hand.add(task)  # the loop's drain waits for it too
         try:
-            posted = await self.poster.post(channel_id, plain, excerpt, nonce)
-        except PostError as error:
-            await self.store.give_back_position(guild_id, position)
-            raise UserError(f"I could not post the excerpt: {error}") from error
+            async with asyncio.timeout(self.config.post_timeout):
+                posted = await self.poster.post(channel_id, plain, excerpt, nonce)
+        except BaseException as error:  # not posted, as far as we know: the excerpt is next again
+            await asyncio.shield(self.store.give_back_position(guild_id, position))
+            if isinstance(error, TimeoutError):
+                reason = f"Discord did not take it within {self.config.post_timeout:g} s"
+                raise UserError(f"I could not post the excerpt: {reason}") from error
+            if isinstance(error, PostError):
+                raise UserError(f"I could not post the excerpt: {error}") from error
+            raise
+        finally:
+            self._by_hand.discard(task)
         return ManualPost(excerpt, channel_id, posted.thread_error)
 
     async def _take_next(self, guild_id: int) -> tuple[Schedule, int, Excerpt]:

@@ -531,3 +531,36 @@ async def test_draining_waits_for_the_posts_it_cancels_to_finish_their_cleanup(
     await scheduler.drain(within=0)
     assert cleaned_up.is_set()
     await asyncio.gather(tick, return_exceptions=True)
+
+
+@pytest.mark.parametrize("outcome", ["too slow", "cancelled", "a bug"])
+async def test_a_manual_post_that_does_not_finish_leaves_the_excerpt_next(
+    store: Store, fake_clock: FakeClock, outcome: str
+) -> None:
+    """Whatever stops a post by hand (its time limit, the bot stopping, a fault), nothing was
+    posted and the excerpt stays next."""
+
+    class Fails(FakePoster):
+        async def post(
+            self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
+        ) -> Posted:
+            if outcome == "a bug":
+                raise KeyError("a fault of the poster's")
+            await asyncio.Event().wait()  # until its time limit, or cancelled
+            raise AssertionError("unreachable")
+
+    config = SchedulerConfig(post_timeout=0.2)  # real seconds: the limit is on the wire
+    scheduler = Scheduler(store, Fails(fake_clock), fake_clock, config)
+    await plan(scheduler, "09:00", "UTC")
+    posting = asyncio.create_task(scheduler.post_now(GUILD, CHANNEL, request_id=1))
+    if outcome == "cancelled":
+        await asyncio.sleep(0.05)  # the post is under way, waiting on the wire
+        await scheduler.drain(within=0)  # the bot stopping: the drain cancels it
+        assert posting.cancelled()
+    else:
+        expected = UserError if outcome == "too slow" else KeyError
+        with pytest.raises(expected):
+            await asyncio.wait_for(posting, timeout=5)  # a guard: never a hang
+        if outcome == "too slow":
+            assert "did not take it within 0.2 s" in str(posting.exception())
+    assert (await store.schedule(GUILD)).position == 0

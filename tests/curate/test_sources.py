@@ -1,72 +1,12 @@
-"""Reading an article from an address: what the server says a page is and which charset it is in
-are honoured, text is never garbled, and every way a fetch goes wrong is one clear line; on a
-web server on loopback."""
+"""Reading an article: what the server says a page is and which charset it is in are honoured,
+text is never garbled, and what cannot be drafted is one clear line."""
 
 from __future__ import annotations
 
-import contextlib
-import gzip
-import http.server
-import re
-import socket
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from bot.curate import web
 from bot.curate.sources import SourceError, read_article
-from bot.curate.web import fetch
-
-PAGE = Path(__file__).parent / "articles" / "arctic-shipping-insurance" / "article.html"
-QUOTE = "“We were never told,” she said. Café owners agreed."
-PLAIN = f"A headline\n\nThe first paragraph of a plain text article.\n\n{QUOTE}\n"
-
-Response = tuple[int, str, bytes]  # status, Content-Type, body
-REDIRECTS = {"/moved": "/page", "/loop": "/loop", "/to-ftp": "ftp://127.0.0.1/x"}
-
-
-@contextlib.contextmanager
-def serving(pages: dict[str, Response]) -> Iterator[str]:
-    """A web server on loopback answering each path with its response; yields its address."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path in REDIRECTS:
-                self.send_response(302)
-                self.send_header("Location", REDIRECTS[self.path])
-                self.end_headers()
-                return
-            status, kind, body = pages.get(self.path, (404, "text/plain", b"not found"))
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            if self.path.startswith("/gzip"):
-                body = gzip.compress(body)
-                self.send_header("Content-Encoding", "gzip")
-            length = len(body) + (5000 if self.path.startswith("/cut") else 0)
-            self.send_header("Content-Length", str(length))
-            self.end_headers()
-            self.wfile.write(body)
-            self.close_connection = True
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def with_quote(declared: str) -> str:
-    """The test page with QUOTE in its first paragraph and `declared` as its head's charset."""
-    text = PAGE.read_text(encoding="utf-8").replace("<p>Each summer", f"<p>{QUOTE} Each summer")
-    return re.sub(r'<meta charset="UTF-8">', declared, text)
+from tests.curate.loopback import PLAIN, QUOTE, Response, serving, with_quote
 
 
 def page_in(charset: str, *, declared_in: str) -> tuple[str, bytes]:
@@ -108,13 +48,6 @@ def test_plain_text_at_an_address_keeps_its_paragraphs() -> None:
     assert [block.text for block in article.blocks][-1] == QUOTE
 
 
-def test_a_redirect_gives_the_address_it_ended_at() -> None:
-    with serving({"/page": (200, "text/html", PAGE.read_bytes())}) as address:
-        page = fetch(f"{address}/moved")
-    assert page.url == f"{address}/page"
-    assert page.html is True
-
-
 @pytest.mark.parametrize(
     ("path", "response", "message"),
     [
@@ -131,25 +64,6 @@ def test_what_cannot_be_drafted_is_one_clear_line(
     with serving(pages) as address, pytest.raises(SourceError, match=message) as refused:
         read_article(f"{address}{path}")
     assert "\n" not in str(refused.value)
-
-
-def test_a_page_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(web, "MAX_BYTES", 1_000_000)
-    body = b"<p>" + b"word " * 300_000 + b"</p>"
-    with (
-        serving({"/big": (200, "text/html", body)}) as address,
-        pytest.raises(SourceError, match=r"/big: over 1 MB, not an article"),
-    ):
-        read_article(f"{address}/big")
-
-
-def test_a_server_that_never_finishes_is_given_up_on() -> None:
-    """It accepts and then sends nothing, not even headers: the deadline covers it all (a real
-    0.3 s here, since the limit is on the wire)."""
-    with socket.create_server(("127.0.0.1", 0)) as silent:
-        port = silent.getsockname()[1]
-        with pytest.raises(SourceError, match=r"did not come within 0.3 s; save it from a brows"):
-            fetch(f"http://127.0.0.1:{port}/page", deadline=0.3)
 
 
 @pytest.mark.parametrize(
@@ -178,43 +92,3 @@ def test_a_page_in_utf16_or_utf32_is_read(charset: str) -> None:
     header = "text/html" if charset in ("utf-16", "utf-32") else f"text/html; charset={charset}"
     with serving({"/page": (200, header, body)}) as address:  # a byte order mark, or the header
         assert QUOTE in read_article(f"{address}/page").source_text
-
-
-def test_a_compressed_page_is_uncompressed() -> None:
-    with serving({"/gzip": (200, "text/html", with_quote("").encode())}) as address:
-        assert QUOTE in read_article(f"{address}/gzip").source_text
-
-
-def test_a_page_cut_off_before_its_length_is_refused_not_drafted() -> None:
-    with (
-        serving({"/cut": (200, "text/html", with_quote("").encode())}) as address,
-        pytest.raises(SourceError, match=r"/cut: the server closed after \d+ of \d+ bytes"),
-    ):
-        read_article(f"{address}/cut")
-
-
-@pytest.mark.parametrize(
-    ("path", "message"),
-    [
-        ("/to-ftp", r"redirected to a ftp: address, not a web page$"),
-        ("/loop", r"/loop: the server answered 302 .*infinite loop\. .*Found$"),
-    ],
-)
-def test_redirects_go_only_to_web_pages_and_end(path: str, message: str) -> None:
-    with serving({}) as address, pytest.raises(SourceError, match=message) as refused:
-        read_article(f"{address}{path}")
-    assert "\n" not in str(refused.value)
-
-
-def test_an_address_with_a_space_or_an_accent_is_sent_escaped() -> None:
-    with serving({"/caf%C3%A9%20noir": (200, "text/plain", PLAIN.encode())}) as address:
-        assert read_article(f"{address}/café noir").title == "A headline"
-
-
-def test_an_address_nothing_answers_is_one_clear_line() -> None:
-    with serving({}) as address:
-        pass  # the server is closed again: its port now refuses
-    with pytest.raises(SourceError, match=r"could not be fetched \(.*refused"):
-        read_article(f"{address}/page")
-    with pytest.raises(SourceError, match=r"could not be fetched"):
-        read_article("http://[::1/broken")

@@ -1,0 +1,60 @@
+"""A web server on loopback for the curate tests, and the article it serves."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+PAGE = Path(__file__).parent / "articles" / "arctic-shipping-insurance" / "article.html"
+QUOTE = "“We were never told,” she said. Café owners agreed."
+PLAIN = f"A headline\n\nThe first paragraph of a plain text article.\n\n{QUOTE}\n"
+
+Response = tuple[int, str, bytes]  # status, Content-Type, body
+REDIRECTS = {"/moved": "/page", "/loop": "/loop", "/to-ftp": "ftp://127.0.0.1/x"}
+
+
+@contextlib.contextmanager
+def serving(pages: dict[str, Response]) -> Iterator[str]:
+    """A web server on loopback answering each path with its response; yields its address."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path in REDIRECTS:
+                self.send_response(302)
+                self.send_header("Location", REDIRECTS[self.path])
+                self.end_headers()
+                return
+            status, kind, body = pages.get(self.path, (404, "text/plain", b"not found"))
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            if self.path.startswith("/gzip"):
+                body = gzip.compress(body)
+                self.send_header("Content-Encoding", "gzip")
+            length = len(body) + (5000 if self.path.startswith("/cut") else 0)
+            self.send_header("Content-Length", str(length))
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def with_quote(declared: str) -> str:
+    """The test page with QUOTE in its first paragraph and `declared` as its head's charset."""
+    text = PAGE.read_text(encoding="utf-8").replace("<p>Each summer", f"<p>{QUOTE} Each summer")
+    return re.sub(r'<meta charset="UTF-8">', declared, text)

@@ -19,8 +19,21 @@ REDIRECTS = {"/moved": "/page", "/loop": "/loop", "/to-ftp": "ftp://127.0.0.1/x"
 
 
 @contextlib.contextmanager
-def serving(pages: dict[str, Response]) -> Iterator[str]:
-    """A web server on loopback answering each path with its response; yields its address."""
+def running(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A web server on loopback with `handler`; yields its address."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def serving(pages: dict[str, Response]) -> contextlib.AbstractContextManager[str]:
+    """A web server answering each path with its response (and REDIRECTS; a path starting
+    /gzip is sent compressed, one starting /cut is cut off before its length)."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -44,14 +57,20 @@ def serving(pages: dict[str, Response]) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return running(Handler)
+
+
+def serving_folder(folder: Path) -> contextlib.AbstractContextManager[str]:
+    """A web server for the files in `folder`."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return running(Quiet)
 
 
 def with_quote(declared: str) -> str:

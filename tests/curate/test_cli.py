@@ -3,20 +3,17 @@ half-written, approval only once nothing is left to review, and drafts never ser
 
 from __future__ import annotations
 
-import contextlib
-import http.server
 import re
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store
 from tests.conftest import DATA_DIR, READING_ID
+from tests.curate.loopback import serving_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_SOURCE = DATA_DIR / "readings" / READING_ID / "source.txt"
@@ -35,27 +32,6 @@ def curate(*args: str, stdin: bytes = b"", cwd: Path = ROOT) -> subprocess.Compl
     )
     assert "Traceback" not in done.stderr, done.stderr
     return done
-
-
-@contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """A web server on loopback for `folder`; yields its address."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(folder), **kwargs)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_draft_check_edit_approve(tmp_path: Path) -> None:
@@ -136,7 +112,7 @@ def test_the_folder_is_named_after_the_reading(tmp_path: Path) -> None:
 
 def test_a_page_from_a_url_or_standard_input(tmp_path: Path) -> None:
     shutil.copy(PAGE, tmp_path / "article.html")
-    with serving(tmp_path) as address:
+    with serving_folder(tmp_path) as address:
         fetched = curate("draft", f"{address}/article.html", "--out", str(tmp_path / "web"))
         missing = curate("draft", f"{address}/nothing.html", "--out", str(tmp_path / "gone"))
     assert fetched.returncode == 0, fetched.stderr
@@ -151,7 +127,7 @@ def test_a_page_from_a_url_or_standard_input(tmp_path: Path) -> None:
 
 
 def test_an_address_nobody_answers_is_one_line(tmp_path: Path) -> None:
-    with serving(tmp_path) as address:
+    with serving_folder(tmp_path) as address:
         pass  # the server is gone: its port refuses
     done = curate("draft", f"{address}/article.html", "--out", str(tmp_path / "none"))
     assert done.returncode == 2

@@ -67,7 +67,7 @@ def fetch(url: str, deadline: float = FETCH_DEADLINE) -> Page:
 class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
     """Redirects are followed to http(s) addresses only (not to ftp: or file:)."""
 
-    def redirect_request(  # type: ignore[override]
+    def redirect_request(
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> urllib.request.Request | None:
         scheme = urllib.parse.urlsplit(newurl).scheme.lower()

@@ -65,7 +65,7 @@ def serving_folder(folder: Path) -> contextlib.AbstractContextManager[str]:
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
+            super().__init__(*args, directory=str(folder), **kwargs)
 
         def log_message(self, *args: object) -> None:
             pass

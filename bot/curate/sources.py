@@ -119,7 +119,6 @@ def article_from_html(page: str, url: str = "") -> Article:
     """The main text of a web page as headings and paragraphs, with its title, author, date,
     site name and canonical address; its source text is what the draft is made from."""
     import trafilatura  # a few hundred ms to import: only a web page needs it
-    from lxml import etree
 
     document = trafilatura.bare_extraction(
         page,
@@ -132,23 +131,12 @@ def article_from_html(page: str, url: str = "") -> Article:
     )
     if document is None:
         return Article("", ())
-    xml = trafilatura.extract(
-        page,
-        url=url or None,
-        output_format="xml",
-        include_comments=False,
-        include_tables=False,
-        include_formatting=False,
-    )
     blocks: list[Block] = []
-    if xml:
-        main = etree.fromstring(xml.encode()).find("main")
-        for element in main if main is not None else ():
-            text = " ".join("".join(element.itertext()).split())
-            if not text:
-                continue
-            kind = HEADING if element.tag == "head" else PARAGRAPH
-            blocks.append(Block(kind, text))
+    # The main text as parsed once: the elements `extract` would write as <main>'s.
+    for element in document.body if document.body is not None else ():
+        text = " ".join("".join(element.itertext()).split())
+        if text:
+            blocks.append(Block(HEADING if element.tag == "head" else PARAGRAPH, text))
     title = (document.title or "").strip()
     if blocks and blocks[0].kind == HEADING and blocks[0].text == title:
         blocks.pop(0)

@@ -34,20 +34,25 @@ def curate(*args: str, stdin: bytes = b"", cwd: Path = ROOT) -> subprocess.Compl
     return done
 
 
+def check_library(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m bot check` on the library in `data_dir`."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "check"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "READING_ROOM_DATA": str(data_dir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_draft_check_edit_approve(tmp_path: Path) -> None:
     out = tmp_path / "readings" / "markets-draft"
     drafted = curate("draft", str(SEED_SOURCE), "--out", str(out))
     assert drafted.returncode == 0, drafted.stderr
     assert "21 quotes" in drafted.stdout
     assert "to review" in drafted.stdout
-    check = subprocess.run(
-        [sys.executable, "-m", "bot", "check"],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "READING_ROOM_DATA": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    check = check_library(tmp_path)
     assert check.returncode == 0, check.stderr
     assert "a draft: not served" in check.stdout
     assert re.search(r"\d+ x concepts\.toml: no definition yet", check.stdout)
@@ -156,14 +161,7 @@ def test_odd_but_honest_articles_draft_and_read_back(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     quotes = (out / "quotes.toml").read_text(encoding="utf-8")
     assert "We kept every\nline as it was" in quotes
-    check = subprocess.run(
-        [sys.executable, "-m", "bot", "check"],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "READING_ROOM_DATA": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    check = check_library(tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
 
 

@@ -19,6 +19,13 @@ TOPICS = ["ethics", "economics", "education", "energy", "environment"]
 AUTH = {"Authorization": "Bot sandbox-token"}
 
 
+def only_problem(problems: list[str], path: str) -> str:
+    """The one problem a check found, at `path`."""
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}: "), problems
+    return problems[0]
+
+
 class VoteView(discord.ui.View):
     def __init__(self) -> None:
         super().__init__(timeout=None)

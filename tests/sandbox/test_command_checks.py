@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import discord
@@ -13,21 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.sandbox.command_checks import command_problems, name_problem
-
-
-def _only(problems: list[str], path: str) -> str:
-    assert len(problems) == 1, problems
-    assert problems[0].startswith(f"{path}: "), problems
-    return problems[0]
-
-
-def test_module_imports_neither_discord_nor_aiohttp() -> None:
-    code = (
-        "import sys, bot.sandbox.command_checks; "
-        "print(sorted(m for m in ('discord', 'aiohttp') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+from tests.sandbox.conftest import only_problem
 
 
 @given(st.text(alphabet="abcXYZ-_'0 !é", min_size=0, max_size=34))
@@ -68,14 +52,14 @@ def _option(name: str = "text", **extra: Any) -> dict[str, Any]:
     ],
 )
 def test_command_limits(command: dict[str, Any], path: str) -> None:
-    problem = _only(command_problems([command]), path)
+    problem = only_problem(command_problems([command]), path)
     assert "echo" in problem or "Echo" in problem or "has space" in problem
 
 
 def test_command_total_characters() -> None:
     choices = [{"name": "n" * 100, "value": "v" * 100} for _ in range(25)]
     options = [_option(f"o{i}", description="d" * 100, choices=choices) for i in range(2)]
-    problem = _only(command_problems([_command(options=options)]), "0")
+    problem = only_problem(command_problems([_command(options=options)]), "0")
     assert "8000" in problem
 
 
@@ -83,9 +67,9 @@ def test_command_list_limits() -> None:
     problems = command_problems([_command(), _command()])
     assert problems == ["commands: duplicate command names ['echo'] (type 1)"]
     many = [_command(name=f"c{i}") for i in range(101)]
-    assert "at most 100" in _only(command_problems(many), "commands")
+    assert "at most 100" in only_problem(command_problems(many), "commands")
     menus = [{"name": f"Menu {i}", "type": 3} for i in range(6)]
-    assert "at most 5" in _only(command_problems(menus), "commands")
+    assert "at most 5" in only_problem(command_problems(menus), "commands")
 
 
 def test_subcommand_structure() -> None:

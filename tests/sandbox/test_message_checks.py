@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import discord
@@ -18,21 +16,7 @@ from bot.sandbox.message_checks import (
     message_problems,
     modal_problems,
 )
-
-
-def _only(problems: list[str], path: str) -> str:
-    assert len(problems) == 1, problems
-    assert problems[0].startswith(f"{path}: "), problems
-    return problems[0]
-
-
-def test_module_imports_neither_discord_nor_aiohttp() -> None:
-    code = (
-        "import sys, bot.sandbox.message_checks; "
-        "print(sorted(m for m in ('discord', 'aiohttp') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+from tests.sandbox.conftest import only_problem
 
 
 @given(st.integers(min_value=0, max_value=2100))
@@ -58,7 +42,7 @@ def test_content_limit(length: int) -> None:
     ],
 )
 def test_embed_limits(embed: dict[str, Any], path: str) -> None:
-    _only(message_problems({"embeds": [embed]}), path)
+    only_problem(message_problems({"embeds": [embed]}), path)
 
 
 def test_embed_limits_at_the_edge_are_fine() -> None:
@@ -74,11 +58,11 @@ def test_embed_total_is_across_all_embeds() -> None:
     embeds = [{"description": "d" * 3000}, {"description": "d" * 3000}]
     assert message_problems({"embeds": embeds}) == []
     embeds[1]["title"] = "t"
-    assert "6000" in _only(message_problems({"embeds": embeds}), "embeds")
+    assert "6000" in only_problem(message_problems({"embeds": embeds}), "embeds")
 
 
 def test_too_many_embeds() -> None:
-    _only(message_problems({"embeds": [{"title": "t"}] * 11}), "embeds")
+    only_problem(message_problems({"embeds": [{"title": "t"}] * 11}), "embeds")
 
 
 def _row(*children: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +89,7 @@ def _button(custom_id: str | None = "b", label: str | None = "Go", **extra: Any)
     ],
 )
 def test_component_limits(components: list[dict], path: str) -> None:
-    _only(message_problems({"components": components}), path)
+    only_problem(message_problems({"components": components}), path)
 
 
 def test_select_limits() -> None:
@@ -128,7 +112,7 @@ def test_real_discord_view_passes() -> None:
 
 def test_allowed_mentions_conflicts() -> None:
     payload = {"content": "x", "allowed_mentions": {"parse": ["users"], "users": ["1"]}}
-    _only(message_problems(payload), "allowed_mentions.parse")
+    only_problem(message_problems(payload), "allowed_mentions.parse")
     assert message_problems({"content": "x", "allowed_mentions": {"parse": []}}) == []
 
 
@@ -147,7 +131,7 @@ def test_autocomplete_limits(count: int, name_length: int) -> None:
 
 
 def test_autocomplete_value_length() -> None:
-    _only(
+    only_problem(
         autocomplete_problems({"choices": [{"name": "n", "value": "v" * 101}]}), "choices.0.value"
     )
 

@@ -15,9 +15,10 @@ from bot.client import ReadingRoomBot
 from bot.config import Settings
 from bot.permissions import LOOKUPS, NEEDS, missing_permissions
 from bot.startup import login
-from bot.store import Store, database
-from bot.store.loader import ContentError, content_hash, load_library
-from bot.store.store import STORE_FORMAT
+from bot.store import Store
+from bot.store.loader import ContentError, load_library, reading_dirs, reading_hash
+from bot.store.models import DRAFT
+from bot.store.sync import FORMAT_KEY, STORE_FORMAT
 
 READY_WITHIN = 60.0  # seconds to connect and receive every server
 
@@ -43,19 +44,24 @@ def check_data(settings: Settings) -> list[Finding]:
     found = [
         Finding(True, f"data: {len(library.readings)} reading(s) in {settings.data_dir} valid")
     ]
-    wanted = f"{STORE_FORMAT}:{content_hash(settings.data_dir)}"
+    wanted = {
+        folder.name: reading_hash(folder)
+        for folder in reading_dirs(settings.data_dir)
+        if folder.name in {reading.id for reading in library.readings if reading.status != DRAFT}
+    }
     if not settings.database_path.is_file():
         return [*found, Finding(True, f"database: {settings.database_path} is made on first start")]
     try:
         uri = f"file:{settings.database_path}?mode=ro"
         with sqlite3.connect(uri, uri=True) as connection:
             row = connection.execute(
-                "SELECT value FROM meta WHERE key = ?", (database.CONTENT_HASH_KEY,)
+                "SELECT value FROM meta WHERE key = ?", (FORMAT_KEY,)
             ).fetchone()
+            built = dict(connection.execute("SELECT id, hash FROM readings").fetchall())
         connection.close()
     except sqlite3.Error as error:
         return [*found, Finding(False, f"database: {settings.database_path}: {error}")]
-    current = row is not None and row[0] == wanted
+    current = row is not None and row[0] == STORE_FORMAT and built == wanted
     text = "holds the current data" if current else "rebuilds from the changed data on next start"
     return [*found, Finding(True, f"database: {settings.database_path} {text}")]
 

@@ -20,6 +20,7 @@ from bot.store.answers import (
     Attributed,
     ConceptEntry,
     ExpertEntry,
+    ExpertRole,
     PublicationEntry,
     PublicationList,
     ReadingOverview,
@@ -122,7 +123,8 @@ def test_content_at_its_size_limits_pages_within_discords_limits() -> None:
     assert len(pages) > 1
     assert_pages_fit(pages)
     topics = tuple("t" * 100 for _ in range(40))
-    expert = ExpertEntry(_speaker(), "R" * 256, "", quotes, 10**6, topics)
+    roles = tuple(ExpertRole(f"{i}" + "R" * 255, _speaker()) for i in range(30))
+    expert = ExpertEntry(_speaker(), "R" * 256, roles, "", quotes, 10**6, topics)
     assert_pages_fit(render.expert_pages(expert))
     publications = [
         PublicationEntry(

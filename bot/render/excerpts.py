@@ -99,7 +99,7 @@ UNSCHEDULED_TEXT = "Daily excerpts are off. /excerpt schedule starts them again.
 def schedule_embed(status: ScheduleStatus, guild: discord.Guild | None) -> discord.Embed:
     """Where, when and how far along a guild's daily excerpts are, and how the last one went;
     the channel is named as `guild` knows it."""
-    schedule, total = status.schedule, status.total
+    schedule, coming = status.schedule, status.next
     channel = guild.get_channel(schedule.channel_id) if guild else None
     channel_name = channel.name if isinstance(channel, discord.TextChannel) else None
     state = "paused" if schedule.paused else "active"
@@ -114,11 +114,16 @@ def schedule_embed(status: ScheduleStatus, guild: discord.Guild | None) -> disco
             f"<t:{schedule.next_run}:F> (<t:{schedule.next_run}:R>)",
             inline=False,
         )
-    number = schedule.position % total + 1 if total else 0
+    at_end = "start again" if schedule.at_end == "wrap" else "stop"
+    following = (
+        "the readings are finished"
+        if coming is None
+        else f"{schedule.source[:-1]} {coming.number} of {coming.total} of "
+        f"*{clean(coming.reading)}*"
+    )
     embed.add_field(
         name="Position",
-        value=f"next: {schedule.source[:-1]} {number} of {total} "
-        f"(at the end: {'start again' if schedule.at_end == 'wrap' else 'stop'})",
+        value=clip(f"next: {following} (at the end: {at_end})", EMBED_FIELD_VALUE_MAX),
         inline=False,
     )
     extras = []

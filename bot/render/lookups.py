@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.limits import EMBED_AUTHOR_MAX, EMBED_FOOTER_MAX
+from bot.limits import EMBED_AUTHOR_MAX, EMBED_FIELD_VALUE_MAX, EMBED_FOOTER_MAX
 from bot.render.pages import LazyPages, paginate
 from bot.render.text import COLOUR, clean, clip
 from bot.store.answers import (
@@ -28,6 +28,10 @@ KIND_LABELS = {
     "passage": "Passage",
     "publication": "Publication",
 }
+
+
+# A footer naming the readings an answer comes from is clipped to this, with room for the rest.
+FOOTER_READINGS = 300
 
 
 def described(speaker: Speaker) -> str:
@@ -66,8 +70,19 @@ def concept_pages(entries: Sequence[ConceptEntry]) -> list[discord.Embed]:
 
 
 def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
+    """One expert: how each reading describes them (once, where they all agree), then their
+    quotes, each under its reading's name when there are several."""
     speaker = entry.speaker
-    description = clean(described(speaker))
+    roles = {role.reading: described(role.speaker) for role in entry.roles} or {
+        entry.reading: described(speaker)
+    }
+    if len(set(roles.values())) <= 1:
+        description = clean(described(speaker))
+    else:
+        description = "\n".join(
+            f"{clean(role) or '*no role given*'} (*{clean(reading)}*)"
+            for reading, role in roles.items()
+        )
     if entry.topic:
         description += f"\n\nOn **{clean(entry.topic)}**"
     elif entry.topics:
@@ -76,8 +91,15 @@ def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
         shown_first = f"The first {len(entry.quotes)} of {entry.total} quotes, in reading order"
         narrow = "." if entry.topic else "; pick a topic to narrow them."
         description += f"\n\n{shown_first}{narrow}"
-    fields = [(item.section, quote_line(item, with_speaker=False)) for item in entry.quotes]
-    return paginate(speaker.name, description, fields, entry.reading)
+    several = len(roles) > 1
+    fields = [
+        (
+            f"{item.reading} · {item.section}" if several else item.section,
+            quote_line(item, with_speaker=False),
+        )
+        for item in entry.quotes
+    ]
+    return paginate(speaker.name, description, fields, clip(" · ".join(roles), FOOTER_READINGS))
 
 
 def quote_embed(item: Attributed) -> discord.Embed:
@@ -99,19 +121,21 @@ def publication_pages(found: PublicationList) -> list[discord.Embed]:
         meta = f"{pub.date} · {clean(pub.type)} · {clean(', '.join(pub.topics))}"
         fields.append((pub.title, f"{meta}\n{summary}"))
     readings = sorted({entry.reading for entry in found.entries})
+    footer = clip(" · ".join(readings), FOOTER_READINGS)
     description = "Newest first."
     if found.total > len(found.entries):
         description = (
             f"The {len(found.entries)} newest of {found.total}: "
             "choose a topic or type to narrow them."
         )
-    return paginate("Related publications", description, fields, " · ".join(readings))
+    return paginate("Related publications", description, fields, footer)
 
 
 def search_pages(query: str, hits: Sequence[SearchHit]) -> list[discord.Embed]:
     fields = []
     for hit in hits:
         snippet = clean(hit.snippet).replace(HIGHLIGHT_START, "**").replace(HIGHLIGHT_END, "**")
+        snippet = f"{clip(snippet, EMBED_FIELD_VALUE_MAX - 260)}\n*{clean(clip(hit.reading, 250))}*"
         fields.append((f"{KIND_LABELS.get(hit.kind, hit.kind)} · {hit.title}", snippet))
     description = f"{len(hits)} result(s) for “{clean(shown(query, 200))}”, best first."
     return paginate("Search", description, fields, "Reading Room search")

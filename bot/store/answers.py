@@ -33,9 +33,21 @@ class ConceptEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpertRole:
+    """How one reading describes an expert."""
+
+    reading: str
+    speaker: Speaker
+
+
+@dataclass(frozen=True, slots=True)
 class ExpertEntry:
+    """One person, with how each reading quoting them describes them (`speaker` and `reading`
+    are the first of `roles`), and their quotes grouped by reading."""
+
     speaker: Speaker
     reading: str
+    roles: tuple[ExpertRole, ...]
     topic: str
     quotes: tuple[Attributed, ...]  # the first of `total` quotes, in reading order
     total: int
@@ -103,10 +115,29 @@ class Excerpt:
     quote: Attributed | None
     speakers: tuple[str, ...]
     concepts: tuple[str, ...]
+    is_last: bool = False  # the last of the whole walk (syllabus or library)
 
-    @property
-    def is_last(self) -> bool:
-        return self.number == self.total
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a schedule stands: the next item's id in a reading, and its index there should the
+    item be gone. Reading "" is the first reading of the walk, taken by index."""
+
+    reading: str = ""
+    item: str = ""
+    index: int = 0
+
+
+START = Place()
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """An excerpt on a schedule's walk, where it stands and where the walk goes after it."""
+
+    excerpt: Excerpt
+    place: Place
+    following: Place
 
 
 # What a schedule posts, what it does at the end of the sequence, and why it stopped there.
@@ -138,14 +169,20 @@ class Schedule:
     last_result: str | None = None
     last_error: str | None = None
     last_run: int | None = None
+    reading: str = ""  # with `item` and `position`, the schedule's Place
+    item: str = ""
+
+    @property
+    def place(self) -> Place:
+        return Place(self.reading, self.item, self.position)
 
 
 @dataclass(frozen=True, slots=True)
 class ScheduleStatus:
-    """A schedule with the length of the sequence it posts from."""
+    """A schedule with the excerpt it posts next (None once the walk is finished)."""
 
     schedule: Schedule
-    total: int
+    next: Excerpt | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,28 +1,21 @@
-"""Building the content tables from the readings: batched, staged, in one transaction."""
+"""Building the content tables reading by reading: batched and staged, inside a transaction the
+caller holds (bot/store/sync.py decides what to build)."""
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
-from bot.store.codec import is_json_field, item_values, reading_meta_json
-from bot.store.database import (
-    CONTENT_HASH_KEY,
-    LONG_WRITE_WAIT,
-    get_meta,
-    set_meta,
-    transaction,
-)
+from bot.store.codec import item_values, reading_meta_json
+from bot.store.database import CONTENT_HASH_KEY, fetch_all, set_meta
 from bot.store.models import Concept, Passage, Publication, Quote, Reading, Speaker
 from bot.store.normalize import term_key, topic_key, words
 from bot.store.search import build_common_words
-from bot.store.suggestions import build_suggestions
+from bot.store.staging import Staging, staged
+from bot.store.suggestions import build_suggestions, suggestion_word_rows
 
 # A build inserts the readings a batch at a time, a batch being about this many rows of the
 # search index (ten readings of 1000 quotes): few enough statements and FTS5 segments.
@@ -45,149 +38,118 @@ CONTENT_TABLES = (
     "speakers",
     "readings",
 )
+# The content tables whose rows name their reading.
+_BY_READING = frozenset(CONTENT_TABLES[:1] + CONTENT_TABLES[5:-1])
+_NUMBERED = (
+    "readings",
+    "speakers",
+    "passages",
+    "quotes",
+    "concepts",
+    "publications",
+    "search_index",
+)
 
 
-async def build_content(
-    connection: aiosqlite.Connection, readings: Iterable[Reading], content_version: str
-) -> bool:
-    """Replace all content tables with `readings` in one transaction, recording their version;
-    False, with nothing read or written, if the tables hold that version when the write lock is
-    ours (another process rebuilt them while this one waited for it).
+async def clear_content(connection: aiosqlite.Connection) -> None:
+    """Empty every content table (inside the caller's transaction), for a build from scratch."""
+    for table in CONTENT_TABLES:
+        await connection.execute(f"DELETE FROM {table}")
+    await connection.execute(
+        "INSERT INTO search_index (search_index, rank) VALUES ('hashsize', ?)",
+        (SEARCH_HASH_BYTES,),
+    )
+
+
+async def delete_reading(connection: aiosqlite.Connection, row: int) -> None:
+    """Delete one reading's rows from every content table (inside the caller's transaction)."""
+    ((first, last),) = await fetch_all(
+        connection, "SELECT first_indexed, last_indexed FROM readings WHERE rowid = ?", (row,)
+    )
+    await connection.execute("DELETE FROM search_index WHERE rowid BETWEEN ? AND ?", (first, last))
+    for table in CONTENT_TABLES:
+        if table in _BY_READING:
+            await connection.execute(f"DELETE FROM {table} WHERE reading = ?", (row,))
+    await connection.execute("DELETE FROM readings WHERE rowid = ?", (row,))
+
+
+async def insert_readings(
+    connection: aiosqlite.Connection, readings: Iterable[tuple[Reading, str]]
+) -> int:
+    """Add each (reading, hash of its folder) to the content tables, after the rows already
+    there (inside the caller's transaction); return how many were added. The readings' ids
+    must be free. Autocomplete and common words are brought up to date by `finish_build`.
 
     `readings` may load each reading lazily: SQLite inserts a batch while the next is loaded."""
-    async with transaction(connection, wait=LONG_WRITE_WAIT):
-        if await get_meta(connection, CONTENT_HASH_KEY) == content_version:
-            return False
-        for table in CONTENT_TABLES:
-            await connection.execute(f"DELETE FROM {table}")
-        await connection.execute(
-            "INSERT INTO search_index (search_index, rank) VALUES ('hashsize', ?)",
-            (SEARCH_HASH_BYTES,),
-        )
-        rows = _Rows()
-        staging = _Staging(connection)
-        await staging.create()
-        batch = 1  # the first reading goes alone, so that SQLite has work at once
-        try:
-            for reading in readings:
-                rows.add(reading)
-                if rows.indexed >= batch:
-                    await staging.insert(rows.take())
-                    batch = BATCH_INDEXED
-            await staging.insert(rows.take())
-            # Its Python runs while SQLite copies the last batch; its inserts queue behind.
-            await build_suggestions(connection, list(rows.suggestions))
-        finally:
-            await staging.copied()
-        await staging.drop()
-        # One b-tree instead of the segments the batches left: searches run 2-5 times faster.
+    rows = _Rows(await _next_rows(connection))
+    staging = Staging(connection, _STAGED)
+    await staging.create()
+    batch = 1  # the first reading goes alone, so that SQLite has work at once
+    added = 0
+    try:
+        for reading, folder_hash in readings:
+            rows.add(reading, folder_hash)
+            added += 1
+            if rows.indexed >= batch:
+                await staging.insert(rows.take())
+                batch = BATCH_INDEXED
+        await staging.insert(rows.take())
+    finally:
+        await staging.copied()
+    await staging.drop()
+    return added
+
+
+async def finish_build(connection: aiosqlite.Connection, version: str, optimize: bool) -> None:
+    """After readings were added or deleted: autocomplete and common words from all of them,
+    the search index merged into one b-tree if `optimize` (searches run 2-5 times faster; a
+    large library takes seconds), and the content's version recorded."""
+    await build_suggestions(connection)
+    if optimize:
         await connection.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
-        await build_common_words(connection)
-        await set_meta(connection, CONTENT_HASH_KEY, content_version)
-    return True
+    await connection.execute("DELETE FROM common_words")
+    await build_common_words(connection)
+    await set_meta(connection, CONTENT_HASH_KEY, version)
 
 
-@dataclass(frozen=True, slots=True)
-class _Staged:
-    """The statements that stage a batch of rows for one table and copy them over."""
-
-    create: str
-    put: str
-    clear: str
-    copy: str
-    drop: str
-
-
-def _staged(table: str, columns: str, item: type | None = None, verb: str = "INSERT") -> _Staged:
-    """Staging for `table`: a row holds `columns`, then the fields of an `item` (see
-    item_values), from which the copy builds the JSON of the `item` column."""
-    names = [name.strip() for name in columns.split(",")]
-    fields = dataclasses.fields(item) if item is not None else ()
-    staged = [f"v{number}" for number in range(1, len(names) + len(fields) + 1)]
-    selected = staged[: len(names)]
-    if fields:
-        pairs = (
-            f"'{field.name}', {f'json({column})' if is_json_field(field) else column}"
-            for field, column in zip(fields, staged[len(names) :], strict=True)
-        )
-        names.append("item")
-        selected.append(f"json_object({', '.join(pairs)})")
-    stage = f"temp.staged_{table}"
-    return _Staged(
-        create=f"CREATE TABLE {stage} ({', '.join(staged)})",
-        put=f"INSERT INTO {stage} VALUES ({', '.join('?' for _ in staged)})",
-        clear=f"DELETE FROM {stage}",
-        copy=f"{verb} INTO main.{table} ({', '.join(names)}) "
-        f"SELECT {', '.join(selected)} FROM {stage} ORDER BY rowid",
-        drop=f"DROP TABLE {stage}",
-    )
+async def _next_rows(connection: aiosqlite.Connection) -> dict[str, int]:
+    """The first free rowid of each numbered table."""
+    numbered = {}
+    for table in _NUMBERED:
+        ((last,),) = await fetch_all(connection, f"SELECT coalesce(max(rowid), 0) FROM {table}")
+        numbered[table] = last + 1
+    return numbered
 
 
 # In foreign-key order.
 _STAGED = {
-    "readings": _staged("readings", "rowid, id, title, item, source_text"),
-    "speakers": _staged("speakers", "rowid, reading, id, name, topics", Speaker),
-    "passages": _staged("passages", "rowid, reading, id, section", Passage),
-    "quotes": _staged("quotes", "rowid, reading, speaker, passage, id", Quote),
-    "concepts": _staged("concepts", "rowid, reading, id, term", Concept),
-    "publications": _staged("publications", "rowid, reading, id, date, type_key", Publication),
-    "lookup_keys": _staged("lookup_keys", "kind, key, target", verb="INSERT OR IGNORE"),
-    "topics": _staged("topics", "kind, key, target, position"),
-    "search_index": _staged("search_index", "title, body, kind, reading, target"),
+    "readings": staged(
+        "readings",
+        "rowid, id, title, item, source_text, hash, first_passage, passage_count, first_quote, "
+        "quote_count, first_indexed, last_indexed",
+    ),
+    "speakers": staged("speakers", "rowid, reading, id, name, topics", Speaker),
+    "passages": staged("passages", "rowid, reading, id, section", Passage),
+    "quotes": staged("quotes", "rowid, reading, speaker, passage, id", Quote),
+    "concepts": staged("concepts", "rowid, reading, id, term", Concept),
+    "publications": staged("publications", "rowid, reading, id, date, type_key", Publication),
+    "lookup_keys": staged("lookup_keys", "kind, key, target, reading", verb="INSERT OR IGNORE"),
+    "topics": staged("topics", "kind, key, target, reading, position"),
+    "search_index": staged("search_index", "rowid, title, body, kind, reading, target"),
+    "suggestion_words": staged(
+        "suggestion_words", "kind, word, label, value, key, reading", verb="INSERT OR IGNORE"
+    ),
 }
 
 
-class _Staging:
-    """Moves batches of rows into the content tables while Python loads the next batch.
-
-    A batch goes by executemany into plain temporary tables, a statement a row, then one
-    INSERT ... SELECT a table copies it over, indexing it on the way. Such a copy is one SQLite
-    step, which runs without the GIL, so SQLite copies and indexes a batch in the background;
-    with a step a row, it would wait for the GIL from Python's busy thread at every row.
-    Staging a row costs well under half of inserting it into its indexed table."""
-
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self.connection = connection
-        self._copying: asyncio.Future[list[Any]] | None = None
-
-    async def create(self) -> None:
-        for staged in _STAGED.values():
-            await self.connection.execute(staged.create)
-
-    async def insert(self, rows: dict[str, list[Sequence[Any]]]) -> None:
-        """Stage `rows` (table -> rows) and start copying them over in the background."""
-        for table, staged in _STAGED.items():
-            await self.connection.execute(staged.clear)  # copied by now: statements run in order
-            if rows[table]:
-                await self.connection.executemany(staged.put, rows[table])
-        await self.copied()
-        copies = [self.connection.execute(_STAGED[table].copy) for table in rows if rows[table]]
-        self._copying = asyncio.gather(*copies)
-        await asyncio.sleep(0)  # each task hands its statement to the SQLite thread now, in order
-
-    async def copied(self) -> None:
-        """Wait for the batch being copied, if any."""
-        copying, self._copying = self._copying, None
-        if copying is not None:
-            await copying
-
-    async def drop(self) -> None:
-        for staged in _STAGED.values():
-            await self.connection.execute(staged.drop)
-
-
 class _Rows:
-    """The rows of the readings added since the last batch was taken, numbered as the emptied
-    tables will number them, and the autocomplete suggestions of all readings so far."""
+    """The rows of the readings added since the last batch was taken, numbered from the first
+    free rowid of each table: a reading's passages, quotes and search rows are contiguous."""
 
-    def __init__(self) -> None:
-        self._next = dict.fromkeys(
-            ("readings", "speakers", "passages", "quotes", "concepts", "publications"), 1
-        )
+    def __init__(self, next_rows: dict[str, int]) -> None:
+        self._next = dict(next_rows)
         self._rows: dict[str, list[Sequence[Any]]] = {table: [] for table in _STAGED}
         self._topic_keys: dict[str, str] = {}
-        self._topic_counts: dict[str, dict[str, int]] = {}
-        self.suggestions: dict[tuple[str, str, str], None] = {}
 
     @property
     def indexed(self) -> int:
@@ -212,11 +174,15 @@ class _Rows:
         return key
 
     def _topic_rows(
-        self, kind: str, rows: dict[str, int], items: Sequence[Quote | Concept | Publication]
-    ) -> list[tuple[str, str, int, int]]:
-        """(kind, topic key, row, position) for each topic of each item: a topic's items of one
-        kind are numbered in reading order, across readings."""
-        counts = self._topic_counts.setdefault(kind, {})
+        self,
+        kind: str,
+        reading: int,
+        rows: dict[str, int],
+        items: Sequence[Quote | Concept | Publication],
+    ) -> list[tuple[str, str, int, int, int]]:
+        """(kind, topic key, row, reading, position) for each topic of each item: a topic's
+        items of one kind in one reading are numbered in reading order."""
+        counts: dict[str, int] = {}
         topic_key = self._topic_key
         tagged = []
         for item in items:
@@ -224,11 +190,11 @@ class _Rows:
             for key in {topic_key(t) for t in item.topics}:
                 position = counts.get(key, 0)
                 counts[key] = position + 1
-                tagged.append((kind, key, row, position))
+                tagged.append((kind, key, row, reading, position))
         return tagged
 
-    def add(self, reading: Reading) -> None:
-        """Add the rows of `reading` to the batch."""
+    def add(self, reading: Reading, folder_hash: str) -> None:
+        """Add the rows of `reading` (built from a folder with that hash) to the batch."""
         (r,) = self._number("readings", [reading]).values()
         speakers = self._number("speakers", reading.speakers)
         passages = self._number("passages", reading.passages)
@@ -237,6 +203,26 @@ class _Rows:
         publications = self._number("publications", reading.publications)
         topic = self._topic_key
         rows = self._rows
+        section_titles = {s.id: s.title for s in reading.sections}
+        speaker_names = {s.id: s.name for s in reading.speakers}
+        indexed = [
+            *(
+                (section_titles[p.section], p.text, "passage", r, passages[p.id])
+                for p in reading.passages
+            ),
+            *((speaker_names[q.speaker], q.text, "quote", r, quotes[q.id]) for q in reading.quotes),
+            *(
+                (c.term, " ".join((c.definition, *c.aliases)), "concept", r, concepts[c.id])
+                for c in reading.concepts
+            ),
+            *(
+                (p.title, p.summary, "publication", r, publications[p.id])
+                for p in reading.publications
+            ),
+        ]
+        first_indexed = self._next["search_index"]
+        self._next["search_index"] += len(indexed)
+        rows["search_index"] += [(first_indexed + n, *row) for n, row in enumerate(indexed)]
         rows["readings"].append(
             (
                 r,
@@ -244,6 +230,13 @@ class _Rows:
                 reading.title,
                 reading_meta_json(reading),
                 reading.source_text,
+                folder_hash,
+                min(passages.values(), default=0),
+                len(passages),
+                min(quotes.values(), default=0),
+                len(quotes),
+                first_indexed,
+                first_indexed + len(indexed) - 1,
             )
         )
         speaker_topics: dict[str, dict[str, None]] = {s.id: {} for s in reading.speakers}
@@ -275,35 +268,19 @@ class _Rows:
             for p in reading.publications
         ]
         rows["lookup_keys"] += [
-            ("speaker", key, speakers[s.id])
+            ("speaker", key, speakers[s.id], r)
             for s in reading.speakers
             for key in _speaker_keys(s.name)
         ]
         rows["lookup_keys"] += [
-            ("concept", term_key(t), concepts[c.id])
+            ("concept", term_key(t), concepts[c.id], r)
             for c in reading.concepts
             for t in {c.term, *c.aliases}
         ]
-        rows["topics"] += self._topic_rows("quote", quotes, reading.quotes)
-        rows["topics"] += self._topic_rows("concept", concepts, reading.concepts)
-        rows["topics"] += self._topic_rows("publication", publications, reading.publications)
-        section_titles = {s.id: s.title for s in reading.sections}
-        speaker_names = {s.id: s.name for s in reading.speakers}
-        rows["search_index"] += [
-            (section_titles[p.section], p.text, "passage", r, passages[p.id])
-            for p in reading.passages
-        ]
-        rows["search_index"] += [
-            (speaker_names[q.speaker], q.text, "quote", r, quotes[q.id]) for q in reading.quotes
-        ]
-        rows["search_index"] += [
-            (c.term, " ".join((c.definition, *c.aliases)), "concept", r, concepts[c.id])
-            for c in reading.concepts
-        ]
-        rows["search_index"] += [
-            (p.title, p.summary, "publication", r, publications[p.id]) for p in reading.publications
-        ]
-        self.suggestions.update(dict.fromkeys(_suggestions(reading)))
+        rows["topics"] += self._topic_rows("quote", r, quotes, reading.quotes)
+        rows["topics"] += self._topic_rows("concept", r, concepts, reading.concepts)
+        rows["topics"] += self._topic_rows("publication", r, publications, reading.publications)
+        rows["suggestion_words"] += suggestion_word_rows(dict.fromkeys(_suggestions(reading)), r)
 
 
 def _suggestions(reading: Reading) -> list[tuple[str, str, str]]:

@@ -9,7 +9,7 @@ from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.models import Concept, Passage
 from bot.store.normalize import term_key
 from bot.store.quotes import ATTRIBUTED_JOINS, attributed_quote
-from bot.store.reader import ContentReader
+from bot.store.reader import ContentReader, Scope, in_scope
 
 _CONCEPT, _QUOTE, _PASSAGE, _RELATED = range(4)  # the parts of a define answer
 
@@ -20,7 +20,7 @@ _CONCEPT, _QUOTE, _PASSAGE, _RELATED = range(4)  # the parts of a define answer
 _DEFINE_SQL = f"""
 WITH found (row, reading, item) AS (
     SELECT c.rowid, c.reading, c.item FROM lookup_keys k JOIN concepts c ON c.rowid = k.target
-    WHERE k.kind = 'concept' AND k.key = ?
+    WHERE k.kind = 'concept' AND k.key = ? AND {{scope}}
 ),
 evidence (reading, id) AS (
     SELECT DISTINCT f.reading, e.value FROM found f, json_each(f.item, '$.evidence') e
@@ -45,12 +45,13 @@ ORDER BY 1, 2
 class Concepts(ContentReader):
     """Concepts by any of their spellings, each with its evidence and related terms."""
 
-    async def define(self, term: str) -> list[ConceptEntry]:
-        """Every concept one of whose spellings folds to the same key as `term`."""
+    async def define(self, term: str, scope: Scope = None) -> list[ConceptEntry]:
+        """Every concept in `scope` one of whose spellings folds to the same key as `term`."""
         key = term_key(term)
         if not key:
             raise UserError("Type a term to define, such as a concept from the reading.")
-        rows = await fetch_all(self.connection, _DEFINE_SQL, (key,))
+        sql = _DEFINE_SQL.replace("{scope}", in_scope("k.reading", scope))
+        rows = await fetch_all(self.connection, sql, (key,))
         if not rows:
             raise NotFoundError(
                 f"No concept called “{shown(term)}” in the readings.",

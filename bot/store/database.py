@@ -7,10 +7,10 @@ import contextlib
 import logging
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -106,8 +106,16 @@ def _statements(sql: str) -> Iterator[str]:
         yield buffer  # unfinished: SQLite reports the error, or runs it if only ";" is missing
 
 
+class Queryable(Protocol):
+    """A connection, or the pool of read-only connections (bot/store/readers.py)."""
+
+    async def execute_fetchall(
+        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ..., /
+    ) -> Iterable[aiosqlite.Row]: ...
+
+
 async def fetch_all(
-    connection: aiosqlite.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    connection: Queryable, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
 ) -> list[aiosqlite.Row]:
     """Every row of one query."""
     return list(await connection.execute_fetchall(sql, params))

@@ -1,13 +1,11 @@
-"""The daily-excerpt sequence: every passage (or every quote) of the readings, in order."""
+"""Each reading's daily-excerpt sequence: its passages (or its quotes), in reading order."""
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.store.answers import Excerpt
 from bot.store.codec import item_from_json
-from bot.store.database import fetch_all
-from bot.store.library import ReadingMeta
+from bot.store.database import Queryable, fetch_all
+from bot.store.library import Catalog, ReadingMeta
 from bot.store.models import Concept, Passage
 from bot.store.quotes import ATTRIBUTED_SQL, attributed
 
@@ -15,32 +13,49 @@ SOURCE_TABLES = {"passages": "passages", "quotes": "quotes"}
 
 
 class ExcerptSequence:
-    """Reads excerpts by position; positions wrap around the whole sequence. The build numbers
-    passages and quotes from 1 in reading order, so position p is row p + 1."""
+    """Each reading's excerpts by index: its passages (or quotes) in reading order. The build
+    numbers a reading's rows contiguously, so index i is the reading's first row + i."""
 
-    def __init__(self, connection: aiosqlite.Connection, readings: dict[int, ReadingMeta]):
+    def __init__(self, connection: Queryable, readings: Catalog):
         self.connection = connection
         self._readings = readings
 
-    async def length(self, source: str) -> int:
-        rows = await fetch_all(self.connection, f"SELECT count(*) FROM {SOURCE_TABLES[source]}")
+    def length(self, reading: ReadingMeta, source: str) -> int:
+        return reading.sizes.get(source, 0)
+
+    async def index_of(self, reading: ReadingMeta, source: str, item: str) -> int | None:
+        """The index of the item with id `item` in the reading, if it is there."""
+        rows = await fetch_all(
+            self.connection,
+            f"SELECT rowid FROM {SOURCE_TABLES[source]} WHERE reading = ? AND id = ?",
+            (reading.row, item),
+        )
+        return rows[0][0] - reading.first[source] if rows else None
+
+    async def item_id(self, reading: ReadingMeta, source: str, index: int) -> str:
+        """The id of the item at `index` ("" past the end)."""
+        if not 0 <= index < self.length(reading, source):
+            return ""
+        rows = await fetch_all(
+            self.connection,
+            f"SELECT id FROM {SOURCE_TABLES[source]} WHERE rowid = ?",
+            (reading.first[source] + index,),
+        )
         return rows[0][0]
 
-    async def at(self, source: str, position: int) -> Excerpt | None:
-        """The excerpt at `position` (0-based, taken modulo the length); None if there is none."""
-        total = await self.length(source)
-        if total == 0:
-            return None
-        index = position % total
+    async def at(self, reading: ReadingMeta, source: str, index: int) -> Excerpt:
+        """The excerpt at `index` (0-based, within the length) of the reading."""
+        row = reading.first[source] + index
+        total = self.length(reading, source)
         if source == "quotes":
-            return await self._quote(index, total)
-        return await self._passage(index, total)
+            return await self._quote(row, index, total)
+        return await self._passage(row, index, total)
 
-    async def _passage(self, index: int, total: int) -> Excerpt:
+    async def _passage(self, rowid: int, index: int, total: int) -> Excerpt:
         (row,) = await fetch_all(
             self.connection,
             "SELECT rowid, reading, section, item FROM passages WHERE rowid = ?",
-            (index + 1,),
+            (rowid,),
         )
         passage = item_from_json(Passage, row["item"])
         quoted = await fetch_all(
@@ -62,10 +77,8 @@ class ExcerptSequence:
             concepts=await self._concepts(reading.row, evidence),
         )
 
-    async def _quote(self, index: int, total: int) -> Excerpt:
-        (row,) = await fetch_all(
-            self.connection, f"{ATTRIBUTED_SQL} WHERE q.rowid = ?", (index + 1,)
-        )
+    async def _quote(self, rowid: int, index: int, total: int) -> Excerpt:
+        (row,) = await fetch_all(self.connection, f"{ATTRIBUTED_SQL} WHERE q.rowid = ?", (rowid,))
         item = attributed(row, self._readings)
         return Excerpt(
             number=index + 1,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from bot.store.answers import RESULT_LIMIT, ExpertEntry
+from bot.store.answers import RESULT_LIMIT, ExpertEntry, ExpertRole
 from bot.store.codec import speaker_from_json
 from bot.store.database import fetch_all
 from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.normalize import topic_key, words
-from bot.store.quotes import ATTRIBUTED_JOINS, BY_SPEAKER, ON_TOPIC, attributed_quote
-from bot.store.reader import ContentReader
+from bot.store.quotes import ATTRIBUTED_JOINS, ON_TOPIC, attributed_quote, by_speaker
+from bot.store.reader import ContentReader, Scope, in_scope
 
 _SPEAKER, _QUOTE = range(2)  # the parts of an expert answer
 # The speakers with a lookup key, then the first of their quotes that match (chosen from the
@@ -21,7 +21,7 @@ _EXPERT_SQL = f"""
 SELECT {_SPEAKER} AS part, s.rowid AS row, s.reading AS reading, s.item AS item,
     s.topics AS detail, NULL AS section, NULL AS total
 FROM lookup_keys k JOIN speakers s ON s.rowid = k.target
-WHERE k.kind = 'speaker' AND k.key = :speaker
+WHERE k.kind = 'speaker' AND k.key = :speaker AND {{scope}}
 UNION ALL
 SELECT {_QUOTE}, q.rowid, q.reading, q.item, s.item, p.section,
     (SELECT count(*) FROM quotes q WHERE {{where}})
@@ -32,17 +32,20 @@ ORDER BY 1, 2
 
 
 class Experts(ContentReader):
-    """Speakers by full name or surname, each with the first of their quotes."""
+    """Speakers by full name or surname, each with the first of their quotes. One person quoted
+    in several readings is one expert: each reading's wording of the role, the quotes grouped
+    by reading."""
 
-    async def expert(self, name: str, topic: str = "") -> ExpertEntry:
-        """An expert found by full name or surname, with their quotes (on `topic` if given)."""
+    async def expert(self, name: str, topic: str = "", scope: Scope = None) -> ExpertEntry:
+        """An expert in `scope` found by full name or surname, with their quotes (on `topic`
+        if given)."""
         key = " ".join(words(name))
         if not key:
             raise UserError("Type the name of an expert quoted in the reading.")
-        where = f"{BY_SPEAKER} AND {ON_TOPIC}" if topic else BY_SPEAKER
+        where = f"{by_speaker(scope)} AND {ON_TOPIC}" if topic else by_speaker(scope)
         rows = await fetch_all(
             self.connection,
-            _EXPERT_SQL.format(where=where),
+            _EXPERT_SQL.format(where=where, scope=in_scope("k.reading", scope)),
             {"speaker": key, "topic": topic_key(topic), "limit": RESULT_LIMIT},
         )
         speakers = [row for row in rows if row["part"] == _SPEAKER]
@@ -65,10 +68,14 @@ class Experts(ContentReader):
         ]
         if topic and not quotes:
             raise NotFoundError(f"{names[0]} has no quotes on “{shown(topic)}”.", topics[:5])
-        first = speakers[0]
+        roles = tuple(
+            ExpertRole(self._readings[row["reading"]].title, speaker_from_json(row["item"]))
+            for row in speakers
+        )
         return ExpertEntry(
-            speaker=speaker_from_json(first["item"]),
-            reading=self._readings[first["reading"]].title,
+            speaker=roles[0].speaker,
+            reading=roles[0].reading,
+            roles=roles,
             topic=topic,
             quotes=tuple(quotes),
             total=rows[-1]["total"] if quotes else 0,

@@ -16,25 +16,66 @@ COUNTED = ("passages", "quotes", "concepts", "publications")
 
 
 class ReadingMeta:
-    """What every answer needs of a reading: its row, title and section titles."""
+    """What every answer needs of a reading: its row, id, title and section titles, and where
+    its passages and quotes lie (each reading's are numbered contiguously)."""
 
-    __slots__ = ("row", "sections", "title")
+    __slots__ = ("first", "id", "row", "sections", "sizes", "title")
 
-    def __init__(self, row: int, title: str, sections: Sequence[Section]) -> None:
+    def __init__(
+        self,
+        row: int,
+        reading_id: str,
+        title: str,
+        sections: Sequence[Section],
+        first: dict[str, int] | None = None,
+        sizes: dict[str, int] | None = None,
+    ) -> None:
         self.row = row
+        self.id = reading_id
         self.title = title
         self.sections = {s.id: s.title for s in sections}
+        self.first = first or {}  # "passages"/"quotes" -> rowid of the first
+        self.sizes = sizes or {}  # "passages"/"quotes" -> how many
+
+
+class Catalog:
+    """The readings served now (`current`, in id order) and every reading row met since the
+    store opened: an answer under way while a reload commits may meet the rows of either
+    version, and still finds their titles."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, ReadingMeta] = {}
+        self.current: tuple[ReadingMeta, ...] = ()
+        self.by_id: dict[str, ReadingMeta] = {}
+
+    def update(self, readings: dict[int, ReadingMeta]) -> None:
+        """What is served now: `readings`, by row (in one step, with no await)."""
+        self._rows.update(readings)
+        self.current = tuple(sorted(readings.values(), key=lambda reading: reading.id))
+        self.by_id = {reading.id: reading for reading in self.current}
+
+    def __getitem__(self, row: int) -> ReadingMeta:
+        return self._rows[row]
 
 
 async def load_reading_meta(connection: aiosqlite.Connection) -> dict[int, ReadingMeta]:
-    """Titles and sections of every reading, by row (its source text is a column of its own)."""
+    """Every reading's ReadingMeta, by row (its source text is a column of its own)."""
     readings = {}
     rows = await fetch_all(
-        connection, "SELECT rowid, title, json_extract(item, '$.sections') FROM readings"
+        connection,
+        "SELECT rowid, id, title, json_extract(item, '$.sections'), first_passage, "
+        "passage_count, first_quote, quote_count FROM readings ORDER BY id",
     )
-    for rowid, title, sections in rows:
+    for rowid, reading_id, title, sections, first_p, passages, first_q, quotes in rows:
         parsed = [item_from_dict(Section, s) for s in json.loads(sections)]
-        readings[rowid] = ReadingMeta(rowid, title, parsed)
+        readings[rowid] = ReadingMeta(
+            rowid,
+            reading_id,
+            title,
+            parsed,
+            {"passages": first_p, "quotes": first_q},
+            {"passages": passages, "quotes": quotes},
+        )
     return readings
 
 

@@ -59,15 +59,21 @@ def content_hash(data_dir: Path) -> str:
     them): the store rebuilds when it changes, and the rebuild reports what `check` would."""
     digest = hashlib.sha256()
     for folder in reading_dirs(data_dir):
-        digest.update(folder.relative_to(data_dir).as_posix().encode() + b"/\0")
-        for path in sorted(folder.rglob("*")):
-            digest.update(path.relative_to(data_dir).as_posix().encode())
-            digest.update(b"\0")
-            try:
-                digest.update(path.read_bytes() if path.is_file() else b"<not a file>")
-            except OSError as error:  # unreadable: changes the hash; the loader names it
-                digest.update(repr(error).encode())
-            digest.update(b"\0")
+        digest.update(f"{folder.name}:{reading_hash(folder)}\0".encode())
+    return digest.hexdigest()
+
+
+def reading_hash(folder: Path) -> str:
+    """A hash of one reading folder: the names and bytes of every file in it."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(b"\0")
+        try:
+            digest.update(path.read_bytes() if path.is_file() else b"<not a file>")
+        except OSError as error:  # unreadable: changes the hash; the loader names it
+            digest.update(repr(error).encode())
+        digest.update(b"\0")
     return digest.hexdigest()
 
 

@@ -8,15 +8,18 @@ from bot.store.database import fetch_all
 from bot.store.errors import NotFoundError
 from bot.store.models import Publication
 from bot.store.normalize import topic_key
-from bot.store.reader import ContentReader
+from bot.store.reader import ContentReader, Scope, in_scope
 
 
 class Publications(ContentReader):
     """Publications filtered by topic and type, the newest of them read first."""
 
-    async def publications(self, topic: str = "", kind: str = "") -> PublicationList:
-        """Related publications, newest first, filtered by topic and type when given."""
-        where, params = [], []
+    async def publications(
+        self, topic: str = "", kind: str = "", scope: Scope = None
+    ) -> PublicationList:
+        """Related publications in `scope`, newest first, filtered by topic and type when
+        given."""
+        where, params = [] if scope is None else [in_scope("reading", scope)], []
         if topic:
             where.append(
                 "rowid IN (SELECT target FROM topics WHERE kind = 'publication' AND key = ?)"

@@ -1,12 +1,22 @@
-"""What every module answering from the content holds: the connection, the titles of the
-readings by row, and the suggestions that make "did you mean"."""
+"""What every module answering from the content holds: where it reads, the readings by row,
+and the suggestions that make "did you mean"; and the scope a lookup is answered from."""
 
 from __future__ import annotations
 
-import aiosqlite
-
-from bot.store.library import ReadingMeta
+from bot.store.database import Queryable
+from bot.store.library import Catalog
 from bot.store.suggestions import Suggestions
+
+# The readings a lookup answers from, by row: a server's syllabus, one reading, or None for the
+# whole library.
+Scope = tuple[int, ...] | None
+
+
+def in_scope(column: str, scope: Scope) -> str:
+    """An SQL condition (to follow AND) keeping rows whose `column` is a reading in `scope`."""
+    if scope is None:
+        return "1"
+    return f"{column} IN ({', '.join(str(int(row)) for row in scope)})"
 
 
 class ContentReader:
@@ -14,8 +24,8 @@ class ContentReader:
 
     def __init__(
         self,
-        connection: aiosqlite.Connection,
-        readings: dict[int, ReadingMeta],
+        connection: Queryable,
+        readings: Catalog,
         suggestions: Suggestions,
     ) -> None:
         self.connection = connection

@@ -15,10 +15,13 @@ from bot.store.answers import (
     AT_END,
     FINISHED,
     SOURCES,
+    START,
     Claim,
     Excerpt,
     ExcerptPreview,
     ManualPost,
+    Place,
+    Placed,
     Schedule,
     ScheduleStatus,
     Suggestion,
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 CLEANUP_GRACE = 1.0  # seconds a cancelled post has to clean up when the loop stops
 PREVIEW_MAX = 10  # excerpts one preview shows at most
 FINISHED_TEXT = "The reading is finished: /excerpt schedule with at_end wrap to restart."
+NOTHING = "nothing to post"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +147,7 @@ class Scheduler:
         zone = clock.load_zone(timezone)
         if source not in SOURCES or at_end not in AT_END:
             raise UserError("Choose what to post and what happens at the end from the list.")
-        total = await self.store.excerpt_count(source)
-        if total == 0:
+        if not await self.store.next_excerpts(guild_id, source, START, wrap=True):
             raise UserError(f"There are no {source} loaded to post.")
         next_run, next_date = clock.next_occurrence(self.now(), at, zone)
         schedule = await self.store.save_schedule(
@@ -162,7 +165,7 @@ class Scheduler:
                 at_end=at_end,
             )
         )
-        return ScheduleStatus(schedule, total)
+        return await self._status(schedule)
 
     def zones(self, typed: str) -> list[Suggestion]:
         """Time zones to offer for what a moderator has typed, best matches first."""
@@ -178,9 +181,19 @@ class Scheduler:
         return schedule
 
     async def status(self, guild_id: int) -> ScheduleStatus:
-        """This guild's schedule with the length of its sequence."""
-        schedule = await self.require(guild_id)
-        return ScheduleStatus(schedule, await self.store.excerpt_count(schedule.source))
+        """This guild's schedule with the excerpt it posts next."""
+        return await self._status(await self.require(guild_id))
+
+    async def _status(self, schedule: Schedule) -> ScheduleStatus:
+        coming = await self._coming(schedule, schedule.place)
+        return ScheduleStatus(schedule, coming[0].excerpt if coming else None)
+
+    async def _coming(self, schedule: Schedule, place: Place, count: int = 1) -> list[Placed]:
+        """The next `count` excerpts on the schedule's walk from `place`."""
+        wrap = schedule.at_end == "wrap"
+        return await self.store.next_excerpts(
+            schedule.guild_id, schedule.source, place, wrap, count
+        )
 
     async def resume(self, guild_id: int) -> ScheduleStatus:
         """Unpause; the next post is the next occurrence from now, not a backlog."""
@@ -200,13 +213,14 @@ class Scheduler:
 
     async def skip(self, guild_id: int) -> Excerpt:
         """Take the next excerpt out of the sequence without posting it."""
-        _, _, excerpt = await self._take_next(guild_id)
-        return excerpt
+        _, placed = await self._take_next(guild_id)
+        return placed.excerpt
 
     async def post_now(self, guild_id: int, channel_id: int, request_id: int) -> ManualPost:
         """Post the next excerpt into `channel_id` now, counted in the sequence; if the post
         fails, the excerpt stays next."""
-        schedule, position, excerpt = await self._take_next(guild_id)
+        schedule, placed = await self._take_next(guild_id)
+        excerpt = placed.excerpt
         nonce = post_nonce(guild_id, f"manual:{request_id}")
         # By hand: no ping and no thread, which the moderator's rights were not checked for.
         plain = dataclasses.replace(schedule, mention_role_id=None, open_thread=False)
@@ -217,7 +231,7 @@ class Scheduler:
             async with asyncio.timeout(self.config.post_timeout):
                 posted = await self.poster.post(channel_id, plain, excerpt, nonce)
         except BaseException as error:  # not posted, as far as we know: the excerpt is next again
-            await asyncio.shield(self.store.give_back_position(guild_id, position))
+            await asyncio.shield(self.store.move_place(guild_id, placed.following, schedule.place))
             if isinstance(error, TimeoutError):
                 reason = f"Discord did not take it within {self.config.post_timeout:g} s"
                 raise UserError(f"I could not post the excerpt: {reason}") from error
@@ -228,33 +242,24 @@ class Scheduler:
             self._by_hand.discard(task)
         return ManualPost(excerpt, channel_id, posted.thread_error)
 
-    async def _take_next(self, guild_id: int) -> tuple[Schedule, int, Excerpt]:
+    async def _take_next(self, guild_id: int) -> tuple[Schedule, Placed]:
+        """The next excerpt, taken: the schedule stands after it now."""
         schedule = await self.require(guild_id)
-        total = await self.store.excerpt_count(schedule.source)
-        position = await self.store.take_position(guild_id, total, wrap=schedule.at_end == "wrap")
-        excerpt = (
-            None if position is None else await self.store.excerpt_at(schedule.source, position)
-        )
-        if position is None or excerpt is None:
+        coming = await self._coming(schedule, schedule.place)
+        if not coming:
             raise UserError(FINISHED_TEXT)
-        return schedule, position, excerpt
+        if not await self.store.move_place(guild_id, schedule.place, coming[0].following):
+            raise UserError("The daily excerpts moved on meanwhile: try again.")
+        return schedule, coming[0]
 
     async def preview(self, guild_id: int, count: int) -> ExcerptPreview:
         """The next `count` excerpts (1 to PREVIEW_MAX), without taking them."""
         count = max(1, min(count, PREVIEW_MAX))
         schedule = await self.require(guild_id)
-        total = await self.store.excerpt_count(schedule.source)
-        last = schedule.position + count
-        if schedule.at_end == "stop":
-            last = min(last, total)
-        excerpts = [
-            excerpt
-            for position in range(schedule.position, last)
-            if (excerpt := await self.store.excerpt_at(schedule.source, position)) is not None
-        ]
-        if not excerpts:
+        coming = await self._coming(schedule, schedule.place, count)
+        if not coming:
             raise UserError("The reading is finished: nothing comes next.")
-        return ExcerptPreview(schedule, tuple(excerpts))
+        return ExcerptPreview(schedule, tuple(placed.excerpt for placed in coming))
 
     def _next(self, schedule: Schedule, after: datetime) -> tuple[datetime, str]:
         at = clock.parse_local_time(schedule.local_time)
@@ -280,13 +285,13 @@ class Scheduler:
         if claim is Claim.BUSY:
             return False
         claimed = await store.claimed_post(schedule.guild_id, schedule.next_date)
-        position = schedule.position if claimed is None else claimed[0]
-        total = await store.excerpt_count(schedule.source)
-        if total == 0 or (schedule.at_end == "stop" and position >= total):
-            await store.pause_schedule(schedule.guild_id, FINISHED if total else "nothing to post")
+        place = schedule.place if claimed is None else claimed[0]
+        coming = await self._coming(schedule, place)
+        if not coming:
+            anything = await self._coming(dataclasses.replace(schedule, at_end="wrap"), START)
+            await store.pause_schedule(schedule.guild_id, FINISHED if anything else NOTHING)
             return True
-        excerpt = await store.excerpt_at(schedule.source, position)
-        assert excerpt is not None
+        excerpt = coming[0].excerpt
         try:
             async with asyncio.timeout(self.config.post_timeout):
                 posted = await self.poster.post(schedule.channel_id, schedule, excerpt, nonce)
@@ -302,7 +307,8 @@ class Scheduler:
             return True
         await store.record_sent(
             schedule,
-            position,
+            place,
+            coming[0].following,
             posted.message_id,
             schedule.at_end == "stop" and excerpt.is_last,
             clock.epoch(following),

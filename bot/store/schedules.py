@@ -6,7 +6,7 @@ import dataclasses
 
 import aiosqlite
 
-from bot.store.answers import FINISHED, Claim, Schedule
+from bot.store.answers import FINISHED, START, Claim, Place, Schedule
 from bot.store.database import fetch_all, transaction
 
 _COLUMNS = [f.name for f in dataclasses.fields(Schedule)]
@@ -93,10 +93,11 @@ class Schedules:
             )
             if current is None:  # paused, rescheduled or removed since it was found due
                 return Claim.DONE
+            place = schedule.place
             cursor = await self.connection.execute(
-                "INSERT INTO posts (guild_id, local_date, position, nonce, status, claimed_at) "
-                "VALUES (?, ?, ?, ?, 'claimed', ?) ON CONFLICT DO NOTHING",
-                (*key, schedule.position, nonce, now),
+                "INSERT INTO posts (guild_id, local_date, reading, item, position, nonce, status, "
+                "claimed_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', ?) ON CONFLICT DO NOTHING",
+                (*key, place.reading, place.item, place.index, nonce, now),
             )
             if cursor.rowcount:
                 return Claim.OURS
@@ -113,38 +114,42 @@ class Schedules:
             )
         return Claim.BUSY if row is not None and row[0] == "claimed" else Claim.DONE
 
-    async def post_of(self, guild_id: int, local_date: str) -> tuple[int, str, str] | None:
-        """(position, nonce, status) of the post claimed for a local date."""
+    async def post_of(self, guild_id: int, local_date: str) -> tuple[Place, str, str] | None:
+        """(place, nonce, status) of the post claimed for a local date."""
         row = await self._one(
-            "SELECT position, nonce, status FROM posts WHERE guild_id = ? AND local_date = ?",
+            "SELECT reading, item, position, nonce, status FROM posts "
+            "WHERE guild_id = ? AND local_date = ?",
             (guild_id, local_date),
         )
-        return None if row is None else (row[0], row[1], row[2])
+        return None if row is None else (Place(row[0], row[1], row[2]), row[3], row[4])
 
     async def record_sent(
         self,
         schedule: Schedule,
-        position: int,
+        taken: Place,
+        following: Place,
         message_id: int,
         finished: bool,
         next_run: int,
         next_date: str,
         now: int,
     ) -> None:
-        """The post at `position` went out: mark it, move on (stop when finished), and move to
-        the next date unless a moderator changed the schedule meanwhile."""
+        """The post from `taken` went out: mark it, move on to `following` unless the schedule
+        moved on meanwhile (a post by hand), stop when finished, and move to the next date
+        unless a moderator changed the schedule meanwhile."""
         async with transaction(self.connection):
             await self.connection.execute(
                 "UPDATE posts SET status = 'sent', message_id = ? "
                 "WHERE guild_id = ? AND local_date = ?",
                 (message_id, schedule.guild_id, schedule.next_date),
             )
+            await self._move(schedule.guild_id, taken, following)
             await self.connection.execute(
-                "UPDATE schedules SET position = max(position, ?), paused = paused OR ?, "
+                "UPDATE schedules SET paused = paused OR ?, "
                 "pause_reason = CASE WHEN ? THEN ? ELSE pause_reason END, failures = 0, "
                 "retry_at = NULL, last_result = 'posted', last_error = NULL, last_run = ? "
                 "WHERE guild_id = ?",
-                (position + 1, finished, finished, FINISHED, now, schedule.guild_id),
+                (finished, finished, FINISHED, now, schedule.guild_id),
             )
             await self._advance(schedule, next_run, next_date)
 
@@ -168,9 +173,16 @@ class Schedules:
         """The bot was down past the grace window: record the date as missed and move on."""
         async with transaction(self.connection):
             await self.connection.execute(
-                "INSERT INTO posts (guild_id, local_date, position, nonce, status, claimed_at) "
-                "VALUES (?, ?, ?, '', 'missed', ?) ON CONFLICT DO NOTHING",
-                (schedule.guild_id, schedule.next_date, schedule.position, now),
+                "INSERT INTO posts (guild_id, local_date, reading, item, position, nonce, status, "
+                "claimed_at) VALUES (?, ?, ?, ?, ?, '', 'missed', ?) ON CONFLICT DO NOTHING",
+                (
+                    schedule.guild_id,
+                    schedule.next_date,
+                    schedule.reading,
+                    schedule.item,
+                    schedule.position,
+                    now,
+                ),
             )
             await self.connection.execute(
                 "UPDATE schedules SET next_run = ?, next_date = ?, last_result = 'missed', "
@@ -241,34 +253,27 @@ class Schedules:
         return cursor.rowcount > 0
 
     async def resume(self, guild_id: int, next_run: int, next_date: str) -> None:
-        """Unpause with the next post at `next_run`; a finished reading starts again."""
+        """Unpause with the next post at `next_run`; a finished walk starts again."""
         async with transaction(self.connection):
             await self.connection.execute(
-                "UPDATE schedules SET position = CASE WHEN pause_reason = ? THEN 0 "
-                "ELSE position END, paused = 0, pause_reason = NULL, failures = 0, "
-                "retry_at = NULL, next_run = ?, next_date = ? WHERE guild_id = ?",
-                (FINISHED, next_run, next_date, guild_id),
+                "UPDATE schedules SET reading = CASE WHEN pause_reason = ?1 THEN ?2 ELSE reading "
+                "END, item = CASE WHEN pause_reason = ?1 THEN ?3 ELSE item END, "
+                "position = CASE WHEN pause_reason = ?1 THEN ?4 ELSE position END, paused = 0, "
+                "pause_reason = NULL, failures = 0, retry_at = NULL, next_run = ?5, "
+                "next_date = ?6 WHERE guild_id = ?7",
+                (FINISHED, START.reading, START.item, START.index, next_run, next_date, guild_id),
             )
 
-    async def give_back_position(self, guild_id: int, position: int) -> None:
-        """The excerpt taken at `position` was not posted after all: it is next again, unless
-        the sequence moved on meanwhile."""
+    async def move(self, guild_id: int, taken: Place, following: Place) -> bool:
+        """Move the schedule from `taken` to `following`; False if it is not at `taken` (it
+        moved on meanwhile)."""
         async with transaction(self.connection):
-            await self.connection.execute(
-                "UPDATE schedules SET position = ? WHERE guild_id = ? AND position = ?",
-                (position, guild_id, position + 1),
-            )
+            return await self._move(guild_id, taken, following)
 
-    async def take_position(self, guild_id: int, length: int, wrap: bool) -> int | None:
-        """Take the next excerpt's position for a manual post or a skip; None if finished."""
-        async with transaction(self.connection):
-            row = await self._one("SELECT position FROM schedules WHERE guild_id = ?", (guild_id,))
-            if row is None:
-                return None
-            position = row[0] % length if wrap else row[0]
-            if position >= length:
-                return None
-            await self.connection.execute(
-                "UPDATE schedules SET position = ? WHERE guild_id = ?", (position + 1, guild_id)
-            )
-        return position
+    async def _move(self, guild_id: int, taken: Place, following: Place) -> bool:
+        cursor = await self.connection.execute(
+            "UPDATE schedules SET reading = ?, item = ?, position = ? "
+            "WHERE guild_id = ? AND reading = ? AND item = ? AND position = ?",
+            (*dataclasses.astuple(following), guild_id, *dataclasses.astuple(taken)),
+        )
+        return cursor.rowcount > 0

@@ -7,10 +7,11 @@ from collections import Counter
 import aiosqlite
 
 from bot.store.answers import HIGHLIGHT_END, HIGHLIGHT_START, SearchHit
-from bot.store.database import fetch_all
+from bot.store.database import Queryable, fetch_all
 from bot.store.errors import NotFoundError, UserError, shown
-from bot.store.library import ReadingMeta
+from bot.store.library import Catalog
 from bot.store.normalize import words
+from bot.store.reader import Scope, in_scope
 
 SEARCH_LIMIT = 25
 # Ranking every match of a very common word costs more than it tells: rank the first N.
@@ -37,7 +38,7 @@ _HIT_COLUMNS = "kind, title, reading, snippet(search_index, 1, :start, :end, '�
 _RANKED_SQL = f"""
 WITH candidates(id, score) AS (
     SELECT rowid, bm25(search_index, {RANK_WEIGHTS[0]}, {RANK_WEIGHTS[1]}) FROM search_index
-    WHERE search_index MATCH :match LIMIT :candidates
+    WHERE search_index MATCH :match AND {{scope}} LIMIT :candidates
 ),
 ranked(id, score) AS MATERIALIZED (SELECT id, score FROM candidates ORDER BY score LIMIT :limit)
 SELECT {_HIT_COLUMNS} FROM search_index
@@ -46,7 +47,10 @@ WHERE search_index MATCH :match
     AND +rowid IN (SELECT id FROM ranked)
 ORDER BY (SELECT score FROM ranked WHERE id = search_index.rowid)
 """
-_FIRST_SQL = f"SELECT {_HIT_COLUMNS} FROM search_index WHERE search_index MATCH :match LIMIT :limit"
+_FIRST_SQL = (
+    f"SELECT {_HIT_COLUMNS} FROM search_index WHERE search_index MATCH :match AND {{scope}} "
+    "LIMIT :limit"
+)
 
 
 def _quoted(token: str) -> str:
@@ -112,23 +116,25 @@ async def _stems(connection: aiosqlite.Connection, forms: list[str]) -> dict[str
 class FullTextSearch:
     """Search across concepts, quotes, passages and publications, best first."""
 
-    def __init__(self, connection: aiosqlite.Connection, readings: dict[int, ReadingMeta]):
+    def __init__(self, connection: Queryable, readings: Catalog):
         self.connection = connection
         self._readings = readings
         self._common: frozenset[str] | None = None
 
-    async def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
-        """Ranked full-text search; all words must match, else any word may."""
+    async def search(
+        self, query: str, limit: int = SEARCH_LIMIT, scope: Scope = None
+    ) -> list[SearchHit]:
+        """Ranked full-text search in `scope`; all words must match, else any word may."""
         tokens = words(query)
         if not tokens:
             raise UserError("Type at least one word to search for.")
         informative = await self._informative(tokens)
         if not informative:
-            hits = await self._first_matches(match_all(tokens), limit)
+            hits = await self._first_matches(match_all(tokens), limit, scope)
         else:
             hits = []
             for match in (match_all(informative), match_any(informative)):
-                hits = hits or await self._search(match, limit)
+                hits = hits or await self._search(match, limit, scope)
         if not hits:
             raise NotFoundError(f"Nothing in the readings matches “{shown(query)}”.")
         return hits
@@ -140,16 +146,18 @@ class FullTextSearch:
             self._common = frozenset(row[0] for row in rows)
         return [token for token in tokens if token not in self._common]
 
-    async def _search(self, match: str, limit: int) -> list[SearchHit]:
+    async def _search(self, match: str, limit: int, scope: Scope) -> list[SearchHit]:
         """The best `limit` of the first SEARCH_CANDIDATES matches, with snippets."""
         wanted = {"match": match, "candidates": SEARCH_CANDIDATES, "limit": limit}
-        rows = await fetch_all(self.connection, _RANKED_SQL, wanted | _HIGHLIGHT)
+        sql = _RANKED_SQL.format(scope=in_scope("reading", scope))
+        rows = await fetch_all(self.connection, sql, wanted | _HIGHLIGHT)
         return self._hits(rows)
 
-    async def _first_matches(self, match: str, limit: int) -> list[SearchHit]:
+    async def _first_matches(self, match: str, limit: int, scope: Scope) -> list[SearchHit]:
         """For words found nearly everywhere, ranking tells nothing: the first matches."""
         wanted = {"match": match, "limit": limit}
-        rows = await fetch_all(self.connection, _FIRST_SQL, wanted | _HIGHLIGHT)
+        sql = _FIRST_SQL.format(scope=in_scope("reading", scope))
+        rows = await fetch_all(self.connection, sql, wanted | _HIGHLIGHT)
         return self._hits(rows)
 
     def _hits(self, rows: list[aiosqlite.Row]) -> list[SearchHit]:

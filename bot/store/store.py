@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import random
-import socket
 import sqlite3
 from pathlib import Path
 from typing import Self
@@ -17,69 +16,55 @@ import aiosqlite
 from bot.store import database
 from bot.store.answers import (
     Attributed,
-    Claim,
     ConceptEntry,
-    Excerpt,
     ExpertEntry,
+    Place,
+    Placed,
     PublicationList,
     ReadingOverview,
-    Schedule,
     SearchHit,
     Suggestion,
 )
-from bot.store.build import build_content
 from bot.store.concepts import Concepts
 from bot.store.database_faults import explained
+from bot.store.errors import UserError, shown
 from bot.store.excerpts import ExcerptSequence
 from bot.store.experts import Experts
-from bot.store.library import ReadingMeta, load_reading_meta, read_library, read_overview
-from bot.store.loader import content_hash, read_readings
-from bot.store.models import DRAFT, Library
+from bot.store.guild_state import GuildState
+from bot.store.library import Catalog, ReadingMeta, load_reading_meta, read_library, read_overview
+from bot.store.loader import READINGS_DIR, ContentError
+from bot.store.models import Library
 from bot.store.publications import Publications
 from bot.store.quotes import Quotes
-from bot.store.schedules import Schedules
+from bot.store.reader import Scope
+from bot.store.readers import ReadPool
 from bot.store.search import SEARCH_LIMIT, FullTextSearch
 from bot.store.suggestions import Suggestions
+from bot.store.sync import SyncReport, sync_content
+from bot.store.validate import Problem
+from bot.store.walk import ExcerptWalk
 
 log = logging.getLogger(__name__)
 
-# Bump when the tables built from content change meaning, so old databases rebuild.
-STORE_FORMAT = "2"
 
+class Store(GuildState):
+    """The curated content and the guilds' state, in one SQLite database: writes go through
+    one connection, lookups through a pool of read-only ones (when the database is a file)."""
 
-# Where the content in the database was built from: this host and data folder.
-CONTENT_SOURCE_KEY = "content_source"
-
-
-def _content_source(data_dir: Path) -> str:
-    return f"{socket.gethostname()}:{data_dir.resolve()}"
-
-
-async def _rebuild(connection: aiosqlite.Connection, data_dir: Path, wanted: str) -> None:
-    """Build the content from `data_dir`, saying so loudly when it replaces content another
-    deployment built (whose running processes then reload this one's)."""
-    source = _content_source(data_dir)
-    previous = await database.get_meta(connection, CONTENT_SOURCE_KEY)
-    if previous not in (None, source):
-        log.warning("replacing the store's content, built from %s, with %s's", previous, source)
-    else:
-        log.info("content changed: rebuilding the store from %s", data_dir)
-    served = (reading for reading in read_readings(data_dir) if reading.status != DRAFT)
-    if not await build_content(connection, served, wanted):
-        log.info("another process rebuilt the store from the same content meanwhile")
-        return
-    async with database.transaction(connection):
-        await database.set_meta(connection, CONTENT_SOURCE_KEY, source)
-    log.info("rebuilt the store from %s", data_dir)
-
-
-class Store:
-    """The curated content and the guilds' state, in one SQLite database."""
-
-    def __init__(self, connection: aiosqlite.Connection, path: Path | str = ":memory:") -> None:
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        path: Path | str = ":memory:",
+        data_dir: Path | None = None,
+        readers: ReadPool | None = None,
+    ) -> None:
         """A store over an open, migrated connection whose content is built; see `open`."""
+        super().__init__(connection)
         self.connection = connection
-        self._schedules = Schedules(connection)
+        self.data_dir = data_dir
+        self._readers = readers
+        self._reader: database.Queryable = readers or connection
+        self._catalog = Catalog()
         self._content: str | None = None  # the content version the answerers below were made for
         self._data_version = -1  # SQLite's count of other connections' commits, when last seen
         # A commit by any process changes the database's files: their state, last looked at.
@@ -95,38 +80,57 @@ class Store:
         self._reloading = asyncio.Lock()
 
     def _answer_from(self, readings: dict[int, ReadingMeta]) -> None:
-        """(Re)make the modules that answer from the content, and what they keep in memory."""
-        suggestions = Suggestions(self.connection)
+        """(Re)make the modules that answer from the content, and what they keep in memory; in
+        one step, so that no answer meets half of the change."""
+        self._catalog.update(readings)
+        reader, catalog = self._reader, self._catalog
+        suggestions = Suggestions(reader)
         self._suggestions = suggestions
-        self._concepts = Concepts(self.connection, readings, suggestions)
-        self._experts = Experts(self.connection, readings, suggestions)
-        self._quotes = Quotes(self.connection, readings, suggestions)
-        self._publications = Publications(self.connection, readings, suggestions)
-        self._search = FullTextSearch(self.connection, readings)
-        self._excerpts = ExcerptSequence(self.connection, readings)
+        self._concepts = Concepts(reader, catalog, suggestions)
+        self._experts = Experts(reader, catalog, suggestions)
+        self._quotes = Quotes(reader, catalog, suggestions)
+        self._publications = Publications(reader, catalog, suggestions)
+        self._search = FullTextSearch(reader, catalog)
+        self._walk = ExcerptWalk(ExcerptSequence(reader, catalog), catalog)
         self._overview: list[ReadingOverview] | None = None
 
     @classmethod
     async def open(cls, database_path: Path | str, data_dir: Path) -> Self:
-        """Open the database, rebuilding the content tables if the data files changed (after
-        any rebuild another process is doing on the same file)."""
+        """Open the database, bringing the content up to date with the data folder (after any
+        build another process is doing on the same file). A reading that fails validation is
+        not served; with no reading to serve, ContentError names every problem."""
         connection = await database.connect(database_path)
+        readers = None
         try:
-            wanted = f"{STORE_FORMAT}:{content_hash(data_dir)}"
-            if await database.get_meta(connection, database.CONTENT_HASH_KEY) != wanted:
-                await _rebuild(connection, data_dir, wanted)
-            store = cls(connection, database_path)
+            report = await sync_content(connection, data_dir)
+            await _require_readings(connection, data_dir, report)
+            if not str(database_path).startswith((":memory:", "file::memory:")):
+                readers = await ReadPool.open(database_path)
+            store = cls(connection, database_path, data_dir, readers)
             await store._current()
         except sqlite3.DatabaseError as error:  # a full disk while building, say: one line
-            await connection.close()
+            await _close(connection, readers)
             unusable = explained(error, database_path)
             if unusable is None:
                 raise
             raise unusable from error
         except BaseException:
-            await connection.close()
+            await _close(connection, readers)
             raise
         return store
+
+    async def reload(self) -> SyncReport:
+        """Bring the content up to date with the data folder while serving: only the readings
+        whose files changed are rebuilt, and answers see the library before or after."""
+        if self.data_dir is None:
+            raise RuntimeError("this store was not opened from a data folder")
+        async with self._reloading:
+            report = await sync_content(self.connection, self.data_dir)
+            if report.readings is not None:
+                self._answer_from(report.readings)  # no await since the commit: one step
+                self._content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
+            self._files_seen = None
+        return report
 
     def _files_state(self) -> tuple[tuple[int, int], ...] | None:
         """Size and modification time of the database's files; None where they cannot tell."""
@@ -165,7 +169,7 @@ class Store:
             self._files_seen = seen  # only now: what these files hold is what is loaded
 
     async def close(self) -> None:
-        await self.connection.close()
+        await _close(self.connection, self._readers)
 
     async def __aenter__(self) -> Self:
         return self
@@ -183,138 +187,132 @@ class Store:
         async with database.transaction(self.connection):
             await database.set_meta(self.connection, key, value)
 
+    # The scope of a lookup: the guild's syllabus, or one reading
+
+    async def _scope(self, guild_id: int | None, reading: str = "") -> Scope:
+        """The rows of the readings a lookup answers from: `reading` alone when given, else the
+        guild's syllabus, else (outside a guild, or with an empty syllabus) the whole library."""
+        await self._current()
+        if reading:
+            return (self.reading_meta(reading).row,)
+        syllabus = await self.syllabus(guild_id) if guild_id is not None else []
+        if not syllabus:
+            return None
+        by_id = self._catalog.by_id
+        return tuple(by_id[r].row for r in syllabus if r in by_id)
+
+    def reading_meta(self, reading: str) -> ReadingMeta:
+        """A reading served now, by id (or by its title, as typed); a user error if none."""
+        found = self._catalog.by_id.get(reading.strip())
+        if found is None:
+            wanted = reading.strip().casefold()
+            titled = [r for r in self._catalog.current if r.title.casefold() == wanted]
+            found = titled[0] if titled else None
+        if found is None:
+            raise UserError(f"No reading “{shown(reading)}” in the library: /reading lists them.")
+        return found
+
     # The content (bot/store/concepts.py, experts.py, quotes.py, publications.py, search.py,
-    # suggestions.py, library.py)
+    # suggestions.py, library.py), each answered from the guild's scope
 
-    async def define(self, term: str) -> list[ConceptEntry]:
+    async def define(
+        self, term: str, guild_id: int | None = None, reading: str = ""
+    ) -> list[ConceptEntry]:
         """Every concept one of whose spellings folds to the same key as `term`."""
-        await self._current()
-        return await self._concepts.define(term)
+        scope = await self._scope(guild_id, reading)
+        return await self._concepts.define(term, scope)
 
-    async def expert(self, name: str, topic: str = "") -> ExpertEntry:
+    async def expert(
+        self, name: str, topic: str = "", guild_id: int | None = None, reading: str = ""
+    ) -> ExpertEntry:
         """An expert found by full name or surname, with their quotes (on `topic` if given)."""
-        await self._current()
-        return await self._experts.expert(name, topic)
+        scope = await self._scope(guild_id, reading)
+        return await self._experts.expert(name, topic, scope)
 
     async def random_quote(
-        self, speaker: str = "", topic: str = "", rng: random.Random | None = None
+        self,
+        speaker: str = "",
+        topic: str = "",
+        rng: random.Random | None = None,
+        guild_id: int | None = None,
+        reading: str = "",
     ) -> Attributed:
         """A random quote, by `speaker` (name or surname) and on `topic` when given."""
-        await self._current()
-        return await self._quotes.random_quote(speaker, topic, rng)
+        scope = await self._scope(guild_id, reading)
+        return await self._quotes.random_quote(speaker, topic, rng, scope)
 
-    async def publications(self, topic: str = "", kind: str = "") -> PublicationList:
+    async def publications(
+        self, topic: str = "", kind: str = "", guild_id: int | None = None, reading: str = ""
+    ) -> PublicationList:
         """Related publications, newest first, filtered by topic and type when given."""
-        await self._current()
-        return await self._publications.publications(topic, kind)
+        scope = await self._scope(guild_id, reading)
+        return await self._publications.publications(topic, kind, scope)
 
-    async def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+    async def search(
+        self,
+        query: str,
+        limit: int = SEARCH_LIMIT,
+        guild_id: int | None = None,
+        reading: str = "",
+    ) -> list[SearchHit]:
         """Ranked full-text search; all words must match, else any word may."""
-        await self._current()
-        return await self._search.search(query, limit)
+        scope = await self._scope(guild_id, reading)
+        return await self._search.search(query, limit, scope)
 
     async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
         """Autocomplete for one kind of label."""
         await self._current()
         return await self._suggestions.suggest(kind, text, limit)
 
+    def suggest_readings(self, text: str, limit: int = 25) -> list[Suggestion]:
+        """Readings whose id or title contains what was typed, in id order."""
+        wanted = text.strip().casefold()
+        found = [
+            Suggestion(reading.title, reading.id)
+            for reading in self._catalog.current
+            if wanted in reading.id or wanted in reading.title.casefold()
+        ]
+        return found[:limit]
+
     async def overview(self) -> list[ReadingOverview]:
-        """Each loaded reading: provenance, sections, speakers and counts (read once: the
-        content does not change while the store is open)."""
+        """Each loaded reading: provenance, sections, speakers and counts (read once for each
+        version of the content)."""
         await self._current()
         if self._overview is None:
-            self._overview = await read_overview(self.connection)
+            self._overview = await read_overview(self._reader)
         return self._overview
 
     async def read_library(self) -> Library:
         """The whole stored content, read back from the database (what `export` prints)."""
         await self._current()
-        return await read_library(self.connection)
+        return await read_library(self._reader)
 
-    # The daily-excerpt sequence (bot/store/excerpts.py)
+    # The daily-excerpt walk (bot/store/walk.py, excerpts.py)
 
-    async def excerpt_count(self, source: str) -> int:
-        """How many excerpts the sequence of `source` ("passages" or "quotes") holds."""
+    async def next_excerpts(
+        self, guild_id: int, source: str, place: Place, wrap: bool, count: int = 1
+    ) -> list[Placed]:
+        """Up to `count` excerpts of `source` on the guild's walk from `place` on."""
         await self._current()
-        return await self._excerpts.length(source)
+        syllabus = await self.syllabus(guild_id)
+        return await self._walk.next(syllabus, source, place, wrap, count)
 
-    async def excerpt_at(self, source: str, position: int) -> Excerpt | None:
-        """The excerpt at `position` (0-based, modulo the length); None if there is none."""
-        await self._current()
-        return await self._excerpts.at(source, position)
 
-    # Guild schedules and their posts (bot/store/schedules.py)
+async def _require_readings(
+    connection: aiosqlite.Connection, data_dir: Path, report: SyncReport
+) -> None:
+    """ContentError unless at least one reading is served."""
+    rows = await database.fetch_all(connection, "SELECT count(*) FROM readings")
+    if rows[0][0]:
+        return
+    problems = [problem for found in report.failed.values() for problem in found]
+    if not problems:
+        where = str(data_dir / READINGS_DIR)
+        problems = [Problem(where, "-", "-", "no reading to serve (no folders, or only drafts)")]
+    raise ContentError(problems)
 
-    async def schedule(self, guild_id: int) -> Schedule | None:
-        return await self._schedules.get(guild_id)
 
-    async def save_schedule(self, schedule: Schedule) -> Schedule:
-        """Create or reconfigure a guild's schedule; its place in the reading is kept."""
-        return await self._schedules.save(schedule)
-
-    async def delete_schedule(self, guild_id: int) -> bool:
-        return await self._schedules.delete(guild_id)
-
-    async def due_schedules(self, now: int, limit: int) -> list[Schedule]:
-        """Unpaused schedules whose post time has come (and whose retry wait is over)."""
-        return await self._schedules.due(now, limit)
-
-    async def pause_schedule(self, guild_id: int, reason: str) -> bool:
-        return await self._schedules.pause(guild_id, reason)
-
-    async def resume_schedule(self, guild_id: int, next_run: int, next_date: str) -> None:
-        """Unpause with the next post at `next_run`; a finished reading starts again."""
-        await self._schedules.resume(guild_id, next_run, next_date)
-
-    async def take_position(self, guild_id: int, length: int, wrap: bool) -> int | None:
-        """Take the next excerpt's position for a manual post or a skip; None if finished."""
-        return await self._schedules.take_position(guild_id, length, wrap)
-
-    async def give_back_position(self, guild_id: int, position: int) -> None:
-        """An excerpt taken at `position` was not posted after all: it is next again."""
-        await self._schedules.give_back_position(guild_id, position)
-
-    async def claim_post(self, schedule: Schedule, nonce: str, now: int, stale_after: int) -> Claim:
-        """Claim the post for the schedule's next local date before sending it."""
-        return await self._schedules.claim(schedule, nonce, now, stale_after)
-
-    async def claimed_post(self, guild_id: int, local_date: str) -> tuple[int, str, str] | None:
-        """(position, nonce, status) of the post claimed for a local date."""
-        return await self._schedules.post_of(guild_id, local_date)
-
-    async def record_sent(
-        self,
-        schedule: Schedule,
-        position: int,
-        message_id: int,
-        finished: bool,
-        next_run: int,
-        next_date: str,
-        now: int,
-    ) -> None:
-        """The post at `position` went out: mark it and move the schedule on."""
-        await self._schedules.record_sent(
-            schedule, position, message_id, finished, next_run, next_date, now
-        )
-
-    async def record_missed(
-        self, schedule: Schedule, next_run: int, next_date: str, now: int
-    ) -> None:
-        """The bot was down past the grace window: record the date as missed and move on."""
-        await self._schedules.record_missed(schedule, next_run, next_date, now)
-
-    async def advance_date(self, schedule: Schedule, next_run: int, next_date: str) -> None:
-        """Another process already handled this date: only move to the next one."""
-        await self._schedules.advance_date(schedule, next_run, next_date)
-
-    async def record_gave_up(
-        self, schedule: Schedule, error: str, next_run: int, next_date: str, now: int
-    ) -> None:
-        """Retries ran out for this date: record it as failed and go on with the next date."""
-        await self._schedules.record_gave_up(schedule, error, next_run, next_date, now)
-
-    async def record_failure(
-        self, schedule: Schedule, error: str, retry_at: int | None, now: int
-    ) -> None:
-        """A send failed: retry at `retry_at`, or pause the schedule when it is None."""
-        await self._schedules.record_failure(schedule, error, retry_at, now)
+async def _close(connection: aiosqlite.Connection, readers: ReadPool | None) -> None:
+    if readers is not None:
+        await readers.close()
+    await connection.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 import aiosqlite
 
@@ -57,28 +57,36 @@ _NEAR_SQL = (
 )
 
 
-async def build_suggestions(
-    connection: aiosqlite.Connection, suggestions: list[tuple[str, str, str]]
-) -> None:
-    """Fill the autocomplete tables from (label, kind, value) triples, inside the build."""
-    by_kind: dict[str, dict[tuple[str, str], list[str]]] = {}
+def suggestion_word_rows(
+    suggestions: Iterable[tuple[str, str, str]], reading: int
+) -> list[tuple[str, str, str, str, str, int]]:
+    """The `suggestion_words` rows of one reading's (label, kind, value) triples."""
+    rows = []
     for label, kind, value in suggestions:
-        by_kind.setdefault(kind, {})[label, value] = words(label)
-    word_rows, prefix_rows, vocabulary_rows = [], [], []
+        label_words = words(label)
+        key = " ".join(label_words)
+        rows += [(kind, word, label, value, key, reading) for word in set(label_words)]
+    return rows
+
+
+async def build_suggestions(connection: aiosqlite.Connection) -> None:
+    """Fill the stored answers and the vocabulary from every reading's `suggestion_words`
+    (inside the build's transaction)."""
+    by_kind: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for kind, label, value, key in await fetch_all(
+        connection, "SELECT DISTINCT kind, label, value, key FROM suggestion_words"
+    ):
+        by_kind.setdefault(kind, {})[label, value] = key.split()
+    prefix_rows, vocabulary_rows = [], []
     for kind, labels in by_kind.items():
-        for (label, value), label_words in labels.items():
-            key = " ".join(label_words)
-            word_rows += [(kind, word, label, value, key) for word in set(label_words)]
         prefix_rows += [
             (kind, prefix, json.dumps([[label, value] for value, label in answer.items()]))
             for prefix, answer in _stored_answers(labels).items()
         ]
         vocabulary = {word for label_words in labels.values() for word in label_words}
         vocabulary_rows += [(kind, word) for word in vocabulary]
-    await connection.executemany(
-        "INSERT INTO suggestion_words (kind, word, label, value, key) VALUES (?, ?, ?, ?, ?)",
-        word_rows,
-    )
+    await connection.execute("DELETE FROM suggestion_prefixes")
+    await connection.execute("DELETE FROM suggestion_vocabulary")
     await connection.executemany(
         "INSERT INTO suggestion_prefixes (kind, prefix, answer) VALUES (?, ?, ?)",
         prefix_rows,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.store import Store, build, database
+from bot.store import Store, build, database, staging
 from bot.store.database_faults import DiskFullError
 from bot.store.loader import ContentError, load_library, read_readings
 from bot.store.models import Reading
@@ -51,50 +52,73 @@ async def test_batches_build_the_same_rows_as_one_batch(
         pass
     monkeypatch.setattr(build, "BATCH_INDEXED", 50)  # each reading has about 76 rows
     batches = []
-    insert = build._Staging.insert
+    insert = staging.Staging.insert
 
-    async def counted(staging: build._Staging, rows: dict) -> None:
+    async def counted(stage: staging.Staging, rows: dict) -> None:
         batches.append(len(rows["readings"]))
-        await insert(staging, rows)
+        await insert(stage, rows)
 
-    monkeypatch.setattr(build._Staging, "insert", counted)
+    monkeypatch.setattr(staging.Staging, "insert", counted)
     async with await Store.open(tmp_path / "many.db", reading_copy) as store:
         assert await store.read_library() == load_library(reading_copy)
     assert [count for count in batches if count] == [1, 1, 1]  # a reading a batch
     assert dump(tmp_path / "many.db") == dump(tmp_path / "one.db")
 
 
-async def test_bad_content_found_mid_build_leaves_the_old_content(
-    reading_copy: Path, add_reading: Callable[[str], Path], tmp_path: Path
+async def test_a_reading_that_fails_validation_is_not_loaded_and_the_rest_are(
+    reading_copy: Path,
+    add_reading: Callable[[str], Path],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    db_path = tmp_path / "store.db"
+    async with await Store.open(db_path, reading_copy):
+        pass
+    concepts = reading_copy / "readings" / "markets-and-civil-society-north-korea" / "concepts.toml"
+    concepts.write_text(
+        concepts.read_text(encoding="utf-8").replace(
+            'term = "Civil society"', 'term = "Civic realm"'
+        ),
+        encoding="utf-8",
+    )  # the first reading changes
+    (add_reading("zz-bad-reading") / "quotes.toml").unlink()
+    add_reading("good-new-reading")
+    async with await Store.open(db_path, reading_copy) as store:
+        served = {overview.id for overview in await store.overview()}
+        assert served == {"markets-and-civil-society-north-korea", "good-new-reading"}
+        assert [entry.concept.term for entry in await store.define("civic realm")] == [
+            "Civic realm"
+        ]
+    assert "reading zz-bad-reading is not loaded" in caplog.text
+    assert "quotes.toml" in caplog.text
+
+
+async def test_a_reading_that_fails_validation_keeps_its_last_good_version(
+    reading_copy: Path, tmp_path: Path
 ) -> None:
     db_path = tmp_path / "store.db"
     async with await Store.open(db_path, reading_copy):
         pass
     before = dump(db_path)
-    concepts = reading_copy / "readings" / "markets-and-civil-society-north-korea" / "concepts.toml"
-    concepts.write_text(
-        concepts.read_text(encoding="utf-8").replace('term = "Civil society"', 'term = "Civic'),
-        encoding="utf-8",
-    )  # the first reading changes, and is inserted before the fault in the next is found
-    (add_reading("zz-bad-reading") / "quotes.toml").unlink()
-    with pytest.raises(ContentError):
-        await Store.open(db_path, reading_copy)
+    quotes = reading_copy / "readings" / "markets-and-civil-society-north-korea" / "quotes.toml"
+    quotes.write_text(quotes.read_text(encoding="utf-8") + "\n[[quotes]]\nid = 'x'\n", "utf-8")
+    async with await Store.open(db_path, reading_copy) as store:
+        assert (await store.reload()).failed.keys() == {"markets-and-civil-society-north-korea"}
     assert dump(db_path) == before
 
 
 @pytest.mark.parametrize("fault", ["an empty reading folder", "a folder for a TOML file"])
-async def test_the_store_refuses_what_check_refuses(
+async def test_with_no_reading_to_serve_the_store_refuses_what_check_refuses(
     reading_copy: Path, tmp_path: Path, fault: str
 ) -> None:
     db_path = tmp_path / "store.db"
-    async with await Store.open(db_path, reading_copy):
-        pass
+    reading = reading_copy / "readings" / "markets-and-civil-society-north-korea"
     if fault == "an empty reading folder":
-        (reading_copy / "readings" / "not-yet-curated").mkdir()
+        shutil.rmtree(reading)
+        reading.mkdir()
     else:
-        quotes = reading_copy / "readings" / "markets-and-civil-society-north-korea" / "quotes.toml"
-        quotes.unlink()
-        quotes.mkdir()
+        (reading / "quotes.toml").unlink()
+        (reading / "quotes.toml").mkdir()
     with pytest.raises(ContentError) as check:
         load_library(reading_copy)
     with pytest.raises(ContentError) as run:
@@ -110,12 +134,17 @@ async def test_a_failure_while_inserting_rolls_the_whole_build_back(
         before = dump(db_path)
         (reading,) = load_library(reading_copy).readings
 
-        def readings() -> Iterator[Reading]:
-            yield reading
-            yield reading  # the same ids again: the copy out of staging fails
+        def readings() -> Iterator[tuple[Reading, str]]:
+            yield reading, "a"
+            yield reading, "b"  # the same id again: the copy out of staging fails
+
+        async def rebuild() -> None:
+            async with database.transaction(store.connection):
+                await build.clear_content(store.connection)
+                await build.insert_readings(store.connection, readings())
 
         with pytest.raises(sqlite3.IntegrityError):
-            await build.build_content(store.connection, readings(), "new version")
+            await rebuild()
         staged = await store.connection.execute_fetchall("SELECT name FROM sqlite_temp_master")
         assert list(staged) == []
     assert dump(db_path) == before
@@ -145,6 +174,28 @@ UNDO = {
     9: "DROP TABLE suggestion_vocabulary; CREATE TABLE suggestion_vocabulary (kind TEXT, "
     "length INTEGER, word TEXT, backwards TEXT, PRIMARY KEY (kind, length, word)) WITHOUT ROWID",
     10: "DROP INDEX topics_by_position; ALTER TABLE topics DROP COLUMN position",
+    11: "DROP TABLE bot_processes; ALTER TABLE posts DROP COLUMN item; "
+    "ALTER TABLE posts DROP COLUMN reading; ALTER TABLE schedules DROP COLUMN item; "
+    "ALTER TABLE schedules DROP COLUMN reading; DROP TABLE syllabus; "
+    "DROP TABLE suggestion_words; CREATE TABLE suggestion_words (kind TEXT, word TEXT, "
+    "label TEXT, value TEXT, key TEXT, PRIMARY KEY (kind, word, label, value)) WITHOUT ROWID; "
+    "DROP TABLE topics; CREATE TABLE topics (kind TEXT, key TEXT, target INTEGER, "
+    "position INTEGER, PRIMARY KEY (kind, key, target)) WITHOUT ROWID; "
+    "CREATE INDEX topics_by_position ON topics (kind, key, position); "
+    "DROP TABLE lookup_keys; CREATE TABLE lookup_keys (kind TEXT, key TEXT, target INTEGER, "
+    "PRIMARY KEY (kind, key, target)) WITHOUT ROWID; "
+    + "; ".join(
+        f"ALTER TABLE readings DROP COLUMN {column}"
+        for column in (
+            "hash",
+            "first_passage",
+            "passage_count",
+            "first_quote",
+            "quote_count",
+            "first_indexed",
+            "last_indexed",
+        )
+    ),
 }
 REBUILDING = [n for n, sql in database.migrations() if n in UNDO and "content_hash" in sql]
 

@@ -1,29 +1,40 @@
-"""The daily-excerpt sequence: every passage, or every quote, of the readings in order."""
+"""Each reading's daily-excerpt sequence, and the walk through the library's readings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from bot.store import Store
+from bot.store.answers import START
 from bot.store.loader import load_library
+
+GUILD = 1
 
 
 async def test_excerpts_follow_the_reading_and_wrap_around(store: Store, data_dir: Path) -> None:
     passages = [p for r in load_library(data_dir).readings for p in r.passages]
-    assert await store.excerpt_count("passages") == len(passages)
-    for position in range(len(passages) + 2):
-        excerpt = await store.excerpt_at("passages", position)
-        assert excerpt is not None
-        assert excerpt.text == passages[position % len(passages)].text
-        assert excerpt.number == position % len(passages) + 1
+    walked = await store.next_excerpts(GUILD, "passages", START, True, len(passages) + 2)
+    assert [placed.excerpt.text for placed in walked] == [
+        p.text for p in [*passages, *passages[:2]]
+    ]
+    assert [placed.excerpt.number for placed in walked] == [
+        *range(1, len(passages) + 1),
+        1,
+        2,
+    ]
+    assert [placed.excerpt.is_last for placed in walked].count(True) == 1
+    assert walked[len(passages) - 1].excerpt.is_last
+    assert [placed.place.item for placed in walked[:3]] == [p.id for p in passages[:3]]
+
+
+async def test_a_walk_that_stops_ends_with_the_last_reading(store: Store) -> None:
+    walked = await store.next_excerpts(GUILD, "passages", START, False, 10_000)
+    assert walked[-1].excerpt.is_last
+    assert await store.next_excerpts(GUILD, "passages", walked[-1].following, False) == []
 
 
 async def test_quote_excerpts_span_every_reading_in_order(two_readings: Store) -> None:
-    readings = (await two_readings.read_library()).readings
+    readings = sorted((await two_readings.read_library()).readings, key=lambda r: r.id)
     quotes = [(r.title, q) for r in readings for q in r.quotes]
-    assert await two_readings.excerpt_count("quotes") == len(quotes)
-    for position, (title, quote) in enumerate(quotes):
-        excerpt = await two_readings.excerpt_at("quotes", position)
-        assert excerpt is not None
-        assert excerpt.quote is not None
-        assert (excerpt.reading, excerpt.quote.quote) == (title, quote)
+    walked = await two_readings.next_excerpts(GUILD, "quotes", START, False, 10_000)
+    assert [(p.excerpt.reading, p.excerpt.quote.quote) for p in walked] == quotes

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.store import Store
-from bot.store.answers import FINISHED, Excerpt, Schedule
+from bot.store.answers import FINISHED, START, Excerpt, Place, Schedule
 from bot.store.errors import UserError
 from bot.store.poster import Posted, PostError, post_nonce
 from bot.store.rate_budget import RateBudget
 from bot.store.scheduler import PREVIEW_MAX, Scheduler, SchedulerConfig
-from tests.conftest import DATA_DIR, FakeClock
+from tests.conftest import DATA_DIR, READING_ID, FakeClock
 
 GUILD, CHANNEL, MODERATOR = 1, 2, 3
 
@@ -145,7 +145,11 @@ async def test_catch_up_within_grace_and_missed_beyond_it(
     schedule = await store.schedule(GUILD)
     assert schedule.last_result == "missed"
     assert schedule.next_date == "2026-03-12"
-    assert await store.claimed_post(GUILD, "2026-03-11") == (1, "", "missed")
+    assert await store.claimed_post(GUILD, "2026-03-11") == (
+        Place(READING_ID, "p02", 1),
+        "",
+        "missed",
+    )
     fake_clock.set("2026-03-12T09:00", "UTC")
     await scheduler.tick()
     assert [number for _, number, _, _ in poster.posts] == [1, 2]
@@ -194,7 +198,12 @@ async def test_crash_between_claim_and_send_resends_with_the_same_nonce(
     due = (await store.due_schedules(int(fake_clock().timestamp()), 10))[0]
     nonce = post_nonce(GUILD, schedule.next_date)
     await store.claim_post(due, nonce, int(fake_clock().timestamp()), 120)
-    await poster.post(CHANNEL, due, await store.excerpt_at("passages", 0), nonce)
+    await poster.post(
+        CHANNEL,
+        due,
+        (await store.next_excerpts(GUILD, "passages", START, wrap=False))[0].excerpt,
+        nonce,
+    )
     fake_clock.advance(seconds=30)
     await scheduler.tick()
     assert poster.attempts == 1, "a fresh claim by another process is left alone"
@@ -234,7 +243,7 @@ async def test_permanent_failures_pause_and_stop_trying(
     schedule = await store.schedule(GUILD)
     assert schedule.paused
     assert schedule.pause_reason == "403 Forbidden: Missing Access"
-    assert await store.claimed_post(GUILD, "2026-03-10") == (0, schedule_nonce(), "failed")
+    assert await store.claimed_post(GUILD, "2026-03-10") == (START, schedule_nonce(), "failed")
 
 
 def schedule_nonce() -> str:
@@ -260,7 +269,7 @@ async def test_resume_starts_from_now_and_retries_a_failed_date(
 async def test_stop_at_the_end_pauses_with_a_reason(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
-    total = await store.excerpt_count("quotes")
+    total = (await store.overview())[0].counts["quotes"]
     await plan(scheduler, "09:00", "UTC", source="quotes", at_end="stop")
     await run_days(scheduler, fake_clock, total + 5, step_hours=6)
     assert [number for _, number, _, _ in poster.posts] == list(range(1, total + 1))
@@ -272,7 +281,7 @@ async def test_stop_at_the_end_pauses_with_a_reason(
 async def test_wrap_starts_the_reading_again(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
-    total = await store.excerpt_count("passages")
+    total = (await store.overview())[0].counts["passages"]
     await plan(scheduler, "09:00", "UTC")
     await run_days(scheduler, fake_clock, total + 2, step_hours=6)
     numbers = [number for _, number, _, _ in poster.posts]
@@ -329,7 +338,7 @@ async def test_passing_failures_that_never_clear_give_up_the_date_not_the_schedu
     await run_days(scheduler, fake_clock, 1.5, step_hours=1 / 60)
     schedule = await store.schedule(GUILD)
     assert not schedule.paused
-    assert await store.claimed_post(GUILD, "2026-03-10") == (0, schedule_nonce(), "failed")
+    assert await store.claimed_post(GUILD, "2026-03-10") == (START, schedule_nonce(), "failed")
     assert [number for _, number, _, _ in poster.posts] == [1], "the next day posts as usual"
 
 
@@ -358,7 +367,7 @@ async def test_a_pause_made_while_a_post_is_sending_holds(
 async def test_resuming_a_finished_reading_starts_it_again(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
-    total = await store.excerpt_count("quotes")
+    total = (await store.overview())[0].counts["quotes"]
     await plan(scheduler, "09:00", "UTC", source="quotes", at_end="stop")
     await run_days(scheduler, fake_clock, total + 2, step_hours=6)
     assert (await store.schedule(GUILD)).pause_reason == FINISHED
@@ -500,7 +509,11 @@ async def test_a_slow_post_holds_no_other_server_and_is_cut_at_its_time_limit(
     slow = await store.schedule(1)
     assert slow.last_error == "Discord did not take the post within 0.2 s"
     assert slow.retry_at is not None
-    assert await store.claimed_post(1, "2026-03-10") == (0, post_nonce(1, "2026-03-10"), "claimed")
+    assert await store.claimed_post(1, "2026-03-10") == (
+        START,
+        post_nonce(1, "2026-03-10"),
+        "claimed",
+    )
 
 
 async def test_draining_waits_for_the_posts_it_cancels_to_finish_their_cleanup(

@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, database
-from bot.store.loader import content_hash
-from bot.store.store import STORE_FORMAT
 
 ROOT = Path(__file__).resolve().parents[2]
 OPEN_STORE = """
@@ -71,7 +69,8 @@ async def test_a_rebuild_waits_for_another_process_past_the_usual_lock_wait(
     async with await Store.open(db_path, data_dir):
         pass
     with sqlite3.connect(db_path) as raw:
-        raw.execute("UPDATE meta SET value = 'older' WHERE key = ?", (database.CONTENT_HASH_KEY,))
+        (built,) = raw.execute("SELECT hash FROM readings").fetchone()
+        raw.execute("UPDATE readings SET hash = 'older'")
     raw.close()
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)  # a statement's usual wait, shortened
     holding = threading.Event()
@@ -81,15 +80,14 @@ async def test_a_rebuild_waits_for_another_process_past_the_usual_lock_wait(
         other.execute("BEGIN IMMEDIATE")
         holding.set()
         threading.Event().wait(0.6)  # six times the usual wait
-        wanted = f"{STORE_FORMAT}:{content_hash(data_dir)}"
-        other.execute("UPDATE meta SET value = ? WHERE key = ?", (wanted, "content_hash"))
+        other.execute("UPDATE readings SET hash = ?", (built,))
         other.execute("COMMIT")
         other.close()
 
     elsewhere = threading.Thread(target=rebuild_elsewhere)
     elsewhere.start()
     await asyncio.to_thread(holding.wait)
-    caplog.set_level(logging.INFO, logger="bot.store.store")
+    caplog.set_level(logging.INFO, logger="bot.store.sync")
     try:
         async with await Store.open(db_path, data_dir) as store:
             assert [r.title for r in await store.overview()]

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store, database
-from bot.store import store as store_module
+from bot.store import Store, database, sync
 from bot.store.errors import NotFoundError
 from bot.store.export import library_from_dict, library_to_dict
 from bot.store.loader import load_library
@@ -184,7 +183,7 @@ async def test_rebuilds_only_when_content_changes(
     def refuse(_: Path) -> None:
         raise AssertionError("content unchanged: the store must not reload it")
 
-    monkeypatch.setattr(store_module, "read_readings", refuse)
+    monkeypatch.setattr(sync, "load_reading", refuse)
     async with await Store.open(db_path, data) as warm:
         assert (await warm.define("civil society"))[0].concept.term == "Civil society"
     monkeypatch.undo()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.store import Store, database
 from bot.store import suggestions as suggestions_module
 from bot.store.answers import Suggestion
-from bot.store.suggestions import Suggestions, build_suggestions
+from bot.store.suggestions import Suggestions, build_suggestions, suggestion_word_rows
 from tests.conftest import DATA_DIR
 
 # (label, kind, value): several spellings may lead to one value.
@@ -41,7 +41,11 @@ LABELS = [
 async def suggestions(tmp_path: Path) -> AsyncIterator[Suggestions]:
     connection = await database.connect(tmp_path / "store.db")
     async with database.transaction(connection):
-        await build_suggestions(connection, LABELS)
+        await connection.executemany(
+            "INSERT OR IGNORE INTO suggestion_words VALUES (?, ?, ?, ?, ?, ?)",
+            suggestion_word_rows(LABELS, 1),
+        )
+        await build_suggestions(connection)
     yield Suggestions(connection)
     await connection.close()
 

@@ -1,0 +1,181 @@
+"""Bringing the content tables up to date with the data folder, reading by reading: only a
+reading whose folder changed is loaded and rebuilt, and every change commits in one transaction,
+so an answer sees the library before or after, never half of each."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiosqlite
+
+from bot.store.build import clear_content, delete_reading, finish_build, insert_readings
+from bot.store.database import (
+    CONTENT_HASH_KEY,
+    LONG_WRITE_WAIT,
+    fetch_all,
+    get_meta,
+    set_meta,
+    transaction,
+)
+from bot.store.library import ReadingMeta, load_reading_meta
+from bot.store.loader import load_reading, reading_dirs, reading_hash
+from bot.store.models import DRAFT, Reading
+from bot.store.validate import Problem
+
+log = logging.getLogger(__name__)
+
+# Bump when the tables built from content change meaning, so old databases rebuild in full.
+STORE_FORMAT = "3"
+FORMAT_KEY = "content_format"
+# Where the content in the database was built from: this host and data folder.
+CONTENT_SOURCE_KEY = "content_source"
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What one sync did. `readings` is what is served now (None when nothing changed)."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, list[Problem]] = field(default_factory=dict)  # not loaded, with why
+    readings: dict[int, ReadingMeta] | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.readings is not None
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(ids)} {what}"
+            for what, ids in (
+                ("added", self.added),
+                ("replaced", self.replaced),
+                ("removed", self.removed),
+                ("failed validation", self.failed),
+            )
+            if ids
+        ]
+        return ", ".join(parts) or "no reading changed"
+
+
+def _content_source(data_dir: Path) -> str:
+    return f"{socket.gethostname()}:{data_dir.resolve()}"
+
+
+async def _built(connection: aiosqlite.Connection) -> bool:
+    """Whether the content tables were built in this format and since the last migration that
+    changed them (such a migration deletes the content's version): else they are built anew."""
+    return (
+        await get_meta(connection, FORMAT_KEY) == STORE_FORMAT
+        and await get_meta(connection, CONTENT_HASH_KEY) is not None
+    )
+
+
+async def _stored(connection: aiosqlite.Connection) -> dict[str, tuple[int, str]]:
+    """Each built reading's id: its row and the hash of the folder it was built from."""
+    rows = await fetch_all(connection, "SELECT id, rowid, hash FROM readings")
+    return {reading_id: (row, folder_hash) for reading_id, row, folder_hash in rows}
+
+
+def _loaded(
+    folders: dict[str, Path], hashes: dict[str, str], names: list[str], report: SyncReport
+) -> Iterator[tuple[Reading, str]]:
+    """The readings of `names` that load and validate, with their folders' hashes; the others'
+    problems go into the report, and drafts are left out (they are never served)."""
+    for name in names:
+        reading, problems = load_reading(folders[name])
+        if problems or reading is None:
+            report.failed[name] = problems
+            log.error(
+                "reading %s is not loaded: %d problem(s)\n%s",
+                name,
+                len(problems),
+                "\n".join(f"  {problem}" for problem in problems),
+            )
+        elif reading.status != DRAFT:
+            yield reading, hashes[name]
+
+
+async def sync_content(connection: aiosqlite.Connection, data_dir: Path) -> SyncReport:
+    """Bring the content tables up to date with `data_dir`'s reading folders. A reading that
+    fails validation is not loaded; the version built before, if any, keeps serving."""
+    folders = {folder.name: folder for folder in reading_dirs(data_dir)}
+    hashes = {name: reading_hash(folder) for name, folder in folders.items()}
+    report = SyncReport()
+    if await _built(connection):
+        # Load what changed before taking the write lock: others write meanwhile.
+        stored = await _stored(connection)
+        wanted = [name for name in folders if stored.get(name, (0, ""))[1] != hashes[name]]
+        ready = list(_loaded(folders, hashes, wanted, report))
+        async with transaction(connection, wait=LONG_WRITE_WAIT):
+            if await _built(connection):
+                await _apply(connection, data_dir, hashes, ready, report)
+                return report
+    async with transaction(connection, wait=LONG_WRITE_WAIT):
+        if await _built(connection):  # built while we waited
+            log.info("another process rebuilt the store from the same content meanwhile")
+            return report
+        log.info("building the store from %s", data_dir)
+        await clear_content(connection)
+        await insert_readings(connection, _loaded(folders, hashes, list(folders), report))
+        report.added = sorted(await _stored(connection))
+        await _finish(connection, data_dir, report, optimize=True)
+    log.info("rebuilt the store from %s", data_dir)
+    return report
+
+
+async def _apply(
+    connection: aiosqlite.Connection,
+    data_dir: Path,
+    hashes: dict[str, str],
+    ready: list[tuple[Reading, str]],
+    report: SyncReport,
+) -> None:
+    """Inside the write transaction: replace the readings loaded (unless another process has
+    built the same version meanwhile), delete those whose folders are gone or now drafts."""
+    stored = await _stored(connection)
+    loaded = len(ready)
+    ready = [(reading, h) for reading, h in ready if stored.get(reading.id, (0, ""))[1] != h]
+    if loaded and not ready:
+        log.info("another process rebuilt the store from the same content meanwhile")
+    drafts = [
+        name
+        for name in hashes
+        if name in stored and stored[name][1] != hashes[name] and name not in report.failed
+    ]
+    removed = [name for name in stored if name not in hashes]
+    # A changed reading that is not ready now was a draft (failures keep their last version).
+    removed += [name for name in drafts if name not in {r.id for r, _ in ready}]
+    if not ready and not removed:
+        return
+    for name in [*removed, *(r.id for r, _ in ready if r.id in stored)]:
+        await delete_reading(connection, stored[name][0])
+    await insert_readings(connection, ready)
+    report.added = [r.id for r, _ in ready if r.id not in stored]
+    report.replaced = [r.id for r, _ in ready if r.id in stored]
+    report.removed = removed
+    await _finish(connection, data_dir, report, optimize=False)
+
+
+async def _finish(
+    connection: aiosqlite.Connection, data_dir: Path, report: SyncReport, optimize: bool
+) -> None:
+    """Autocomplete, common words and the content's version, then what is served now (read
+    before the commit, so the store swaps it in as the commit lands)."""
+    rows = await fetch_all(connection, "SELECT id, hash FROM readings ORDER BY id")
+    version = hashlib.sha256("".join(f"{i}:{h}\0" for i, h in rows).encode()).hexdigest()
+    await finish_build(connection, f"{STORE_FORMAT}:{version}", optimize)
+    await set_meta(connection, FORMAT_KEY, STORE_FORMAT)
+    source = _content_source(data_dir)
+    previous = await get_meta(connection, CONTENT_SOURCE_KEY)
+    if previous not in (None, source):
+        log.warning("replacing the store's content, built from %s, with %s's", previous, source)
+    await set_meta(connection, CONTENT_SOURCE_KEY, source)
+    report.readings = await load_reading_meta(connection)
+    log.info("content: %s", report.summary())

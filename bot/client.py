@@ -26,7 +26,7 @@ from bot.ui import Answers
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.lookup", "cogs.experts", "cogs.guide", "cogs.excerpts")
+EXTENSIONS = ("cogs.lookup", "cogs.experts", "cogs.guide", "cogs.library", "cogs.excerpts")
 COMMANDS_HASH_KEY = "global_commands_hash"
 SCHEDULER_INTERVAL = 20.0  # seconds between looks for due excerpts
 

@@ -24,6 +24,8 @@ from bot.store.errors import UserError
 
 log = logging.getLogger(__name__)
 
+# How every lookup's `reading` option describes itself.
+READING_OPTION = "Only this reading (default: this server's syllabus, or the whole library)"
 Args = Sequence[str]  # what an answer was asked with, as the command's options gave them
 Pages = Sequence[discord.Embed]
 # Remakes an answer's pages from the interaction and the arguments it was first asked with.

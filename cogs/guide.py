@@ -1,4 +1,4 @@
-"""/publications, /reading and /help: what else to read, what is loaded, what the bot does."""
+"""/publications and /help: what else to read, and what the bot does."""
 
 from __future__ import annotations
 
@@ -9,33 +9,39 @@ from discord.ext import commands
 from bot import render
 from bot.client import ReadingRoomBot
 from bot.store import Store
-from bot.ui import Answers, Args, Pages, send_answer, send_embed
+from bot.ui import READING_OPTION, Answers, Args, Pages, send_answer, send_embed
 
 
 class Guide(commands.Cog):
     def __init__(self, store: Store, tree: app_commands.CommandTree, answers: Answers) -> None:
         self.store = store
         self.tree = tree
-        answers.register("publications", self.publication_pages, arity=2)
-        answers.register("reading", self.overview_pages, arity=0)
+        answers.register("publications", self.publication_pages, arity=3)
 
-    async def publication_pages(self, _: discord.Interaction, args: Args) -> Pages:
-        topic, kind = args
-        return render.publication_pages(await self.store.publications(topic, kind))
-
-    async def overview_pages(self, _: discord.Interaction, args: Args) -> Pages:
-        return render.overview_pages(await self.store.overview())
+    async def publication_pages(self, interaction: discord.Interaction, args: Args) -> Pages:
+        topic, kind, reading = args
+        found = await self.store.publications(topic, kind, interaction.guild_id, reading)
+        return render.publication_pages(found)
 
     @app_commands.command()
-    @app_commands.describe(topic="Only publications on this topic", type="Only this type")
+    @app_commands.describe(
+        topic="Only publications on this topic", type="Only this type", reading=READING_OPTION
+    )
     async def publications(
         self,
         interaction: discord.Interaction,
         topic: str | None = None,
         type: str | None = None,
+        reading: str | None = None,
     ) -> None:
-        """The publisher's related publications, newest first."""
-        await send_answer(interaction, "publications", [topic or "", type or ""])
+        """The publishers' related publications, newest first."""
+        await send_answer(interaction, "publications", [topic or "", type or "", reading or ""])
+
+    @publications.autocomplete("reading")
+    async def reading_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return render.choices(self.store.suggest_readings(current))
 
     @publications.autocomplete("topic")
     async def topic_choices(
@@ -48,11 +54,6 @@ class Guide(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return render.choices(await self.store.suggest("publication_type", current))
-
-    @app_commands.command()
-    async def reading(self, interaction: discord.Interaction) -> None:
-        """What the loaded reading is: title, source, sections, speakers and counts."""
-        await send_answer(interaction, "reading", [])
 
     @app_commands.command(name="help")
     async def help_command(self, interaction: discord.Interaction) -> None:

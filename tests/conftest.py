@@ -29,6 +29,7 @@ COMMAND_NAMES = {
     "quote",
     "publications",
     "reading",
+    "syllabus",
     "help",
     "excerpt",
 }

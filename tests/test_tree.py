@@ -13,7 +13,7 @@ from tests.conftest import Sandbox
 async def test_unexpected_error_shows_a_code_and_logs_the_traceback(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(query: str) -> list:
+    async def broken(query: str, **_: object) -> list:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(sandbox.bot.store, "search", broken)

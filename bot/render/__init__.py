@@ -1,6 +1,7 @@
 """The one renderer: the only code that turns store answers into Discord messages (embeds,
 text, choices). Its rooms: text.py (escaping, clipping, errors, choices), pages.py (paging),
-lookups.py (the lookup commands' answers), excerpts.py (daily excerpts and schedules)."""
+lookups.py (the lookup commands' answers), excerpts.py (daily excerpts and schedules),
+library.py (the library and syllabi)."""
 
 from bot.render.excerpts import (
     UNSCHEDULED_TEXT,
@@ -12,6 +13,7 @@ from bot.render.excerpts import (
     skipped_text,
     thread_name,
 )
+from bot.render.library import library_pages, syllabus_pages
 from bot.render.lookups import (
     concept_pages,
     expert_pages,
@@ -45,6 +47,7 @@ __all__ = [
     "excerpt_mention",
     "expert_pages",
     "help_embed",
+    "library_pages",
     "overview_pages",
     "posted_text",
     "preview_pages",
@@ -55,6 +58,7 @@ __all__ = [
     "search_pages",
     "shared_by_text",
     "skipped_text",
+    "syllabus_pages",
     "thread_name",
     "unexpected_error_text",
     "user_error_text",

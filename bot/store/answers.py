@@ -96,6 +96,22 @@ class ReadingOverview:
 
 
 @dataclass(frozen=True, slots=True)
+class SyllabusEntry:
+    """A reading on a server's syllabus; `overview` is None while it is out of the library."""
+
+    reading: str
+    overview: ReadingOverview | None
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryView:
+    """The library as one server sees it: every reading, and its syllabus in order."""
+
+    readings: tuple[ReadingOverview, ...]
+    syllabus: tuple[SyllabusEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """An autocomplete entry: what the list shows and the value the option receives."""
 

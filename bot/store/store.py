@@ -27,16 +27,15 @@ from bot.store.answers import (
 )
 from bot.store.concepts import Concepts
 from bot.store.database_faults import explained
-from bot.store.errors import UserError, shown
 from bot.store.excerpts import ExcerptSequence
 from bot.store.experts import Experts
 from bot.store.guild_state import GuildState
 from bot.store.library import Catalog, ReadingMeta, load_reading_meta, read_library, read_overview
+from bot.store.library_face import LibraryFace
 from bot.store.loader import READINGS_DIR, ContentError
 from bot.store.models import Library
 from bot.store.publications import Publications
 from bot.store.quotes import Quotes
-from bot.store.reader import Scope
 from bot.store.readers import ReadPool
 from bot.store.search import SEARCH_LIMIT, FullTextSearch
 from bot.store.suggestions import Suggestions
@@ -47,7 +46,7 @@ from bot.store.walk import ExcerptWalk
 log = logging.getLogger(__name__)
 
 
-class Store(GuildState):
+class Store(LibraryFace, GuildState):
     """The curated content and the guilds' state, in one SQLite database: writes go through
     one connection, lookups through a pool of read-only ones (when the database is a file)."""
 
@@ -187,31 +186,6 @@ class Store(GuildState):
         async with database.transaction(self.connection):
             await database.set_meta(self.connection, key, value)
 
-    # The scope of a lookup: the guild's syllabus, or one reading
-
-    async def _scope(self, guild_id: int | None, reading: str = "") -> Scope:
-        """The rows of the readings a lookup answers from: `reading` alone when given, else the
-        guild's syllabus, else (outside a guild, or with an empty syllabus) the whole library."""
-        await self._current()
-        if reading:
-            return (self.reading_meta(reading).row,)
-        syllabus = await self.syllabus(guild_id) if guild_id is not None else []
-        if not syllabus:
-            return None
-        by_id = self._catalog.by_id
-        return tuple(by_id[r].row for r in syllabus if r in by_id)
-
-    def reading_meta(self, reading: str) -> ReadingMeta:
-        """A reading served now, by id (or by its title, as typed); a user error if none."""
-        found = self._catalog.by_id.get(reading.strip())
-        if found is None:
-            wanted = reading.strip().casefold()
-            titled = [r for r in self._catalog.current if r.title.casefold() == wanted]
-            found = titled[0] if titled else None
-        if found is None:
-            raise UserError(f"No reading “{shown(reading)}” in the library: /reading lists them.")
-        return found
-
     # The content (bot/store/concepts.py, experts.py, quotes.py, publications.py, search.py,
     # suggestions.py, library.py), each answered from the guild's scope
 
@@ -263,16 +237,6 @@ class Store(GuildState):
         """Autocomplete for one kind of label."""
         await self._current()
         return await self._suggestions.suggest(kind, text, limit)
-
-    def suggest_readings(self, text: str, limit: int = 25) -> list[Suggestion]:
-        """Readings whose id or title contains what was typed, in id order."""
-        wanted = text.strip().casefold()
-        found = [
-            Suggestion(reading.title, reading.id)
-            for reading in self._catalog.current
-            if wanted in reading.id or wanted in reading.title.casefold()
-        ]
-        return found[:limit]
 
     async def overview(self) -> list[ReadingOverview]:
         """Each loaded reading: provenance, sections, speakers and counts (read once for each

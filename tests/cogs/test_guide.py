@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import COMMAND_NAMES, Sandbox
+from tests.conftest import COMMAND_NAMES, READING_ID, Sandbox
 
 
 async def test_publications_newest_first(sandbox: Sandbox) -> None:
@@ -35,8 +35,17 @@ async def test_publications_autocomplete(sandbox: Sandbox) -> None:
     assert topics == ["Global Policy"]
 
 
-async def test_reading_overview(sandbox: Sandbox) -> None:
+async def test_reading_lists_the_library(sandbox: Sandbox) -> None:
     (page,) = (await sandbox.ask("reading"))["data"]["embeds"]
+    assert page["title"] == "The library"
+    (field,) = page["fields"]
+    assert field["name"] == "Can Markets Help Foster Civil Society in North Korea?"
+    assert f"`{READING_ID}`" in field["value"]
+    assert "whole library" in page["description"]  # no syllabus yet
+
+
+async def test_reading_overview(sandbox: Sandbox) -> None:
+    (page,) = (await sandbox.ask("reading", {"reading": READING_ID}))["data"]["embeds"]
     assert page["title"] == "Can Markets Help Foster Civil Society in North Korea?"
     fields = {f["name"]: f["value"] for f in page["fields"]}
     assert "A Look at Markets in North Korea" in fields["Sections"]

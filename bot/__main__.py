@@ -1,5 +1,5 @@
 """Command line: `python -m bot [COMMAND]`, run (the default), console, ask, sync, check, commands,
-export, curate, invite and doctor."""
+export, curate, invite, doctor and reload."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 
 import discord
@@ -22,6 +23,7 @@ from bot.curate import cli as curate_cli
 from bot.doctor import diagnose
 from bot.endpoints import use_endpoints
 from bot.invite import InviteError, application_id, invite_text
+from bot.reload import ReloadOnHangup, reload_command
 from bot.startup import exit_code, login
 from bot.store import Store
 from bot.store.export import library_to_dict
@@ -62,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "curate": lambda: curate_cli.run(args),
         "invite": lambda: _invite(settings, args.minimal, args.application_id),
         "doctor": lambda: _doctor(settings),
+        "reload": lambda: _reload(settings),
     }
     try:
         return handlers[args.command or "run"]()
@@ -93,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--minimal", action="store_true", help="only what lookups need")
     invite.add_argument("--application-id", type=int, help="when the token does not carry it")
     sub.add_parser("doctor", help="check a live setup: data, token, commands, permissions")
+    sub.add_parser("reload", help="make the running bot load changed readings, no restart")
     return parser
 
 
@@ -197,9 +201,15 @@ async def _serve(settings: Settings) -> None:
         await Store.open(settings.database_path, settings.data_dir) as store,
         ReadingRoomBot(settings, store) as bot,
     ):
-        await login(bot, settings.token)
-        await bot.sync_on_start()
-        await bot.connect()
+        await store.register_process(int(time.time()))
+        reloads = ReloadOnHangup(store)
+        try:
+            await login(bot, settings.token)
+            await bot.sync_on_start()
+            await bot.connect()
+        finally:
+            reloads.stop()
+            await store.unregister_process()
 
 
 def _sync(settings: Settings, guild_id: int | None) -> int:
@@ -244,6 +254,12 @@ def _doctor(settings: Settings) -> int:
     findings = asyncio.run(diagnose(settings))
     print("\n".join(map(str, findings)))
     return 0 if all(f.ok for f in findings) else 1
+
+
+def _reload(settings: Settings) -> int:
+    code, lines = reload_command(settings.database_path)
+    print("\n".join(lines), file=sys.stdout if code == 0 else sys.stderr)
+    return code
 
 
 def _check(settings: Settings) -> int:

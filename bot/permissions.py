@@ -37,7 +37,13 @@ NEEDS = (
         EXCERPTS,
         only="to ping a role that is not mentionable",
     ),
-    Need("manage_guild", "Manage Server", "members who may manage excerpts", MODERATORS, True),
+    Need(
+        "manage_guild",
+        "Manage Server",
+        "members who may manage excerpts and the syllabus",
+        MODERATORS,
+        True,
+    ),
 )
 _BY_FLAG = {need.flag: need for need in NEEDS}
 
@@ -56,23 +62,25 @@ def bot_permissions(features: tuple[str, ...] = (LOOKUPS, EXCERPTS)) -> discord.
 
 
 class NotModeratorError(app_commands.CheckFailure):
-    def __init__(self) -> None:
-        super().__init__("Only members with the Manage Server permission can manage excerpts.")
+    def __init__(self, managing: str = "excerpts") -> None:
+        super().__init__(f"Only members with the Manage Server permission can manage {managing}.")
 
 
-def require_moderator(interaction: discord.Interaction) -> bool:
+def require_moderator(interaction: discord.Interaction, managing: str = "excerpts") -> bool:
     """Discord hides moderator commands from other members; the bot checks again."""
     if interaction.guild is None or not interaction.permissions.manage_guild:
-        raise NotModeratorError
+        raise NotModeratorError(managing)
     return True
 
 
 class ModeratorsOnly:
     """A cog mix-in: every command of the cog checks the member's Manage Server in the bot,
-    whatever Discord's command permissions say."""
+    whatever Discord's command permissions say. `managing` names what they manage."""
+
+    managing = "excerpts"
 
     def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return require_moderator(interaction)
+        return require_moderator(interaction, self.managing)
 
 
 def guild_of(interaction: discord.Interaction) -> int:

@@ -45,6 +45,7 @@ class Syllabus(ModeratorsOnly, commands.GroupCog, group_name="syllabus"):
     """The readings this server studies, in order."""
 
     # Lookups answer from these readings, and daily excerpts walk through them.
+    managing = "the syllabus"
 
     def __init__(self, store: Store, answers: Answers) -> None:
         self.store = store

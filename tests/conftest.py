@@ -21,6 +21,8 @@ from bot.sandbox.message_checks import autocomplete_problems, message_problems
 from bot.store import Store
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Readings the curate tool drafted from test articles (then reviewed): with the seed, a library.
+LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 READING_ID = "markets-and-civil-society-north-korea"
 COMMAND_NAMES = {
     "define",
@@ -129,13 +131,13 @@ def sent_within_limits(server: LocalDiscord) -> None:
 
 @contextlib.asynccontextmanager
 async def running_sandbox(
-    folder: Path, scheduler_interval: float | None = None
+    folder: Path, scheduler_interval: float | None = None, data_dir: Path = DATA_DIR
 ) -> AsyncIterator[Sandbox]:
     """The real bot logged in to a fresh local Discord, its database in `folder`, its clock
     fake; its own excerpt loop runs only when given an interval (in real seconds)."""
     async with (
         LocalDiscord() as server,
-        await Store.open(folder / "e2e.db", DATA_DIR) as store,
+        await Store.open(folder / "e2e.db", data_dir) as store,
     ):
         settings = Settings(database_path=folder / "e2e.db", dev_guild_id=server.guild_id)
         clock = FakeClock(datetime(2026, 3, 1, 12, tzinfo=UTC))
@@ -151,4 +153,21 @@ async def running_sandbox(
 @pytest.fixture
 async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
     async with running_sandbox(tmp_path) as opened:
+        yield opened
+
+
+def library_copy(folder: Path) -> Path:
+    """A data folder in `folder` with the seed reading and the test library's readings: three
+    readings, one expert (Andrew Yeo) quoted in two of them. Returns the data folder."""
+    data = folder / "library-data"
+    for readings in (DATA_DIR / "readings", LIBRARY_DIR / "readings"):
+        for reading in readings.iterdir():
+            shutil.copytree(reading, data / "readings" / reading.name)
+    return data
+
+
+@pytest.fixture
+async def library_sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    """The sandbox with a library of three readings (see library_copy)."""
+    async with running_sandbox(tmp_path, data_dir=library_copy(tmp_path)) as opened:
         yield opened

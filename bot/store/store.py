@@ -13,7 +13,7 @@ from typing import Self
 
 import aiosqlite
 
-from bot.store import database
+from bot.store import database, processes
 from bot.store.answers import (
     Attributed,
     ConceptEntry,
@@ -185,6 +185,17 @@ class Store(LibraryFace, GuildState):
     async def set_state(self, key: str, value: str) -> None:
         async with database.transaction(self.connection):
             await database.set_meta(self.connection, key, value)
+
+    async def register_process(self, now: int) -> None:
+        """Say that this process serves the database (`python -m bot reload` signals it)."""
+        await processes.register(self.connection, now)
+
+    async def unregister_process(self) -> None:
+        await processes.unregister(self.connection, *processes.this_process())
+
+    async def record_reload(self, report: SyncReport, at: float) -> None:
+        """Keep what this process's reload did, for `python -m bot reload` to report."""
+        await processes.record_reload(self.connection, report, at)
 
     # The content (bot/store/concepts.py, experts.py, quotes.py, publications.py, search.py,
     # suggestions.py, library.py), each answered from the guild's scope

@@ -1,0 +1,77 @@
+"""The bot processes serving a database, so that `python -m bot reload` can find and signal
+them, and what each last reload did, so that the command can report it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.store.database import fetch_all, get_meta, set_meta, transaction
+from bot.store.sync import SyncReport
+
+LAST_RELOAD_KEY = "last_reload:{host}:{pid}"  # one a process
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadRecord:
+    """What a running bot's last reload did (`failed`: reading id -> its problems)."""
+
+    at: float
+    pid: int
+    summary: str
+    failed: dict[str, list[str]]
+
+
+def this_process() -> tuple[str, int]:
+    return socket.gethostname(), os.getpid()
+
+
+async def register(connection: aiosqlite.Connection, now: int) -> None:
+    host, pid = this_process()
+    async with transaction(connection):
+        await connection.execute(
+            "INSERT OR REPLACE INTO bot_processes (host, pid, started) VALUES (?, ?, ?)",
+            (host, pid, now),
+        )
+
+
+async def unregister(connection: aiosqlite.Connection, host: str, pid: int) -> None:
+    async with transaction(connection):
+        await connection.execute(
+            "DELETE FROM bot_processes WHERE host = ? AND pid = ?", (host, pid)
+        )
+        await connection.execute(
+            "DELETE FROM meta WHERE key = ?", (LAST_RELOAD_KEY.format(host=host, pid=pid),)
+        )
+
+
+async def registered(connection: aiosqlite.Connection) -> list[tuple[str, int]]:
+    """(host, pid) of every process that said it serves this database."""
+    rows = await fetch_all(connection, "SELECT host, pid FROM bot_processes ORDER BY started")
+    return [(row[0], row[1]) for row in rows]
+
+
+async def record_reload(connection: aiosqlite.Connection, report: SyncReport, at: float) -> None:
+    record = {
+        "at": at,
+        "pid": os.getpid(),
+        "summary": report.summary(),
+        "failed": {name: [str(p) for p in found] for name, found in report.failed.items()},
+    }
+    host, pid = this_process()
+    key = LAST_RELOAD_KEY.format(host=host, pid=pid)
+    async with transaction(connection):
+        await set_meta(connection, key, json.dumps(record, ensure_ascii=False))
+
+
+async def last_reload(connection: aiosqlite.Connection, host: str, pid: int) -> ReloadRecord | None:
+    """What the process `pid` on `host` last reported of a reload, if anything."""
+    value = await get_meta(connection, LAST_RELOAD_KEY.format(host=host, pid=pid))
+    if value is None:
+        return None
+    record = json.loads(value)
+    return ReloadRecord(record["at"], record["pid"], record["summary"], record["failed"])

@@ -1,0 +1,104 @@
+"""A schedule's walk through the syllabus (or the library): its place is (reading, item), so
+adding, removing, reordering or editing readings never shifts or repeats what was posted."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+from bot.store.answers import START, Place, Schedule
+from tests.conftest import READING_ID, library_copy
+
+GUILD = 7
+VANTOR = "vantor-chip-plant-delay"
+NK_INFO = "north-korea-information-access"
+
+
+@pytest.fixture
+async def library(tmp_path: Path) -> AsyncIterator[Store]:
+    store = await Store.open(tmp_path / "walk.db", library_copy(tmp_path))
+    yield store
+    await store.close()
+
+
+async def ids(store: Store, place: Place, count: int, wrap: bool = False) -> list[tuple[str, str]]:
+    walked = await store.next_excerpts(GUILD, "quotes", place, wrap, count)
+    return [(p.place.reading, p.place.item) for p in walked]
+
+
+async def test_the_walk_follows_the_syllabus_order_and_wraps(library: Store) -> None:
+    await library.syllabus_add(GUILD, NK_INFO, None, 1)
+    await library.syllabus_add(GUILD, VANTOR, None, 1)
+    walked = await ids(library, START, 6 + 11 + 1, wrap=True)
+    assert [reading for reading, _ in walked] == [NK_INFO] * 6 + [VANTOR] * 11 + [NK_INFO]
+    assert await ids(library, Place(VANTOR, "", 11), 1) == []  # past the end, no wrap
+
+
+async def test_adding_or_moving_readings_keeps_the_next_item(library: Store) -> None:
+    await library.syllabus_add(GUILD, VANTOR, None, 1)
+    await library.syllabus_add(GUILD, NK_INFO, None, 1)
+    (here, second) = await ids(library, Place(VANTOR, "", 3), 2)
+    await library.syllabus_add(GUILD, READING_ID, 1, 1)  # before the current reading
+    await library.syllabus_move(GUILD, NK_INFO, 1, 1)
+    assert await ids(library, Place(*here, 3), 2) == [here, second]
+
+
+async def test_removing_the_current_reading_goes_on_with_the_next(library: Store) -> None:
+    await library.syllabus_add(GUILD, VANTOR, None, 1)
+    await library.syllabus_add(GUILD, NK_INFO, None, 1)
+    status = await library.next_excerpts(GUILD, "quotes", START, False)
+    await library.save_schedule(_schedule(status[0].following))
+    await library.syllabus_remove(GUILD, VANTOR, 1)
+    schedule = await library.schedule(GUILD)
+    assert schedule.place == Place(NK_INFO, "", 0)
+    (first,) = await ids(library, schedule.place, 1)
+    assert first[0] == NK_INFO
+
+
+async def test_an_edited_reading_keeps_the_place_by_item(tmp_path: Path) -> None:
+    data = library_copy(tmp_path)
+    async with await Store.open(tmp_path / "edit.db", data) as store:
+        await store.syllabus_add(GUILD, VANTOR, None, 1)
+        walked = await store.next_excerpts(GUILD, "quotes", START, False, 4)
+        next_item = walked[3].place
+        quotes = data / "readings" / VANTOR / "quotes.toml"
+        text = quotes.read_text(encoding="utf-8")
+        first = text.index("[[quotes]]")
+        second = text.index("[[quotes]]", first + 1)
+        quotes.write_text(text[:first] + text[second:], encoding="utf-8")  # drop the first quote
+        report = await store.reload()
+        assert report.replaced == [VANTOR]
+        (after,) = await store.next_excerpts(GUILD, "quotes", next_item, False)
+        assert (after.place.item, after.place.index) == (next_item.item, 2)
+
+
+async def test_a_reading_gone_from_the_library_is_skipped(tmp_path: Path) -> None:
+    data = library_copy(tmp_path)
+    async with await Store.open(tmp_path / "gone.db", data) as store:
+        await store.syllabus_add(GUILD, VANTOR, None, 1)
+        await store.syllabus_add(GUILD, NK_INFO, None, 1)
+        shutil.rmtree(data / "readings" / VANTOR)
+        assert (await store.reload()).removed == [VANTOR]
+        (first,) = await ids(store, Place(VANTOR, "v-x", 5), 1)
+        assert first[0] == NK_INFO
+        assert await store.syllabus(GUILD) == [VANTOR, NK_INFO]  # back when the reading is
+
+
+def _schedule(place: Place) -> Schedule:
+    return Schedule(
+        guild_id=GUILD,
+        channel_id=1,
+        local_time="09:00",
+        timezone="UTC",
+        next_run=0,
+        next_date="2026-03-01",
+        updated_by=1,
+        source="quotes",
+        reading=place.reading,
+        item=place.item,
+        position=place.index,
+    )

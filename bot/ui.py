@@ -178,6 +178,12 @@ async def _is_asker(interaction: discord.Interaction) -> bool:
     return False
 
 
+def scoped(interaction: discord.Interaction) -> dict[str, Any]:
+    """What narrows an autocomplete to the readings the command would answer from: the server
+    (its syllabus) and the `reading` option typed so far."""
+    return {"guild_id": interaction.guild_id, "reading": interaction.namespace.reading or ""}
+
+
 def page_view(
     answers: Answers,
     answer: str,

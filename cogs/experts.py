@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot import render
 from bot.client import ReadingRoomBot
 from bot.store import Store
-from bot.ui import READING_OPTION, Answers, Args, Pages, send_answer, send_pages
+from bot.ui import READING_OPTION, Answers, Args, Pages, scoped, send_answer, send_pages
 
 
 class Experts(commands.Cog):
@@ -72,14 +72,17 @@ class Experts(commands.Cog):
     async def speaker_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices(await self.store.suggest("speaker", current))
+        found = await self.store.suggest("speaker", current, **scoped(interaction))
+        return render.choices(found)
 
     @expert.autocomplete("topic")
     @quote.autocomplete("topic")
     async def topic_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices(await self.store.suggest("quote_topic", current))
+        return render.choices(
+            await self.store.suggest("quote_topic", current, **scoped(interaction))
+        )
 
 
 async def setup(bot: ReadingRoomBot) -> None:

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot import render
 from bot.client import ReadingRoomBot
 from bot.store import Store
-from bot.ui import READING_OPTION, Answers, Args, Pages, send_answer, send_embed
+from bot.ui import READING_OPTION, Answers, Args, Pages, scoped, send_answer, send_embed
 
 
 class Guide(commands.Cog):
@@ -47,13 +47,17 @@ class Guide(commands.Cog):
     async def topic_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices(await self.store.suggest("publication_topic", current))
+        return render.choices(
+            await self.store.suggest("publication_topic", current, **scoped(interaction))
+        )
 
     @publications.autocomplete("type")
     async def type_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices(await self.store.suggest("publication_type", current))
+        return render.choices(
+            await self.store.suggest("publication_type", current, **scoped(interaction))
+        )
 
     @app_commands.command(name="help")
     async def help_command(self, interaction: discord.Interaction) -> None:

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot import render
 from bot.client import ReadingRoomBot
 from bot.store import Store
-from bot.ui import READING_OPTION, Answers, Args, Pages, send_answer
+from bot.ui import READING_OPTION, Answers, Args, Pages, scoped, send_answer
 
 
 class Lookup(commands.Cog):
@@ -42,7 +42,8 @@ class Lookup(commands.Cog):
     async def term_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return render.choices(await self.store.suggest("term", current))
+        found = await self.store.suggest("term", current, **scoped(interaction))
+        return render.choices(found)
 
     @app_commands.command()
     @app_commands.describe(

@@ -9,7 +9,8 @@ from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.models import Concept, Passage
 from bot.store.normalize import term_key
 from bot.store.quotes import ATTRIBUTED_JOINS, attributed_quote
-from bot.store.reader import ContentReader, Scope, in_scope
+from bot.store.reader import ContentReader
+from bot.store.scope import Scope, in_scope
 
 _CONCEPT, _QUOTE, _PASSAGE, _RELATED = range(4)  # the parts of a define answer
 
@@ -55,7 +56,7 @@ class Concepts(ContentReader):
         if not rows:
             raise NotFoundError(
                 f"No concept called “{shown(term)}” in the readings.",
-                await self._suggestions.closest("term", term),
+                await self._suggestions.closest("term", term, scope=scope),
             )
         concepts: list[tuple[int, Concept]] = []
         quotes: dict[tuple[int, str], Attributed] = {}

@@ -10,7 +10,8 @@ from bot.store.database import fetch_all
 from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.normalize import topic_key, words
 from bot.store.quotes import ATTRIBUTED_JOINS, ON_TOPIC, attributed_quote, by_speaker
-from bot.store.reader import ContentReader, Scope, in_scope
+from bot.store.reader import ContentReader
+from bot.store.scope import Scope, in_scope
 
 _SPEAKER, _QUOTE = range(2)  # the parts of an expert answer
 # The speakers with a lookup key, then the first of their quotes that match (chosen from the
@@ -52,7 +53,7 @@ class Experts(ContentReader):
         if not speakers:
             raise NotFoundError(
                 f"No expert called “{shown(name)}” in the readings.",
-                await self._suggestions.closest("speaker", name),
+                await self._suggestions.closest("speaker", name, scope=scope),
             )
         names = sorted({json.loads(row["item"])["name"] for row in speakers})
         if len(names) > 1:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.store.answers import LibraryView, ReadingOverview, Suggestion, SyllabusEntry
 from bot.store.errors import UserError, shown
 from bot.store.library import Catalog, ReadingMeta
-from bot.store.reader import Scope
+from bot.store.scope import Scope
 
 
 class LibraryFace:

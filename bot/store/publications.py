@@ -8,7 +8,8 @@ from bot.store.database import fetch_all
 from bot.store.errors import NotFoundError
 from bot.store.models import Publication
 from bot.store.normalize import topic_key
-from bot.store.reader import ContentReader, Scope, in_scope
+from bot.store.reader import ContentReader
+from bot.store.scope import Scope, in_scope
 
 
 class Publications(ContentReader):
@@ -41,7 +42,7 @@ class Publications(ContentReader):
             label = "publication_topic" if topic else "publication_type"
             raise NotFoundError(
                 "No related publications match those filters.",
-                await self._suggestions.closest(label, topic or kind),
+                await self._suggestions.closest(label, topic or kind, scope=scope),
             )
         entries = tuple(
             PublicationEntry(

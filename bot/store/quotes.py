@@ -13,7 +13,8 @@ from bot.store.errors import NotFoundError, shown
 from bot.store.library import Catalog, ReadingMeta
 from bot.store.models import Quote
 from bot.store.normalize import topic_key, words
-from bot.store.reader import ContentReader, Scope, in_scope
+from bot.store.reader import ContentReader
+from bot.store.scope import Scope, in_scope
 
 # A quote `q` joined to its speaker `s` and its passage `p`: every answer that shows a quote
 # shows who said it and where, from these joins.
@@ -108,7 +109,7 @@ class Quotes(ContentReader):
                 if part
             )
             suggestions = await self._suggestions.closest(
-                "quote_topic" if topic else "speaker", topic or speaker
+                "quote_topic" if topic else "speaker", topic or speaker, scope=scope
             )
             raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
         return attributed(rows[0], self._readings)

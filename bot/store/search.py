@@ -11,7 +11,7 @@ from bot.store.database import Queryable, fetch_all
 from bot.store.errors import NotFoundError, UserError, shown
 from bot.store.library import Catalog
 from bot.store.normalize import words
-from bot.store.reader import Scope, in_scope
+from bot.store.scope import Scope, in_scope
 
 SEARCH_LIMIT = 25
 # Ranking every match of a very common word costs more than it tells: rank the first N.

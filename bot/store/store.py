@@ -27,6 +27,7 @@ from bot.store.answers import (
 )
 from bot.store.concepts import Concepts
 from bot.store.database_faults import explained
+from bot.store.errors import UserError
 from bot.store.excerpts import ExcerptSequence
 from bot.store.experts import Experts
 from bot.store.guild_state import GuildState
@@ -244,10 +245,21 @@ class Store(LibraryFace, GuildState):
         scope = await self._scope(guild_id, reading)
         return await self._search.search(query, limit, scope)
 
-    async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
-        """Autocomplete for one kind of label."""
-        await self._current()
-        return await self._suggestions.suggest(kind, text, limit)
+    async def suggest(
+        self,
+        kind: str,
+        text: str,
+        limit: int = 25,
+        guild_id: int | None = None,
+        reading: str = "",
+    ) -> list[Suggestion]:
+        """Autocomplete for one kind of label, from the readings a lookup would answer from (a
+        reading typed so far that is not in the library narrows nothing)."""
+        try:
+            scope = await self._scope(guild_id, reading)
+        except UserError:
+            scope = await self._scope(guild_id)
+        return await self._suggestions.suggest(kind, text, limit, scope)
 
     async def overview(self) -> list[ReadingOverview]:
         """Each loaded reading: provenance, sections, speakers and counts (read once for each

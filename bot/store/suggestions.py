@@ -13,6 +13,7 @@ import aiosqlite
 from bot.store.answers import Suggestion
 from bot.store.database import fetch_all
 from bot.store.normalize import words
+from bot.store.scope import Scope, in_scope
 
 SUGGESTION_KINDS = frozenset(
     {"term", "speaker", "quote_topic", "publication_topic", "publication_type"}
@@ -40,7 +41,7 @@ _LAST = "\U0010ffff"  # sorts after every string that starts with a given prefix
 _RANKED_SQL = (
     "SELECT label, value, "
     "min((instr(key, ?) != 1) * 1000000000 + length(label) * 2 + (label != value)) AS rank "
-    "FROM suggestion_words WHERE kind = ? AND word >= ? AND word < ?{others} "
+    "FROM suggestion_words WHERE kind = ? AND word >= ? AND word < ?{others} AND {scope} "
     "GROUP BY value ORDER BY rank, label, value LIMIT ?"
 )
 # A word in more labels than this (such as "the") tells none of them apart: "did you mean"
@@ -52,7 +53,7 @@ _NEAR_SQL = (
     "telling (token, word) AS (SELECT token, word FROM near n WHERE NOT EXISTS "
     "(SELECT 1 FROM suggestion_words x WHERE x.kind = ? AND x.word = n.word LIMIT 1 OFFSET ?)) "
     "SELECT w.label, w.value, w.key, count(DISTINCT n.token) AS matched FROM telling n "
-    "JOIN suggestion_words w ON w.kind = ? AND w.word = n.word "
+    "JOIN suggestion_words w ON w.kind = ? AND w.word = n.word AND {scope} "
     "GROUP BY w.label, w.value ORDER BY matched DESC, abs(length(w.key) - ?) LIMIT ?"
 )
 
@@ -162,22 +163,34 @@ class Suggestions:
             self._answers.move_to_end((kind, prefix))
         return answer
 
-    async def suggest(self, kind: str, text: str, limit: int = 25) -> list[Suggestion]:
-        """Autocomplete, one entry per value: labels starting with the text, then labels with a
-        word starting with each typed word; shorter labels first."""
+    async def suggest(
+        self, kind: str, text: str, limit: int = 25, scope: Scope = None
+    ) -> list[Suggestion]:
+        """Autocomplete from the readings in `scope`, one entry per value: labels starting with
+        the text, then labels with a word starting with each typed word; shorter labels first."""
         if kind not in SUGGESTION_KINDS:
             raise ValueError(f"unknown suggestion kind {kind!r}")
         if limit > MAX_SUGGESTIONS:
             raise ValueError(f"at most {MAX_SUGGESTIONS} suggestions, not {limit}")
         tokens = words(text)[:MAX_TOKENS]
-        if len(tokens) <= 1 and len("".join(tokens)) <= STORED_PREFIX:
+        if not tokens and scope is not None:
+            rows = await fetch_all(
+                self.connection,
+                "SELECT DISTINCT value FROM suggestion_words WHERE kind = ? AND "
+                f"{in_scope('reading', scope)} ORDER BY value LIMIT ?",
+                (kind, limit),
+            )
+            return [Suggestion(row[0], row[0]) for row in rows]
+        if scope is None and len(tokens) <= 1 and len("".join(tokens)) <= STORED_PREFIX:
             return (await self._stored_answer(kind, "".join(tokens)))[:limit]
         # The longest typed word selects the fewest labels; each other word must start one.
         others = sorted(tokens, key=len)
         driver = others.pop()
         rows = await fetch_all(
             self.connection,
-            _RANKED_SQL.format(others=" AND instr(' ' || key, ?)" * len(others)),
+            _RANKED_SQL.format(
+                others=" AND instr(' ' || key, ?)" * len(others), scope=in_scope("reading", scope)
+            ),
             (
                 " ".join(tokens),
                 kind,
@@ -189,10 +202,10 @@ class Suggestions:
         )
         return [Suggestion(row["label"], row["value"]) for row in rows]
 
-    async def closest(self, kind: str, text: str, limit: int = 5) -> list[str]:
-        """The nearest known values for a miss: word prefixes first, then labels with words one
-        typo (a letter dropped, added or changed, two swapped) from the typed words."""
-        found = [s.value for s in await self.suggest(kind, text, limit)]
+    async def closest(self, kind: str, text: str, limit: int = 5, scope: Scope = None) -> list[str]:
+        """The nearest known values in `scope` for a miss: word prefixes first, then labels with
+        words one typo (a letter dropped, added or changed, two swapped) from the typed words."""
+        found = [s.value for s in await self.suggest(kind, text, limit, scope)]
         tokens = [
             token
             for token in words(text)[:MAX_TOKENS]
@@ -206,7 +219,9 @@ class Suggestions:
         wanted = " ".join(tokens)
         rows = await fetch_all(
             self.connection,
-            _NEAR_SQL.format(near=", ".join("(?, ?)" for _ in near)),
+            _NEAR_SQL.format(
+                near=", ".join("(?, ?)" for _ in near), scope=in_scope("w.reading", scope)
+            ),
             (
                 *(v for pair in near for v in pair),
                 kind,

@@ -153,3 +153,20 @@ async def test_daily_excerpts_walk_from_one_reading_into_the_next(
     assert footers[11].endswith("excerpt 1 of 6")
     assert "the daily schedule stops here" in footers[-1]
     assert (await sandbox.bot.store.schedule(server.guild_id)).paused
+
+
+async def test_autocomplete_and_did_you_mean_follow_the_syllabus(library_sandbox: Sandbox) -> None:
+    sandbox = library_sandbox
+    assert [c["value"] for c in await sandbox.choices("define", "term", "shortw")] == [
+        "Shortwave radio"
+    ]
+    await moderator(sandbox, "syllabus add", {"reading": READING_ID})
+    assert await sandbox.choices("define", "term", "shortw") == []
+    offered = await sandbox.choices("define", "term", "", reading=NK_INFO)
+    assert "Shortwave radio" in [c["value"] for c in offered]
+    assert "Civil society" not in [c["value"] for c in offered]
+    speakers = [c["value"] for c in await sandbox.choices("expert", "name", "")]
+    assert "Raj Malhotra" not in speakers
+    assert "Andrew Yeo" in speakers
+    missed = await sandbox.ask("expert", {"name": "Malhotr"})
+    assert "Raj Malhotra" not in missed["data"]["content"]

@@ -27,8 +27,14 @@ from bot.reload import ReloadOnHangup, reload_command
 from bot.startup import exit_code, login
 from bot.store import Store
 from bot.store.export import library_to_dict
-from bot.store.loader import load_library
+from bot.store.loader import (
+    READINGS_DIR,
+    ContentError,
+    load_reading,
+    reading_dirs,
+)
 from bot.store.models import DRAFT
+from bot.store.validate import Problem
 
 log = logging.getLogger("bot")
 NO_TOKEN = "DISCORD_TOKEN is not set: copy .env.example to .env and put your bot token in it."
@@ -263,8 +269,22 @@ def _reload(settings: Settings) -> int:
 
 
 def _check(settings: Settings) -> int:
-    library = load_library(settings.data_dir)
-    for reading in library.readings:
+    """Each reading in turn: a summary of those that are valid, then every problem of those
+    that are not (the running bot serves the rest, and such a reading's last good version)."""
+    folders = reading_dirs(settings.data_dir)
+    problems: list[Problem] = []
+    if not folders:
+        problems.append(
+            Problem(str(settings.data_dir / READINGS_DIR), "-", "-", "no reading folders")
+        )
+    valid = 0
+    for folder in folders:
+        reading, found = load_reading(folder)
+        if found or reading is None:
+            problems += found
+            print(f"{folder.name}: not loaded, {len(found)} problem(s) (listed below)")
+            continue
+        valid += 1
         print(f"{reading.id}: {reading.title}")
         print(
             f"  {len(reading.sections)} sections, {len(reading.passages)} passages, "
@@ -279,7 +299,9 @@ def _check(settings: Settings) -> int:
         if reading.status == DRAFT:
             print("  a draft: not served until `python -m bot curate approve` marks it curated")
             print("\n".join(curate_cli.review_lines(reading)))
-    print(f"ok: {len(library.readings)} reading(s) valid")
+    if problems:
+        raise ContentError(list(problems))
+    print(f"ok: {valid} reading(s) valid")
     return 0
 
 

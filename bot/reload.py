@@ -22,14 +22,16 @@ RELOAD_WAIT = 120.0  # seconds a reload may take before the command stops waitin
 POLL = 0.2
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, registered_as: str) -> bool:
+    """Whether the bot that registered as `pid` still runs (not another process since given
+    the same pid)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True  # another user's process: alive
-    return True
+        pass  # another user's process: it runs
+    return processes.identity(pid) == registered_as
 
 
 def reload_command(database_path: Path, wait: float = RELOAD_WAIT) -> tuple[int, list[str]]:
@@ -62,10 +64,10 @@ async def _signal_and_wait(
     lines: list[str] = []
     signalled: list[int] = []
     started = clock()
-    for on, pid in await processes.registered(connection):
+    for on, pid, registered_as in await processes.registered(connection):
         if on != host:
             lines.append(f"process {pid} on {on}: another host, run reload there")
-        elif not _alive(pid):
+        elif not _alive(pid, registered_as):
             await processes.unregister(connection, on, pid)
         else:
             os.kill(pid, signal.SIGHUP)

@@ -61,6 +61,19 @@ def test_check_fails_naming_file_item_and_field(tmp_path: Path) -> None:
     assert "quotes.toml: 'yeo-shared-norms', field 'text'" in result.stderr
 
 
+def test_check_shows_the_valid_readings_and_the_problems_of_the_others(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR / "readings", data / "readings")
+    broken = data / "readings" / "zz-broken"
+    shutil.copytree(next((data / "readings").iterdir()), broken)
+    (broken / "speakers.toml").unlink()
+    result = run_cli("check", tmp_path=tmp_path, READING_ROOM_DATA=str(data))
+    assert result.returncode == 1
+    assert "markets-and-civil-society-north-korea: Can Markets" in result.stdout
+    assert "zz-broken: not loaded, " in result.stdout
+    assert "zz-broken/speakers.toml: '-', field '-': file is missing" in result.stderr
+
+
 def test_commands_json_is_valid_against_platform_limits(tmp_path: Path) -> None:
     result = run_cli("commands", "--json", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr

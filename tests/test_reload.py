@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import shutil
 import signal
+import socket
+import sqlite3
 from pathlib import Path
 
-from bot.reload import reload_command
+from bot.reload import reload_command, reload_running
 from bot.sandbox import LocalDiscord
+from bot.store import database
 from tests.conftest import DATA_DIR, LIBRARY_DIR
 from tests.test_main import run_cli, start_bot
 
@@ -98,3 +101,25 @@ def test_reload_without_a_database_says_so(tmp_path: Path) -> None:
     code, lines = reload_command(tmp_path / "none.db")
     assert code == 1
     assert lines == [f"no database at {tmp_path / 'none.db'}: no bot has run on it"]
+
+
+async def test_a_pid_given_to_another_process_is_never_signalled(tmp_path: Path) -> None:
+    assert run_cli("export", tmp_path=tmp_path).returncode == 0  # makes the database
+    other = await asyncio.create_subprocess_exec("sleep", "30")
+    try:
+        connection = await database.connect(tmp_path / "cli.db")
+        async with database.transaction(connection):
+            await connection.execute(
+                "INSERT INTO bot_processes (host, pid, started, identity) VALUES (?, ?, 0, ?)",
+                (socket.gethostname(), other.pid, "a bot that stopped long ago"),
+            )
+        await connection.close()
+        code, lines = await reload_running(tmp_path / "cli.db", wait=1)
+        assert (code, lines) == (1, [f"no bot is running on {tmp_path / 'cli.db'} on this host"])
+        assert other.returncode is None  # not signalled: still sleeping
+        with sqlite3.connect(tmp_path / "cli.db") as raw:
+            assert raw.execute("SELECT count(*) FROM bot_processes").fetchone() == (0,)
+        raw.close()
+    finally:
+        other.kill()
+        await other.wait()

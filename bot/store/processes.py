@@ -30,12 +30,25 @@ def this_process() -> tuple[str, int]:
     return socket.gethostname(), os.getpid()
 
 
+def identity(pid: int) -> str:
+    """When process `pid` began, in the system's clock ticks since boot ("" where the system
+    does not say, or no such process runs): a pid the system gave again to another process
+    after a bot stopped has another identity, and is never signalled."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return ""
+    return fields[19] if len(fields) > 19 else ""
+
+
 async def register(connection: aiosqlite.Connection, now: int) -> None:
     host, pid = this_process()
     async with transaction(connection):
         await connection.execute(
-            "INSERT OR REPLACE INTO bot_processes (host, pid, started) VALUES (?, ?, ?)",
-            (host, pid, now),
+            "INSERT OR REPLACE INTO bot_processes (host, pid, started, identity) "
+            "VALUES (?, ?, ?, ?)",
+            (host, pid, now, identity(pid)),
         )
 
 
@@ -49,10 +62,12 @@ async def unregister(connection: aiosqlite.Connection, host: str, pid: int) -> N
         )
 
 
-async def registered(connection: aiosqlite.Connection) -> list[tuple[str, int]]:
-    """(host, pid) of every process that said it serves this database."""
-    rows = await fetch_all(connection, "SELECT host, pid FROM bot_processes ORDER BY started")
-    return [(row[0], row[1]) for row in rows]
+async def registered(connection: aiosqlite.Connection) -> list[tuple[str, int, str]]:
+    """(host, pid, identity) of every process that said it serves this database."""
+    rows = await fetch_all(
+        connection, "SELECT host, pid, identity FROM bot_processes ORDER BY started"
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 async def record_reload(connection: aiosqlite.Connection, report: SyncReport, at: float) -> None:

@@ -67,6 +67,7 @@ CREATE TABLE bot_processes (
     host TEXT NOT NULL,
     pid INTEGER NOT NULL,
     started INTEGER NOT NULL,
+    identity TEXT NOT NULL DEFAULT '',  -- when the process began, as the system counts it
     PRIMARY KEY (host, pid)
 );
 

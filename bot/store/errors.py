@@ -25,3 +25,15 @@ def shown(text: str, limit: int = 80) -> str:
     """What the user typed, on one line, without invisible characters, shortened for a message."""
     text = visible(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def elsewhere(missing: NotFoundError, readings: dict[str, None], chosen: bool) -> NotFoundError:
+    """`missing`, found nowhere in the readings asked (the one `chosen` with the reading option,
+    or the server's syllabus), saying which other readings of the library have it."""
+    if not readings:
+        return missing
+    titles = ", ".join(f"“{title}”" for title in list(readings)[:3])
+    more = f" and {len(readings) - 3} more" if len(readings) > 3 else ""
+    where = "another reading" if chosen else "not on this server's syllabus"
+    hint = f"{missing} It is in {titles}{more} ({where}): ask with the reading option."
+    return NotFoundError(hint, missing.suggestions)

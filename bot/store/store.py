@@ -27,7 +27,7 @@ from bot.store.answers import (
 )
 from bot.store.concepts import Concepts
 from bot.store.database_faults import explained
-from bot.store.errors import UserError
+from bot.store.errors import NotFoundError, UserError, elsewhere
 from bot.store.excerpts import ExcerptSequence
 from bot.store.experts import Experts
 from bot.store.guild_state import GuildState
@@ -206,14 +206,31 @@ class Store(LibraryFace, GuildState):
     ) -> list[ConceptEntry]:
         """Every concept one of whose spellings folds to the same key as `term`."""
         scope = await self._scope(guild_id, reading)
-        return await self._concepts.define(term, scope)
+        try:
+            return await self._concepts.define(term, scope)
+        except NotFoundError as missing:
+            if scope is None:
+                raise
+            found = await self._concepts.define(term, None)  # elsewhere in the library?
+            raise elsewhere(missing, {e.reading: None for e in found}, bool(reading)) from None
 
     async def expert(
         self, name: str, topic: str = "", guild_id: int | None = None, reading: str = ""
     ) -> ExpertEntry:
         """An expert found by full name or surname, with their quotes (on `topic` if given)."""
         scope = await self._scope(guild_id, reading)
-        return await self._experts.expert(name, topic, scope)
+        try:
+            return await self._experts.expert(name, topic, scope)
+        except NotFoundError as missing:
+            if scope is None:
+                raise
+            try:
+                found = await self._experts.expert(name, topic, None)
+            except UserError:
+                raise missing from None
+            raise elsewhere(
+                missing, {r.reading: None for r in found.roles}, bool(reading)
+            ) from None
 
     async def random_quote(
         self,

@@ -86,6 +86,9 @@ async def test_lookups_answer_from_the_syllabus_or_the_reading_asked_for(
     await moderator(sandbox, "syllabus add", {"reading": READING_ID})
     missing = await sandbox.ask("define", {"term": "shortwave radio"}, user=member)
     assert missing["data"]["content"].startswith("No concept called “shortwave radio”")
+    assert f"It is in “{NK_INFO_TITLE}” (not on this server's syllabus)" in (
+        missing["data"]["content"]
+    )
     narrowed = await sandbox.ask(
         "define", {"term": "shortwave radio", "reading": NK_INFO}, user=member
     )
@@ -98,6 +101,8 @@ async def test_lookups_answer_from_the_syllabus_or_the_reading_asked_for(
     assert quote["data"]["content"].startswith("No quote by “Malhotra”")
     quote = await sandbox.ask("quote", {"speaker": "Malhotra", "reading": VANTOR}, user=member)
     assert quote["data"]["embeds"][0]["footer"]["text"].startswith(VANTOR_TITLE)
+    other = await sandbox.ask("expert", {"name": "Malhotra", "reading": NK_INFO}, user=member)
+    assert f"It is in “{VANTOR_TITLE}” (another reading)" in other["data"]["content"]
     unknown = await sandbox.ask("expert", {"name": "Yeo", "reading": "nowhere"}, user=member)
     assert "No reading “nowhere” in the library" in unknown["data"]["content"]
 

@@ -120,11 +120,20 @@ def _approve(folder: Path) -> int:
     )
     if found:
         meta.write_text(approved, encoding="utf-8")
-    reread, _ = load_reading(folder)
+    reread, problems = load_reading(folder)
+    if problems and found:  # a rule only the loader applies (a curated file may not be empty)
+        meta.write_text(text, encoding="utf-8")  # still a draft, as it was
+        print(f"curate: {folder} is not ready: {len(problems)} thing(s) remain", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return NOT_READY
     if reread is None or reread.status != CURATED:
         print(
             f'curate: could not mark {meta} curated: set status = "curated" there', file=sys.stderr
         )
         return NOT_READY
-    print(f"approved {folder}: {reading.title} is curated; the bot serves it from its next start")
+    print(
+        f"approved {folder}: {reading.title} is curated; a running bot serves it after "
+        "`python -m bot reload`, a stopped one from its next start"
+    )
     return 0

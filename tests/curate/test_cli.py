@@ -73,6 +73,23 @@ def test_draft_check_edit_approve(tmp_path: Path) -> None:
     assert 'status = "curated"' in meta.read_text(encoding="utf-8")
 
 
+def test_approve_refuses_a_reading_that_would_not_load_as_curated(tmp_path: Path) -> None:
+    article = ROOT / "tests" / "library" / "articles" / "vantor-chip-plant-delay.txt"
+    out = tmp_path / "readings" / "vantor"
+    assert curate("draft", str(article), "--out", str(out)).returncode == 0
+    for path in out.glob("*.toml"):  # every note checked; the draft found no concepts
+        text = re.sub(r"(?m)^review = .*\n", "", path.read_text(encoding="utf-8"))
+        path.write_text(text, encoding="utf-8")
+    before = (out / "reading.toml").read_text(encoding="utf-8")
+    refused = curate("approve", str(out))
+    assert refused.returncode == 1
+    assert "concepts.toml: '-', field 'concepts': needs at least one [[concepts]]" in (
+        refused.stderr
+    )
+    assert (out / "reading.toml").read_text(encoding="utf-8") == before  # still a draft
+    assert check_library(tmp_path).returncode == 0
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

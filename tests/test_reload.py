@@ -69,7 +69,8 @@ async def test_a_reading_added_and_one_edited_go_live_on_reload(tmp_path: Path) 
             code, lines = await asyncio.to_thread(reload_command, tmp_path / "run.db", 60)
             assert code == 1, lines  # a reading failed: said, and the rest serve
             assert lines[:2] == [
-                f"process {process.pid}: 1 added, 1 replaced, 1 failed validation",
+                f"process {process.pid}: 1 added ({NK_INFO}), 1 replaced ({VANTOR}), "
+                "1 failed validation (zz-broken)",
                 "  zz-broken is not loaded (its last good version, if any, serves):",
             ]
             assert lines[2].endswith("quotes.toml: '-', field '-': file is missing")
@@ -86,7 +87,7 @@ async def test_a_reading_added_and_one_edited_go_live_on_reload(tmp_path: Path) 
             output, _ = await asyncio.wait_for(process.communicate(), timeout=15)
         log = output.decode()
         assert process.returncode == 0, log
-        assert "reloaded the content: 1 added, 1 replaced, 1 failed validation" in log
+        assert "reloaded the content: 1 added (north-korea-information-access), 1 replaced" in log
         assert "reading zz-broken is not loaded: 1 problem(s)" in log
 
 

@@ -52,7 +52,7 @@ class SyncReport:
 
     def summary(self) -> str:
         parts = [
-            f"{len(ids)} {what}"
+            f"{len(ids)} {what} ({', '.join(list(ids)[:5])}{', …' if len(ids) > 5 else ''})"
             for what, ids in (
                 ("added", self.added),
                 ("replaced", self.replaced),

@@ -86,8 +86,9 @@ async def test_lookups_answer_from_the_syllabus_or_the_reading_asked_for(
     await moderator(sandbox, "syllabus add", {"reading": READING_ID})
     missing = await sandbox.ask("define", {"term": "shortwave radio"}, user=member)
     assert missing["data"]["content"].startswith("No concept called “shortwave radio”")
-    assert f"It is in “{NK_INFO_TITLE}” (not on this server's syllabus)" in (
-        missing["data"]["content"]
+    assert (
+        f"It is in “{NK_INFO_TITLE}” (not on this server's syllabus)"
+        in (missing["data"]["content"])
     )
     narrowed = await sandbox.ask(
         "define", {"term": "shortwave radio", "reading": NK_INFO}, user=member

@@ -6,6 +6,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.store.answers import Claim, Place, Schedule
+from bot.store.database import Queryable
 from bot.store.schedules import Schedules
 from bot.store.syllabi import Syllabi
 
@@ -13,9 +14,11 @@ from bot.store.syllabi import Syllabi
 class GuildState:
     """The half of `Store` that keeps what guilds chose and what was posted."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, reader: Queryable) -> None:
+        """Writes go through `connection`; syllabi, asked at every lookup, are read through
+        `reader` (the read-only pool), which a content build on the connection never holds up."""
         self._schedules = Schedules(connection)
-        self._syllabi = Syllabi(connection)
+        self._syllabi = Syllabi(connection, reader)
 
     # Syllabi
 

@@ -59,7 +59,7 @@ class Store(LibraryFace, GuildState):
         readers: ReadPool | None = None,
     ) -> None:
         """A store over an open, migrated connection whose content is built; see `open`."""
-        super().__init__(connection)
+        super().__init__(connection, readers or connection)
         self.connection = connection
         self.data_dir = data_dir
         self._readers = readers
@@ -78,6 +78,7 @@ class Store(LibraryFace, GuildState):
         )
         self._files_seen: tuple[tuple[int, int], ...] | None = None
         self._reloading = asyncio.Lock()
+        self._syncing = False
 
     def _answer_from(self, readings: dict[int, ReadingMeta]) -> None:
         """(Re)make the modules that answer from the content, and what they keep in memory; in
@@ -125,10 +126,14 @@ class Store(LibraryFace, GuildState):
         if self.data_dir is None:
             raise RuntimeError("this store was not opened from a data folder")
         async with self._reloading:
-            report = await sync_content(self.connection, self.data_dir)
-            if report.readings is not None:
-                self._answer_from(report.readings)  # no await since the commit: one step
-                self._content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
+            self._syncing = True  # answers meanwhile use the content loaded: see _current
+            try:
+                report = await sync_content(self.connection, self.data_dir)
+                if report.readings is not None:
+                    self._answer_from(report.readings)  # no await since the commit: one step
+            finally:
+                self._syncing = False
+            self._content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
             self._files_seen = None
         return report
 
@@ -149,8 +154,11 @@ class Store(LibraryFace, GuildState):
         """Reload what the answerers keep if another process rebuilt the content since the
         last look: a rolling deploy may rebuild a shared database under a running bot. The
         files' size and time tell, without a query, when nothing can have changed."""
-        if not self._files and self._content is not None:
-            return  # a database in memory: no other process can change it
+        if self._syncing or (not self._files and self._content is not None):
+            # This process is bringing the content up to date (its write connection is busy
+            # with that, and it swaps the answerers in when it commits), or the database is
+            # in memory, where no other process can change it.
+            return
         seen = self._files_state()
         if seen is not None and seen == self._files_seen:
             return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.store.answers import Place
-from bot.store.database import fetch_all, transaction
+from bot.store.database import Queryable, fetch_all, transaction
 from bot.store.errors import UserError, shown
 
 SYLLABUS_MAX = 100  # readings one syllabus holds at most
@@ -16,13 +16,14 @@ PAST_END = 2**31  # an index past any reading's end: the walk goes on to the nex
 class Syllabi:
     """Reads and writes of syllabi."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: aiosqlite.Connection, reader: Queryable) -> None:
+        self.connection = connection  # writes, and reads inside their transactions
+        self.reader = reader
 
-    async def readings(self, guild_id: int) -> list[str]:
+    async def readings(self, guild_id: int, via: Queryable | None = None) -> list[str]:
         """The ids on the guild's syllabus, in order (some may be out of the library)."""
         rows = await fetch_all(
-            self.connection,
+            via or self.reader,
             "SELECT reading FROM syllabus WHERE guild_id = ? ORDER BY position",
             (guild_id,),
         )
@@ -40,7 +41,7 @@ class Syllabi:
     ) -> list[str]:
         """Put `reading` on the syllabus at `position` (1-based; the end if None)."""
         async with transaction(self.connection):
-            readings = await self.readings(guild_id)
+            readings = await self.readings(guild_id, self.connection)
             if reading in readings:
                 raise UserError(f"“{shown(reading)}” is already on the syllabus: /syllabus move.")
             if len(readings) >= SYLLABUS_MAX:
@@ -55,7 +56,7 @@ class Syllabi:
     ) -> list[str]:
         """Move `reading` to `position` (1-based) on the syllabus."""
         async with transaction(self.connection):
-            readings = await self.readings(guild_id)
+            readings = await self.readings(guild_id, self.connection)
             if reading not in readings:
                 raise UserError(f"“{shown(reading)}” is not on the syllabus: /syllabus add.")
             readings.remove(reading)
@@ -67,7 +68,7 @@ class Syllabi:
         """Take `reading` off the syllabus; a schedule standing in it goes on with the reading
         that followed it (or, past the last, to the end of the walk)."""
         async with transaction(self.connection):
-            readings = await self.readings(guild_id)
+            readings = await self.readings(guild_id, self.connection)
             if reading not in readings:
                 raise UserError(f"“{shown(reading)}” is not on the syllabus.")
             at = readings.index(reading)

@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.store.codec import item_values, reading_meta_json
-from bot.store.database import CONTENT_HASH_KEY, fetch_all, set_meta
+from bot.store.database import CONTENT_HASH_KEY, fetch_all, get_meta, set_meta
 from bot.store.models import Concept, Passage, Publication, Quote, Reading, Speaker
 from bot.store.normalize import term_key, topic_key, words
 from bot.store.search import build_common_words
@@ -40,6 +40,11 @@ CONTENT_TABLES = (
 )
 # The content tables whose rows name their reading.
 _BY_READING = frozenset(CONTENT_TABLES[:1] + CONTENT_TABLES[5:-1])
+# Meta: how many rows the search index had when its common words were found, and how far it may
+# drift from that before they are found again.
+COMMON_WORDS_KEY = "common_words_indexed"
+COMMON_WORDS_DRIFT = 0.1
+NEXT_ROWS_KEY = "next_rows"  # meta: JSON, table -> the first rowid never given out
 _NUMBERED = (
     "readings",
     "speakers",
@@ -97,27 +102,39 @@ async def insert_readings(
     finally:
         await staging.copied()
     await staging.drop()
+    await set_meta(connection, NEXT_ROWS_KEY, json.dumps(rows.next_rows))
     return added
 
 
-async def finish_build(connection: aiosqlite.Connection, version: str, optimize: bool) -> None:
-    """After readings were added or deleted: autocomplete and common words from all of them,
-    the search index merged into one b-tree if `optimize` (searches run 2-5 times faster; a
-    large library takes seconds), and the content's version recorded."""
+async def finish_build(connection: aiosqlite.Connection, version: str, full: bool) -> None:
+    """After readings were added or deleted: autocomplete from all of them, and the content's
+    version recorded. After a `full` build, the search index is merged into one b-tree
+    (searches run 2-5 times faster; a large library takes seconds). Common words are found
+    again after a full build, or once the index has grown or shrunk by COMMON_WORDS_DRIFT since
+    they were: one reading more or less barely moves them, and finding them takes a while."""
     await build_suggestions(connection)
-    if optimize:
+    if full:
         await connection.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
-    await connection.execute("DELETE FROM common_words")
-    await build_common_words(connection)
+    ((indexed,),) = await fetch_all(
+        connection, "SELECT coalesce(sum(last_indexed - first_indexed + 1), 0) FROM readings"
+    )
+    counted = int(await get_meta(connection, COMMON_WORDS_KEY) or -1)
+    if full or counted < 0 or abs(indexed - counted) > COMMON_WORDS_DRIFT * max(counted, 1):
+        await connection.execute("DELETE FROM common_words")
+        await build_common_words(connection)
+        await set_meta(connection, COMMON_WORDS_KEY, str(indexed))
     await set_meta(connection, CONTENT_HASH_KEY, version)
 
 
 async def _next_rows(connection: aiosqlite.Connection) -> dict[str, int]:
-    """The first free rowid of each numbered table."""
+    """The first rowid of each numbered table never used before in this database: a row number
+    is never given to another reading's row, not even after a rebuild, so an answer under way
+    while the content changes can never read one reading's row as another's."""
+    used = json.loads(await get_meta(connection, NEXT_ROWS_KEY) or "{}")
     numbered = {}
     for table in _NUMBERED:
         ((last,),) = await fetch_all(connection, f"SELECT coalesce(max(rowid), 0) FROM {table}")
-        numbered[table] = last + 1
+        numbered[table] = max(last + 1, used.get(table, 1))
     return numbered
 
 
@@ -150,6 +167,11 @@ class _Rows:
         self._next = dict(next_rows)
         self._rows: dict[str, list[Sequence[Any]]] = {table: [] for table in _STAGED}
         self._topic_keys: dict[str, str] = {}
+
+    @property
+    def next_rows(self) -> dict[str, int]:
+        """The first rowid of each numbered table not given out yet."""
+        return dict(self._next)
 
     @property
     def indexed(self) -> int:

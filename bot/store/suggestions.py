@@ -3,10 +3,11 @@ words one typo away."""
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import json
 from collections import OrderedDict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 import aiosqlite
 
@@ -72,20 +73,11 @@ def suggestion_word_rows(
 
 async def build_suggestions(connection: aiosqlite.Connection) -> None:
     """Fill the stored answers and the vocabulary from every reading's `suggestion_words`
-    (inside the build's transaction)."""
-    by_kind: dict[str, dict[tuple[str, str], list[str]]] = {}
-    for kind, label, value, key in await fetch_all(
+    (inside the build's transaction; the ranking runs off the event loop)."""
+    labels = await fetch_all(
         connection, "SELECT DISTINCT kind, label, value, key FROM suggestion_words"
-    ):
-        by_kind.setdefault(kind, {})[label, value] = key.split()
-    prefix_rows, vocabulary_rows = [], []
-    for kind, labels in by_kind.items():
-        prefix_rows += [
-            (kind, prefix, json.dumps([[label, value] for value, label in answer.items()]))
-            for prefix, answer in _stored_answers(labels).items()
-        ]
-        vocabulary = {word for label_words in labels.values() for word in label_words}
-        vocabulary_rows += [(kind, word) for word in vocabulary]
+    )
+    prefix_rows, vocabulary_rows = await asyncio.to_thread(_answer_rows, labels)
     await connection.execute("DELETE FROM suggestion_prefixes")
     await connection.execute("DELETE FROM suggestion_vocabulary")
     await connection.executemany(
@@ -96,6 +88,24 @@ async def build_suggestions(connection: aiosqlite.Connection) -> None:
         "INSERT INTO suggestion_vocabulary (kind, word) VALUES (?, ?)",
         vocabulary_rows,
     )
+
+
+def _answer_rows(
+    labels: Iterable[Sequence[str]],
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """The `suggestion_prefixes` and `suggestion_vocabulary` rows of (kind, label, value, key)."""
+    by_kind: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for kind, label, value, key in labels:
+        by_kind.setdefault(kind, {})[label, value] = key.split()
+    prefix_rows, vocabulary_rows = [], []
+    for kind, kind_labels in by_kind.items():
+        prefix_rows += [
+            (kind, prefix, json.dumps([[label, value] for value, label in answer.items()]))
+            for prefix, answer in _stored_answers(kind_labels).items()
+        ]
+        vocabulary = {word for label_words in kind_labels.values() for word in label_words}
+        vocabulary_rows += [(kind, word) for word in vocabulary]
+    return prefix_rows, vocabulary_rows
 
 
 def _stored_answers(labels: dict[tuple[str, str], list[str]]) -> dict[str, dict[str, str]]:

@@ -4,6 +4,7 @@ so an answer sees the library before or after, never half of each."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import socket
@@ -83,6 +84,12 @@ async def _stored(connection: aiosqlite.Connection) -> dict[str, tuple[int, str]
     return {reading_id: (row, folder_hash) for reading_id, row, folder_hash in rows}
 
 
+def _folders(data_dir: Path) -> tuple[dict[str, Path], dict[str, str]]:
+    """Each reading folder by name, and the hash of its files (read off the event loop)."""
+    folders = {folder.name: folder for folder in reading_dirs(data_dir)}
+    return folders, {name: reading_hash(folder) for name, folder in folders.items()}
+
+
 def _loaded(
     folders: dict[str, Path], hashes: dict[str, str], names: list[str], report: SyncReport
 ) -> Iterator[tuple[Reading, str]]:
@@ -105,14 +112,13 @@ def _loaded(
 async def sync_content(connection: aiosqlite.Connection, data_dir: Path) -> SyncReport:
     """Bring the content tables up to date with `data_dir`'s reading folders. A reading that
     fails validation is not loaded; the version built before, if any, keeps serving."""
-    folders = {folder.name: folder for folder in reading_dirs(data_dir)}
-    hashes = {name: reading_hash(folder) for name, folder in folders.items()}
+    folders, hashes = await asyncio.to_thread(_folders, data_dir)
     report = SyncReport()
     if await _built(connection):
         # Load what changed before taking the write lock: others write meanwhile.
         stored = await _stored(connection)
         wanted = [name for name in folders if stored.get(name, (0, ""))[1] != hashes[name]]
-        ready = list(_loaded(folders, hashes, wanted, report))
+        ready = await asyncio.to_thread(lambda: list(_loaded(folders, hashes, wanted, report)))
         async with transaction(connection, wait=LONG_WRITE_WAIT):
             if await _built(connection):
                 await _apply(connection, data_dir, hashes, ready, report)
@@ -125,7 +131,7 @@ async def sync_content(connection: aiosqlite.Connection, data_dir: Path) -> Sync
         await clear_content(connection)
         await insert_readings(connection, _loaded(folders, hashes, list(folders), report))
         report.added = sorted(await _stored(connection))
-        await _finish(connection, data_dir, report, optimize=True)
+        await _finish(connection, data_dir, report, full=True)
     log.info("rebuilt the store from %s", data_dir)
     return report
 
@@ -160,17 +166,17 @@ async def _apply(
     report.added = [r.id for r, _ in ready if r.id not in stored]
     report.replaced = [r.id for r, _ in ready if r.id in stored]
     report.removed = removed
-    await _finish(connection, data_dir, report, optimize=False)
+    await _finish(connection, data_dir, report, full=False)
 
 
 async def _finish(
-    connection: aiosqlite.Connection, data_dir: Path, report: SyncReport, optimize: bool
+    connection: aiosqlite.Connection, data_dir: Path, report: SyncReport, full: bool
 ) -> None:
     """Autocomplete, common words and the content's version, then what is served now (read
     before the commit, so the store swaps it in as the commit lands)."""
     rows = await fetch_all(connection, "SELECT id, hash FROM readings ORDER BY id")
     version = hashlib.sha256("".join(f"{i}:{h}\0" for i, h in rows).encode()).hexdigest()
-    await finish_build(connection, f"{STORE_FORMAT}:{version}", optimize)
+    await finish_build(connection, f"{STORE_FORMAT}:{version}", full)
     await set_meta(connection, FORMAT_KEY, STORE_FORMAT)
     source = _content_source(data_dir)
     previous = await get_meta(connection, CONTENT_SOURCE_KEY)

@@ -174,8 +174,9 @@ UNDO = {
     9: "DROP TABLE suggestion_vocabulary; CREATE TABLE suggestion_vocabulary (kind TEXT, "
     "length INTEGER, word TEXT, backwards TEXT, PRIMARY KEY (kind, length, word)) WITHOUT ROWID",
     10: "DROP INDEX topics_by_position; ALTER TABLE topics DROP COLUMN position",
-    11: "DROP TABLE bot_processes; ALTER TABLE posts DROP COLUMN item; "
-    "ALTER TABLE posts DROP COLUMN reading; ALTER TABLE schedules DROP COLUMN item; "
+    11: "DROP INDEX quotes_by_passage; DROP TABLE bot_processes; "
+    "ALTER TABLE posts DROP COLUMN item; ALTER TABLE posts DROP COLUMN reading; "
+    "ALTER TABLE schedules DROP COLUMN item; "
     "ALTER TABLE schedules DROP COLUMN reading; DROP TABLE syllabus; "
     "DROP TABLE suggestion_words; CREATE TABLE suggestion_words (kind TEXT, word TEXT, "
     "label TEXT, value TEXT, key TEXT, PRIMARY KEY (kind, word, label, value)) WITHOUT ROWID; "

@@ -107,3 +107,28 @@ async def test_lookups_answer_while_a_reload_holds_the_write_connection(
         monkeypatch.setattr("bot.store.store.sync_content", real)
         assert not (await store.reload()).changed  # the failed build left nothing behind
         assert await store.search("radio")
+
+
+async def test_row_numbers_are_never_given_to_another_reading(tmp_path: Path) -> None:
+    """An answer under way during a reload may hold a row number from before it: that number
+    must never name another reading's row afterwards."""
+    data = library_copy(tmp_path)
+    async with await Store.open(tmp_path / "s.db", data) as store:
+        before = await database.fetch_all(
+            store.connection,
+            "SELECT max(rowid) FROM readings UNION ALL SELECT max(rowid) FROM quotes",
+        )
+        last = sorted((data / "readings").iterdir())[-1]  # the reading with the highest rows
+        shutil.move(last, tmp_path / "away")
+        await store.reload()
+        shutil.move(tmp_path / "away", last)
+        await store.reload()
+        rows = await database.fetch_all(
+            store.connection,
+            "SELECT min(rowid) FROM readings WHERE id = ? "
+            "UNION ALL SELECT min(rowid) FROM quotes WHERE reading = "
+            "(SELECT rowid FROM readings WHERE id = ?)",
+            (last.name, last.name),
+        )
+        assert rows[0][0] > before[0][0]
+        assert rows[1][0] > before[1][0]

@@ -7,6 +7,8 @@ ALTER TABLE readings ADD COLUMN first_quote INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE readings ADD COLUMN quote_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE readings ADD COLUMN first_indexed INTEGER NOT NULL DEFAULT 0;  -- search_index rowids
 ALTER TABLE readings ADD COLUMN last_indexed INTEGER NOT NULL DEFAULT -1;
+-- Deleting a reading's passages checks that no quote refers to them: by index, not a scan.
+CREATE INDEX quotes_by_passage ON quotes (passage);
 
 -- Lookup keys, topics and suggestions carry their reading: a lookup is scoped to a server's
 -- readings, and a reading's rows are deleted by it.

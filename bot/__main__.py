@@ -34,6 +34,7 @@ from bot.store.loader import (
     reading_dirs,
 )
 from bot.store.models import DRAFT
+from bot.store.sync import title_problems
 from bot.store.validate import Problem
 
 log = logging.getLogger("bot")
@@ -277,9 +278,11 @@ def _check(settings: Settings) -> int:
         problems.append(
             Problem(str(settings.data_dir / READINGS_DIR), "-", "-", "no reading folders")
         )
-    valid = 0
+    valid, titles = 0, {}
     for folder in folders:
         reading, found = load_reading(folder)
+        if reading is not None and not found:
+            found = title_problems(reading, folder, titles)
         if found or reading is None:
             problems += found
             print(f"{folder.name}: not loaded, {len(found)} problem(s) (listed below)")

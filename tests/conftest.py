@@ -4,6 +4,7 @@ logged in to the local Discord sandbox."""
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -59,17 +60,18 @@ def reading_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def add_reading(reading_copy: Path) -> Callable[[str], Path]:
-    """Adds to `reading_copy` another copy of the real reading, under the id given; the added
-    function returns the new reading's folder."""
+    """Adds to `reading_copy` another copy of the real reading, under the id given (its title
+    followed by the id: readings have titles of their own); the added function returns the new
+    reading's folder."""
 
     def add(reading_id: str) -> Path:
         folder = reading_copy / "readings" / reading_id
         shutil.copytree(DATA_DIR / "readings" / READING_ID, folder)
         meta = folder / "reading.toml"
         text = meta.read_text(encoding="utf-8")
-        meta.write_text(
-            text.replace(f'id = "{READING_ID}"', f'id = "{reading_id}"'), encoding="utf-8"
-        )
+        text = text.replace(f'id = "{READING_ID}"', f'id = "{reading_id}"')
+        text = re.sub(r'(?m)^title = "(.*)"$', rf'title = "\1 ({reading_id})"', text, count=1)
+        meta.write_text(text, encoding="utf-8")
         return folder
 
     return add

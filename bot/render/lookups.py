@@ -15,6 +15,7 @@ from bot.store.answers import (
     Attributed,
     ConceptEntry,
     ExpertEntry,
+    ExpertRole,
     PublicationList,
     ReadingOverview,
     SearchHit,
@@ -73,15 +74,15 @@ def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
     """One expert: how each reading describes them (once, where they all agree), then their
     quotes, each under its reading's name when there are several."""
     speaker = entry.speaker
-    roles = {role.reading: described(role.speaker) for role in entry.roles} or {
-        entry.reading: described(speaker)
-    }
-    if len(set(roles.values())) <= 1:
+    roles = entry.roles or (ExpertRole(entry.reading, speaker),)
+    described_as = {described(role.speaker) for role in roles}
+    several = len({(role.reading_id, role.reading) for role in roles}) > 1
+    if len(described_as) <= 1:
         description = clean(described(speaker))
     else:
         description = "\n".join(
-            f"{clean(role) or '*no role given*'} (*{clean(reading)}*)"
-            for reading, role in roles.items()
+            f"{clean(described(role.speaker)) or '*no role given*'} (*{clean(role.reading)}*)"
+            for role in roles
         )
     if entry.topic:
         description += f"\n\nOn **{clean(entry.topic)}**"
@@ -91,7 +92,6 @@ def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
         shown_first = f"The first {len(entry.quotes)} of {entry.total} quotes, in reading order"
         narrow = "." if entry.topic else "; pick a topic to narrow them."
         description += f"\n\n{shown_first}{narrow}"
-    several = len(roles) > 1
     fields = [
         (
             f"{item.reading} · {item.section}" if several else item.section,
@@ -99,7 +99,8 @@ def expert_pages(entry: ExpertEntry) -> list[discord.Embed]:
         )
         for item in entry.quotes
     ]
-    return paginate(speaker.name, description, fields, clip(" · ".join(roles), FOOTER_READINGS))
+    footer = " · ".join(dict.fromkeys(role.reading for role in roles))
+    return paginate(speaker.name, description, fields, clip(footer, FOOTER_READINGS))
 
 
 def quote_embed(item: Attributed) -> discord.Embed:

@@ -34,10 +34,12 @@ class ConceptEntry:
 
 @dataclass(frozen=True, slots=True)
 class ExpertRole:
-    """How one reading describes an expert."""
+    """How one reading (its title, and its id: two readings may share a title) describes an
+    expert."""
 
     reading: str
     speaker: Speaker
+    reading_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

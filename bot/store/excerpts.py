@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import aiosqlite
+
 from bot.store.answers import Excerpt
 from bot.store.codec import item_from_json
 from bot.store.database import Queryable, fetch_all
-from bot.store.library import Catalog, ReadingMeta
+from bot.store.library import Catalog, ReadingMeta, UnknownReadingError
 from bot.store.models import Concept, Passage
 from bot.store.quotes import ATTRIBUTED_SQL, attributed
 
 SOURCE_TABLES = {"passages": "passages", "quotes": "quotes"}
+
+
+def _one(rows: list[aiosqlite.Row]) -> aiosqlite.Row:
+    """The one row an excerpt's number finds; none if its reading was replaced meanwhile."""
+    if not rows:
+        raise UnknownReadingError(0)
+    return rows[0]
 
 
 class ExcerptSequence:
@@ -38,9 +47,11 @@ class ExcerptSequence:
             return ""
         rows = await fetch_all(
             self.connection,
-            f"SELECT id FROM {SOURCE_TABLES[source]} WHERE rowid = ?",
-            (reading.first[source] + index,),
+            f"SELECT id FROM {SOURCE_TABLES[source]} WHERE rowid = ? AND reading = ?",
+            (reading.first[source] + index, reading.row),
         )
+        if not rows:
+            raise UnknownReadingError(reading.row)  # replaced while the walk was under way
         return rows[0][0]
 
     async def at(self, reading: ReadingMeta, source: str, index: int) -> Excerpt:
@@ -52,10 +63,12 @@ class ExcerptSequence:
         return await self._passage(row, index, total)
 
     async def _passage(self, rowid: int, index: int, total: int) -> Excerpt:
-        (row,) = await fetch_all(
-            self.connection,
-            "SELECT rowid, reading, section, item FROM passages WHERE rowid = ?",
-            (rowid,),
+        row = _one(
+            await fetch_all(
+                self.connection,
+                "SELECT rowid, reading, section, item FROM passages WHERE rowid = ?",
+                (rowid,),
+            )
         )
         passage = item_from_json(Passage, row["item"])
         quoted = await fetch_all(
@@ -78,7 +91,9 @@ class ExcerptSequence:
         )
 
     async def _quote(self, rowid: int, index: int, total: int) -> Excerpt:
-        (row,) = await fetch_all(self.connection, f"{ATTRIBUTED_SQL} WHERE q.rowid = ?", (rowid,))
+        row = _one(
+            await fetch_all(self.connection, f"{ATTRIBUTED_SQL} WHERE q.rowid = ?", (rowid,))
+        )
         item = attributed(row, self._readings)
         return Excerpt(
             number=index + 1,

@@ -70,7 +70,11 @@ class Experts(ContentReader):
         if topic and not quotes:
             raise NotFoundError(f"{names[0]} has no quotes on “{shown(topic)}”.", topics[:5])
         roles = tuple(
-            ExpertRole(self._readings[row["reading"]].title, speaker_from_json(row["item"]))
+            ExpertRole(
+                self._readings[row["reading"]].title,
+                speaker_from_json(row["item"]),
+                self._readings[row["reading"]].id,
+            )
             for row in speakers
         )
         return ExpertEntry(

@@ -1,24 +1,49 @@
-"""The guilds' state as the store's face shows it: syllabi (bot/store/syllabi.py), schedules
-and their posts (bot/store/schedules.py). Every write is one transaction there."""
+"""The guilds' and the bot's state as the store's face shows it: syllabi (bot/store/syllabi.py),
+schedules and their posts (bot/store/schedules.py), values the bot keeps, and the processes
+serving the database (bot/store/processes.py). Every write is one transaction."""
 
 from __future__ import annotations
 
 import aiosqlite
 
+from bot.store import database, processes
 from bot.store.answers import Claim, Place, Schedule
 from bot.store.database import Queryable
 from bot.store.schedules import Schedules
 from bot.store.syllabi import Syllabi
+from bot.store.sync import SyncReport
 
 
 class GuildState:
-    """The half of `Store` that keeps what guilds chose and what was posted."""
+    """The half of `Store` that keeps what guilds chose, what was posted, and the bot's state."""
 
     def __init__(self, connection: aiosqlite.Connection, reader: Queryable) -> None:
         """Writes go through `connection`; syllabi, asked at every lookup, are read through
         `reader` (the read-only pool), which a content build on the connection never holds up."""
+        self._connection = connection
         self._schedules = Schedules(connection)
         self._syllabi = Syllabi(connection, reader)
+
+    # Bot state
+
+    async def get_state(self, key: str) -> str | None:
+        """A value the bot keeps between runs (e.g. the hash of the last command sync)."""
+        return await database.get_meta(self._connection, key)
+
+    async def set_state(self, key: str, value: str) -> None:
+        async with database.transaction(self._connection):
+            await database.set_meta(self._connection, key, value)
+
+    async def register_process(self, now: int) -> None:
+        """Say that this process serves the database (`python -m bot reload` signals it)."""
+        await processes.register(self._connection, now)
+
+    async def unregister_process(self) -> None:
+        await processes.unregister(self._connection, *processes.this_process())
+
+    async def record_reload(self, report: SyncReport, at: float) -> None:
+        """Keep what this process's reload did, for `python -m bot reload` to report."""
+        await processes.record_reload(self._connection, report, at)
 
     # Syllabi
 

@@ -47,15 +47,31 @@ class Catalog:
         self._rows: dict[int, ReadingMeta] = {}
         self.current: tuple[ReadingMeta, ...] = ()
         self.by_id: dict[str, ReadingMeta] = {}
+        self.version = 0  # how many times what is served changed
+
+    def know(self, readings: dict[int, ReadingMeta]) -> None:
+        """Know these rows' readings before they are served (a build about to commit them):
+        row numbers are never given out twice, so knowing them early misleads no answer."""
+        self._rows.update(readings)
 
     def update(self, readings: dict[int, ReadingMeta]) -> None:
         """What is served now: `readings`, by row (in one step, with no await)."""
         self._rows.update(readings)
         self.current = tuple(sorted(readings.values(), key=lambda reading: reading.id))
         self.by_id = {reading.id: reading for reading in self.current}
+        self.version += 1
 
     def __getitem__(self, row: int) -> ReadingMeta:
-        return self._rows[row]
+        try:
+            return self._rows[row]
+        except KeyError:
+            raise UnknownReadingError(row) from None
+
+
+class UnknownReadingError(KeyError):
+    """An answer met a reading row the catalog does not know yet, or missed the rows of a
+    reading replaced a moment ago: content was committed while it was under way. The store
+    learns what is served now and asks again."""
 
 
 async def load_reading_meta(connection: aiosqlite.Connection) -> dict[int, ReadingMeta]:

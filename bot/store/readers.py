@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +16,9 @@ from urllib.parse import quote
 import aiosqlite
 
 from bot.store.database import BUSY_TIMEOUT_MS
+
+# The connection a task's snapshot holds, if it holds one.
+_pinned: ContextVar[aiosqlite.Connection | None] = ContextVar("pinned_reader", default=None)
 
 READERS = 4  # this machine has 2 cores; a few more connections than cores keep them busy
 READER_CACHE_KIB = 8000
@@ -44,11 +48,35 @@ class ReadPool:
     async def execute_fetchall(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
     ) -> Iterable[aiosqlite.Row]:
-        """Every row of one query, on whichever connection is free first."""
+        """Every row of one query: in this task's snapshot if it holds one, else on whichever
+        connection is free first."""
+        pinned = _pinned.get()
+        if pinned is not None:
+            return await pinned.execute_fetchall(sql, params)
         connection = await self._free.get()
         try:
             return await connection.execute_fetchall(sql, params)
         finally:
+            self._free.put_nowait(connection)
+
+    @contextlib.asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[None]:
+        """Every query of this task, until the block ends, on one connection in one read
+        transaction: one answer sees the content as one commit left it, never a reading
+        replaced halfway through its queries."""
+        if _pinned.get() is not None:  # already in one
+            yield
+            return
+        connection = await self._free.get()
+        token = _pinned.set(connection)
+        try:
+            await connection.execute("BEGIN")
+            try:
+                yield
+            finally:
+                await connection.execute("COMMIT")  # a read transaction: only ends it
+        finally:
+            _pinned.reset(token)
             self._free.put_nowait(connection)
 
     async def close(self) -> None:

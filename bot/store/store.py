@@ -4,41 +4,36 @@ each, answered by the module named for it (the SQL lives there, not here)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
-import random
 import sqlite3
 from pathlib import Path
 from typing import Self
 
 import aiosqlite
 
-from bot.store import database, processes
+from bot.store import database
 from bot.store.answers import (
-    Attributed,
-    ConceptEntry,
-    ExpertEntry,
-    Place,
-    Placed,
-    PublicationList,
     ReadingOverview,
-    SearchHit,
-    Suggestion,
 )
 from bot.store.concepts import Concepts
+from bot.store.content_face import ContentFace
 from bot.store.database_faults import explained
-from bot.store.errors import NotFoundError, UserError, elsewhere
 from bot.store.excerpts import ExcerptSequence
 from bot.store.experts import Experts
 from bot.store.guild_state import GuildState
-from bot.store.library import Catalog, ReadingMeta, load_reading_meta, read_library, read_overview
+from bot.store.library import (
+    Catalog,
+    ReadingMeta,
+    load_reading_meta,
+)
 from bot.store.library_face import LibraryFace
 from bot.store.loader import READINGS_DIR, ContentError
-from bot.store.models import Library
 from bot.store.publications import Publications
 from bot.store.quotes import Quotes
 from bot.store.readers import ReadPool
-from bot.store.search import SEARCH_LIMIT, FullTextSearch
+from bot.store.search import FullTextSearch
 from bot.store.suggestions import Suggestions
 from bot.store.sync import SyncReport, sync_content
 from bot.store.validate import Problem
@@ -47,7 +42,7 @@ from bot.store.walk import ExcerptWalk
 log = logging.getLogger(__name__)
 
 
-class Store(LibraryFace, GuildState):
+class Store(ContentFace, LibraryFace, GuildState):
     """The curated content and the guilds' state, in one SQLite database: writes go through
     one connection, lookups through a pool of read-only ones (when the database is a file)."""
 
@@ -79,6 +74,19 @@ class Store(LibraryFace, GuildState):
         self._files_seen: tuple[tuple[int, int], ...] | None = None
         self._reloading = asyncio.Lock()
         self._syncing = False
+        # Clear from just before a reload commits until what it serves is swapped in.
+        self._swapped = asyncio.Event()
+        self._swapped.set()
+
+    def _committing(self, readings: dict[int, ReadingMeta]) -> None:
+        """A reload is about to commit `readings`: know their rows, and have answers that
+        meet them wait until they are served."""
+        self._catalog.know(readings)
+        self._swapped.clear()
+
+    def _snapshot(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """One read transaction for an answer's queries (none for a database in memory)."""
+        return self._readers.snapshot() if self._readers else contextlib.nullcontext()
 
     def _answer_from(self, readings: dict[int, ReadingMeta]) -> None:
         """(Re)make the modules that answer from the content, and what they keep in memory; in
@@ -128,11 +136,12 @@ class Store(LibraryFace, GuildState):
         async with self._reloading:
             self._syncing = True  # answers meanwhile use the content loaded: see _current
             try:
-                report = await sync_content(self.connection, self.data_dir)
+                report = await sync_content(self.connection, self.data_dir, self._committing)
                 if report.readings is not None:
                     self._answer_from(report.readings)  # no await since the commit: one step
             finally:
                 self._syncing = False
+                self._swapped.set()
             self._content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
             self._files_seen = None
         return report
@@ -184,130 +193,6 @@ class Store(LibraryFace, GuildState):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
-
-    # Bot state
-
-    async def get_state(self, key: str) -> str | None:
-        """A value the bot keeps between runs (e.g. the hash of the last command sync)."""
-        return await database.get_meta(self.connection, key)
-
-    async def set_state(self, key: str, value: str) -> None:
-        async with database.transaction(self.connection):
-            await database.set_meta(self.connection, key, value)
-
-    async def register_process(self, now: int) -> None:
-        """Say that this process serves the database (`python -m bot reload` signals it)."""
-        await processes.register(self.connection, now)
-
-    async def unregister_process(self) -> None:
-        await processes.unregister(self.connection, *processes.this_process())
-
-    async def record_reload(self, report: SyncReport, at: float) -> None:
-        """Keep what this process's reload did, for `python -m bot reload` to report."""
-        await processes.record_reload(self.connection, report, at)
-
-    # The content (bot/store/concepts.py, experts.py, quotes.py, publications.py, search.py,
-    # suggestions.py, library.py), each answered from the guild's scope
-
-    async def define(
-        self, term: str, guild_id: int | None = None, reading: str = ""
-    ) -> list[ConceptEntry]:
-        """Every concept one of whose spellings folds to the same key as `term`."""
-        scope = await self._scope(guild_id, reading)
-        try:
-            return await self._concepts.define(term, scope)
-        except NotFoundError as missing:
-            if scope is None:
-                raise
-            found = await self._concepts.define(term, None)  # elsewhere in the library?
-            raise elsewhere(missing, {e.reading: None for e in found}, bool(reading)) from None
-
-    async def expert(
-        self, name: str, topic: str = "", guild_id: int | None = None, reading: str = ""
-    ) -> ExpertEntry:
-        """An expert found by full name or surname, with their quotes (on `topic` if given)."""
-        scope = await self._scope(guild_id, reading)
-        try:
-            return await self._experts.expert(name, topic, scope)
-        except NotFoundError as missing:
-            if scope is None:
-                raise
-            try:
-                found = await self._experts.expert(name, topic, None)
-            except UserError:
-                raise missing from None
-            raise elsewhere(
-                missing, {r.reading: None for r in found.roles}, bool(reading)
-            ) from None
-
-    async def random_quote(
-        self,
-        speaker: str = "",
-        topic: str = "",
-        rng: random.Random | None = None,
-        guild_id: int | None = None,
-        reading: str = "",
-    ) -> Attributed:
-        """A random quote, by `speaker` (name or surname) and on `topic` when given."""
-        scope = await self._scope(guild_id, reading)
-        return await self._quotes.random_quote(speaker, topic, rng, scope)
-
-    async def publications(
-        self, topic: str = "", kind: str = "", guild_id: int | None = None, reading: str = ""
-    ) -> PublicationList:
-        """Related publications, newest first, filtered by topic and type when given."""
-        scope = await self._scope(guild_id, reading)
-        return await self._publications.publications(topic, kind, scope)
-
-    async def search(
-        self,
-        query: str,
-        limit: int = SEARCH_LIMIT,
-        guild_id: int | None = None,
-        reading: str = "",
-    ) -> list[SearchHit]:
-        """Ranked full-text search; all words must match, else any word may."""
-        scope = await self._scope(guild_id, reading)
-        return await self._search.search(query, limit, scope)
-
-    async def suggest(
-        self,
-        kind: str,
-        text: str,
-        limit: int = 25,
-        guild_id: int | None = None,
-        reading: str = "",
-    ) -> list[Suggestion]:
-        """Autocomplete for one kind of label, from the readings a lookup would answer from (a
-        reading typed so far that is not in the library narrows nothing)."""
-        try:
-            scope = await self._scope(guild_id, reading)
-        except UserError:
-            scope = await self._scope(guild_id)
-        return await self._suggestions.suggest(kind, text, limit, scope)
-
-    async def overview(self) -> list[ReadingOverview]:
-        """Each loaded reading: provenance, sections, speakers and counts (read once for each
-        version of the content)."""
-        await self._current()
-        if self._overview is None:
-            self._overview = await read_overview(self._reader)
-        return self._overview
-
-    async def read_library(self) -> Library:
-        """The whole stored content, read back from the database (what `export` prints)."""
-        await self._current()
-        return await read_library(self._reader)
-
-    # The daily-excerpt walk (bot/store/walk.py, excerpts.py)
-
-    async def next_excerpts(
-        self, guild_id: int, source: str, place: Place, wrap: bool, count: int = 1
-    ) -> list[Placed]:
-        """Up to `count` excerpts of `source` on the guild's walk from `place` on."""
-        await self._current()
-        syllabus = await self.syllabus(guild_id)
-        return await self._walk.next(syllabus, source, place, wrap, count)
 
 
 async def _require_readings(

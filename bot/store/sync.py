@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 import logging
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from bot.store.database import (
     transaction,
 )
 from bot.store.library import ReadingMeta, load_reading_meta
-from bot.store.loader import load_reading, reading_dirs, reading_hash
+from bot.store.loader import READING_FILE, load_reading, reading_dirs, reading_hash
 from bot.store.models import DRAFT, Reading
 from bot.store.validate import Problem
 
@@ -84,6 +84,24 @@ async def _stored(connection: aiosqlite.Connection) -> dict[str, tuple[int, str]
     return {reading_id: (row, folder_hash) for reading_id, row, folder_hash in rows}
 
 
+def title_problems(reading: Reading, folder: Path, titles: dict[str, str]) -> list[Problem]:
+    """A reading whose title another served reading has (members tell readings apart by title)
+    is refused; else its title joins `titles` (case-folded, to reading ids) unless a draft."""
+    other = titles.get(reading.title.casefold())
+    if other not in (None, reading.id):
+        message = f"reading {other} has this title already: give each reading its own"
+        return [Problem(str(folder / READING_FILE), "-", "title", message)]
+    if reading.status != DRAFT:
+        titles[reading.title.casefold()] = reading.id
+    return []
+
+
+async def _titles(connection: aiosqlite.Connection, keep: set[str]) -> dict[str, str]:
+    """The case-folded titles of the built readings in `keep`, to their ids."""
+    rows = await fetch_all(connection, "SELECT id, title FROM readings")
+    return {title.casefold(): reading_id for reading_id, title in rows if reading_id in keep}
+
+
 def _folders(data_dir: Path) -> tuple[dict[str, Path], dict[str, str]]:
     """Each reading folder by name, and the hash of its files (read off the event loop)."""
     folders = {folder.name: folder for folder in reading_dirs(data_dir)}
@@ -91,12 +109,20 @@ def _folders(data_dir: Path) -> tuple[dict[str, Path], dict[str, str]]:
 
 
 def _loaded(
-    folders: dict[str, Path], hashes: dict[str, str], names: list[str], report: SyncReport
+    folders: dict[str, Path],
+    hashes: dict[str, str],
+    names: list[str],
+    report: SyncReport,
+    titles: dict[str, str],
 ) -> Iterator[tuple[Reading, str]]:
     """The readings of `names` that load and validate, with their folders' hashes; the others'
-    problems go into the report, and drafts are left out (they are never served)."""
+    problems go into the report, and drafts are left out (they are never served). `titles`
+    holds the other served readings' titles (case-folded, to their ids): members tell readings
+    apart by title, so a reading may not take another's."""
     for name in names:
         reading, problems = load_reading(folders[name])
+        if reading is not None and not problems:
+            problems = title_problems(reading, folders[name], titles)
         if problems or reading is None:
             report.failed[name] = problems
             log.error(
@@ -109,19 +135,28 @@ def _loaded(
             yield reading, hashes[name]
 
 
-async def sync_content(connection: aiosqlite.Connection, data_dir: Path) -> SyncReport:
+async def sync_content(
+    connection: aiosqlite.Connection,
+    data_dir: Path,
+    before_commit: Callable[[dict[int, ReadingMeta]], None] | None = None,
+) -> SyncReport:
     """Bring the content tables up to date with `data_dir`'s reading folders. A reading that
-    fails validation is not loaded; the version built before, if any, keeps serving."""
+    fails validation is not loaded; the version built before, if any, keeps serving.
+    `before_commit` learns the readings to be served just before a change commits (readers on
+    other connections may see them before this coroutine returns)."""
     folders, hashes = await asyncio.to_thread(_folders, data_dir)
     report = SyncReport()
     if await _built(connection):
         # Load what changed before taking the write lock: others write meanwhile.
         stored = await _stored(connection)
         wanted = [name for name in folders if stored.get(name, (0, ""))[1] != hashes[name]]
-        ready = await asyncio.to_thread(lambda: list(_loaded(folders, hashes, wanted, report)))
+        titles = await _titles(connection, keep=set(folders) - set(wanted))
+        ready = await asyncio.to_thread(
+            lambda: list(_loaded(folders, hashes, wanted, report, titles))
+        )
         async with transaction(connection, wait=LONG_WRITE_WAIT):
             if await _built(connection):
-                await _apply(connection, data_dir, hashes, ready, report)
+                await _apply(connection, data_dir, hashes, ready, report, before_commit)
                 return report
     async with transaction(connection, wait=LONG_WRITE_WAIT):
         if await _built(connection):  # built while we waited
@@ -129,9 +164,9 @@ async def sync_content(connection: aiosqlite.Connection, data_dir: Path) -> Sync
             return report
         log.info("building the store from %s", data_dir)
         await clear_content(connection)
-        await insert_readings(connection, _loaded(folders, hashes, list(folders), report))
+        await insert_readings(connection, _loaded(folders, hashes, list(folders), report, {}))
         report.added = sorted(await _stored(connection))
-        await _finish(connection, data_dir, report, full=True)
+        await _finish(connection, data_dir, report, full=True, before_commit=before_commit)
     log.info("rebuilt the store from %s", data_dir)
     return report
 
@@ -142,6 +177,7 @@ async def _apply(
     hashes: dict[str, str],
     ready: list[tuple[Reading, str]],
     report: SyncReport,
+    before_commit: Callable[[dict[int, ReadingMeta]], None] | None,
 ) -> None:
     """Inside the write transaction: replace the readings loaded (unless another process has
     built the same version meanwhile), delete those whose folders are gone or now drafts."""
@@ -166,11 +202,15 @@ async def _apply(
     report.added = [r.id for r, _ in ready if r.id not in stored]
     report.replaced = [r.id for r, _ in ready if r.id in stored]
     report.removed = removed
-    await _finish(connection, data_dir, report, full=False)
+    await _finish(connection, data_dir, report, full=False, before_commit=before_commit)
 
 
 async def _finish(
-    connection: aiosqlite.Connection, data_dir: Path, report: SyncReport, full: bool
+    connection: aiosqlite.Connection,
+    data_dir: Path,
+    report: SyncReport,
+    full: bool,
+    before_commit: Callable[[dict[int, ReadingMeta]], None] | None,
 ) -> None:
     """Autocomplete, common words and the content's version, then what is served now (read
     before the commit, so the store swaps it in as the commit lands)."""
@@ -184,4 +224,6 @@ async def _finish(
         log.warning("replacing the store's content, built from %s, with %s's", previous, source)
     await set_meta(connection, CONTENT_SOURCE_KEY, source)
     report.readings = await load_reading_meta(connection)
+    if before_commit is not None:
+        before_commit(report.readings)
     log.info("content: %s", report.summary())

@@ -73,7 +73,7 @@ async def test_define_in_several_readings_keeps_each_readings_evidence(
     two_readings: Store,
 ) -> None:
     first, second = await two_readings.define("trust networks")
-    assert second.reading == f"Again: {first.reading}"
+    assert second.reading == f"Again: {first.reading} (second-reading)"
     assert first.concept == second.concept
     assert [i.quote for i in first.quotes] == [i.quote for i in second.quotes]
     assert {i.reading for i in first.quotes} == {first.reading}

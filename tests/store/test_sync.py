@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, database, sync
+from bot.store.answers import START
 from bot.store.errors import NotFoundError
 from tests.conftest import READING_ID, library_copy
 
@@ -87,7 +88,7 @@ async def test_lookups_answer_while_a_reload_holds_the_write_connection(
         building, finish = asyncio.Event(), asyncio.Event()
         real = sync.sync_content
 
-        async def slow_sync(connection, data_dir):  # a long build: the write lock held
+        async def slow_sync(connection, *_):  # a long build: the write lock held
             async with database.transaction(connection):
                 await connection.execute("DELETE FROM common_words")
                 building.set()
@@ -96,7 +97,8 @@ async def test_lookups_answer_while_a_reload_holds_the_write_connection(
 
         monkeypatch.setattr("bot.store.store.sync_content", slow_sync)
         reloading = asyncio.create_task(store.reload())
-        await building.wait()
+        async with asyncio.timeout(5):
+            await building.wait()
         async with asyncio.timeout(5):
             (entry,) = await store.define("shortwave radio", guild_id=1)
             assert entry.concept.term == "Shortwave radio"
@@ -132,3 +134,71 @@ async def test_row_numbers_are_never_given_to_another_reading(tmp_path: Path) ->
         )
         assert rows[0][0] > before[0][0]
         assert rows[1][0] > before[1][0]
+
+
+async def test_an_answer_meeting_a_reading_committed_a_moment_ago_learns_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = library_copy(tmp_path)
+    nk_info = data / "readings" / NK_INFO
+    shutil.move(nk_info, tmp_path / "later")
+    async with await Store.open(tmp_path / "s.db", data) as serving:
+        await serving.define("weak auto demand")
+        shutil.move(tmp_path / "later", nk_info)
+        async with await Store.open(tmp_path / "s.db", data):  # another process adds it
+            pass
+        # This process has not noticed yet: its readers see the new rows first.
+        monkeypatch.setattr(serving, "_current", _unchanged)
+        (entry,) = await serving.define("shortwave radio")
+        assert entry.reading.startswith("Thumb Drives and Shortwave")
+
+
+async def _unchanged() -> None:
+    return None
+
+
+async def test_a_reading_may_not_take_another_readings_title(tmp_path: Path) -> None:
+    data = library_copy(tmp_path)
+    meta = data / "readings" / NK_INFO / "reading.toml"
+    seed_title = "Can Markets Help Foster Civil Society in North Korea?"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("title = 'Thumb Drives", f"title = '{seed_title}'\n#"), "utf-8")
+    async with await Store.open(tmp_path / "s.db", data) as store:
+        served = sorted(overview.id for overview in await store.overview())
+        assert served == [READING_ID, VANTOR]
+        (problem,) = (await store.reload()).failed[NK_INFO]
+    assert (problem.field, problem.message) == (
+        "title",
+        f"reading {READING_ID} has this title already: give each reading its own",
+    )
+
+
+async def test_answers_under_way_while_their_reading_is_replaced_are_asked_again(
+    tmp_path: Path,
+) -> None:
+    data = library_copy(tmp_path)
+    speakers = data / "readings" / VANTOR / "speakers.toml"
+    async with await Store.open(tmp_path / "s.db", data) as store:
+        await store.syllabus_add(1, VANTOR, None, 9)
+        failures: list[BaseException] = []
+        done = asyncio.Event()
+
+        async def ask() -> None:
+            while not done.is_set():
+                try:
+                    walked = await store.next_excerpts(1, "quotes", START, False, 3)
+                    assert [p.excerpt.number for p in walked] == [1, 2, 3]
+                    (found,) = await store.define("weak auto demand", reading=VANTOR)
+                    assert found.reading.startswith("Vantor")
+                except Exception as error:
+                    failures.append(error)
+
+        askers = [asyncio.create_task(ask()) for _ in range(4)]
+        for round_ in range(15):
+            speakers.write_text(
+                speakers.read_text(encoding="utf-8") + f"\n# round {round_}\n", "utf-8"
+            )
+            assert (await store.reload()).replaced == [VANTOR]
+        done.set()
+        await asyncio.gather(*askers)
+        assert failures == []

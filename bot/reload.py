@@ -15,10 +15,12 @@ from pathlib import Path
 import aiosqlite
 
 from bot.store import Store, database, processes
+from bot.store.sync import SyncReport
 
 log = logging.getLogger(__name__)
 
 RELOAD_WAIT = 120.0  # seconds a reload may take before the command stops waiting
+RELOAD_FAILED = "(the reload)"  # what a failed reload reports in place of a reading
 POLL = 0.2
 
 
@@ -90,7 +92,10 @@ async def _signal_and_wait(
         lines.append(f"process {pid}: {record.summary}")
         for reading, problems in record.failed.items():
             code = 1
-            lines.append(f"  {reading} is not loaded (its last good version, if any, serves):")
+            if reading == RELOAD_FAILED:
+                lines.append("  the reload failed (see the bot's log); the content before serves:")
+            else:
+                lines.append(f"  {reading} is not loaded (its last good version, if any, serves):")
             lines += [f"    {problem}" for problem in problems]
     return code, lines
 
@@ -114,13 +119,14 @@ class ReloadOnHangup:
         started = time.time()
         try:
             report = await self._store.reload()
-        except Exception:
+        except Exception as error:
             log.exception("reloading the content failed; the content loaded before serves")
-            return
+            report = SyncReport(failed={RELOAD_FAILED: [f"{type(error).__name__}: {error}"]})
         log.info("reloaded the content: %s", report.summary())
         await self._store.record_reload(report, started)
 
     def stop(self) -> None:
         self._loop.remove_signal_handler(signal.SIGHUP)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a late reload must not end the bot
         for task in self._tasks:
             task.cancel()

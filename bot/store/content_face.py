@@ -147,8 +147,11 @@ class ContentFace:
         reading typed so far that is not in the library narrows nothing)."""
         try:
             scope = await self._scope(guild_id, reading)
-        except UserError:
-            scope = await self._scope(guild_id)
+        except UserError:  # a reading not (yet) typed in full: the server's scope
+            try:
+                scope = await self._scope(guild_id)
+            except UserError:  # a syllabus whose readings are all out of the library
+                return []
         return await self._suggestions.suggest(kind, text, limit, scope)
 
     async def overview(self) -> list[ReadingOverview]:
@@ -174,3 +177,10 @@ class ContentFace:
         await self._current()
         syllabus = await self.syllabus(guild_id)
         return await self._walk.next(syllabus, source, place, wrap, count)
+
+    async def on_walk(self, guild_id: int, place: Place) -> bool:
+        """Whether `place` stands in a reading of the guild's walk (a place claimed for a post
+        before a moderator took its reading off the syllabus does not)."""
+        await self._current()
+        order = self._walk.order(await self.syllabus(guild_id))
+        return not place.reading or place.reading in order

@@ -84,9 +84,12 @@ class GuildState:
     async def pause_schedule(self, guild_id: int, reason: str) -> bool:
         return await self._schedules.pause(guild_id, reason)
 
-    async def resume_schedule(self, guild_id: int, next_run: int, next_date: str) -> None:
-        """Unpause with the next post at `next_run`; a finished walk starts again."""
-        await self._schedules.resume(guild_id, next_run, next_date)
+    async def resume_schedule(
+        self, guild_id: int, next_run: int, next_date: str, restart: bool = True
+    ) -> None:
+        """Unpause with the next post at `next_run`; a finished walk starts again if
+        `restart`."""
+        await self._schedules.resume(guild_id, next_run, next_date, restart)
 
     async def move_place(self, guild_id: int, taken: Place, following: Place) -> bool:
         """Move the schedule from `taken` to `following` (a post by hand, a skip, or giving an

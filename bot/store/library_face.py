@@ -22,21 +22,27 @@ class LibraryFace:
         """The rows of the readings a lookup answers from: `reading` alone when given, else the
         guild's syllabus, else (outside a guild, or with an empty syllabus) the whole library."""
         await self._current()
-        if reading:
+        if reading.strip():
             return (self.reading_meta(reading).row,)
         syllabus = await self.syllabus(guild_id) if guild_id is not None else []
         if not syllabus:
             return None
         by_id = self._catalog.by_id
-        return tuple(by_id[r].row for r in syllabus if r in by_id)
+        rows = tuple(by_id[r].row for r in syllabus if r in by_id)
+        if not rows:
+            raise UserError(
+                "None of this server's syllabus readings is in the library now: moderators see "
+                "them in /syllabus show; /reading lists the library."
+            )
+        return rows
 
     def reading_meta(self, reading: str) -> ReadingMeta:
         """A reading served now, by id (or by its title, as typed); a user error if none."""
-        found = self._catalog.by_id.get(reading.strip())
+        wanted = reading.strip().casefold()
+        found = self._catalog.by_id.get(wanted)  # ids are lower case
         if found is None:
-            wanted = reading.strip().casefold()
             titled = [r for r in self._catalog.current if r.title.casefold() == wanted]
-            found = titled[0] if titled else None
+            found = titled[0] if titled else None  # titles are the library's own
         if found is None:
             raise UserError(f"No reading “{shown(reading)}” in the library: /reading lists them.")
         return found

@@ -111,7 +111,8 @@ class Quotes(ContentReader):
             suggestions = await self._suggestions.closest(
                 "quote_topic" if topic else "speaker", topic or speaker, scope=scope
             )
-            raise NotFoundError(f"No quote {wanted} in the readings.", suggestions)
+            message = " ".join(part for part in ("No quote", wanted, "in the readings.") if part)
+            raise NotFoundError(message, suggestions)
         return attributed(rows[0], self._readings)
 
     def _any_quote(self, fraction: float, scope: Scope) -> int:

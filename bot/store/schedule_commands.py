@@ -124,7 +124,11 @@ class ScheduleCommands:
         """Unpause; the next post is the next occurrence from now, not a backlog."""
         schedule = await self.require(guild_id)
         next_run, next_date = self._next(schedule, self.now())
-        await self.store.resume_schedule(guild_id, clock.epoch(next_run), next_date)
+        # A finished walk starts again, unless readings were added after where it stopped.
+        going_on = await self._coming(dataclasses.replace(schedule, at_end="stop"), schedule.place)
+        await self.store.resume_schedule(
+            guild_id, clock.epoch(next_run), next_date, restart=not going_on
+        )
         return await self.status(guild_id)
 
     async def remove(self, guild_id: int) -> None:

@@ -125,7 +125,9 @@ class Scheduler(ScheduleCommands):
         if claim is Claim.BUSY:
             return False
         claimed = await store.claimed_post(schedule.guild_id, schedule.next_date)
-        place = schedule.place if claimed is None else claimed[0]
+        place = schedule.place  # a retry resends what it claimed, if still on the walk
+        if claimed is not None and await store.on_walk(schedule.guild_id, claimed[0]):
+            place = claimed[0]
         coming = await self._coming(schedule, place)
         if not coming:
             anything = await self._coming(dataclasses.replace(schedule, at_end="wrap"), START)

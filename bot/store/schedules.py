@@ -252,8 +252,12 @@ class Schedules:
             )
         return cursor.rowcount > 0
 
-    async def resume(self, guild_id: int, next_run: int, next_date: str) -> None:
-        """Unpause with the next post at `next_run`; a finished walk starts again."""
+    async def resume(
+        self, guild_id: int, next_run: int, next_date: str, restart: bool = True
+    ) -> None:
+        """Unpause with the next post at `next_run`; a finished walk starts again if
+        `restart` (not when readings were added after where it stopped)."""
+        finished = FINISHED if restart else None  # NULL matches no pause reason
         async with transaction(self.connection):
             await self.connection.execute(
                 "UPDATE schedules SET reading = CASE WHEN pause_reason = ?1 THEN ?2 ELSE reading "
@@ -261,7 +265,7 @@ class Schedules:
                 "position = CASE WHEN pause_reason = ?1 THEN ?4 ELSE position END, paused = 0, "
                 "pause_reason = NULL, failures = 0, retry_at = NULL, next_run = ?5, "
                 "next_date = ?6 WHERE guild_id = ?7",
-                (FINISHED, START.reading, START.item, START.index, next_run, next_date, guild_id),
+                (finished, START.reading, START.item, START.index, next_run, next_date, guild_id),
             )
 
     async def move(self, guild_id: int, taken: Place, following: Place) -> bool:

@@ -176,3 +176,21 @@ async def test_autocomplete_and_did_you_mean_follow_the_syllabus(library_sandbox
     assert "Andrew Yeo" in speakers
     missed = await sandbox.ask("expert", {"name": "Malhotr"})
     assert "Raj Malhotra" not in missed["data"]["content"]
+
+
+async def test_a_syllabus_whose_readings_all_left_the_library_says_so(
+    library_sandbox: Sandbox,
+) -> None:
+    sandbox = library_sandbox
+    async with sandbox.bot.store.connection.execute(
+        "INSERT INTO syllabus (guild_id, reading, position, added_by) VALUES (?, 'gone', 0, 1)",
+        (sandbox.server.guild_id,),
+    ):
+        pass
+    answer = await sandbox.ask("quote")
+    assert answer["data"]["content"].startswith(
+        "None of this server's syllabus readings is in the library now"
+    )
+    assert await sandbox.choices("define", "term", "") == []
+    narrowed = await sandbox.ask("quote", {"reading": f"  {VANTOR.upper()} "})
+    assert narrowed["data"]["embeds"][0]["footer"]["text"].startswith(VANTOR_TITLE)

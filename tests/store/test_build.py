@@ -241,3 +241,30 @@ async def test_a_full_disk_while_building_is_named_and_the_old_content_kept(
         await Store.open(db_path, reading_copy)
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("SELECT count(*) FROM quotes").fetchone() == (0,)
+
+
+async def test_a_schedule_from_before_the_library_keeps_its_place_in_its_reading(
+    reading_copy: Path, add_reading: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """Its place was an index into every passage of the library in row order: 30 is the
+    second reading's sixth passage (the first reading has 25)."""
+    add_reading("second-reading")
+    db_path = tmp_path / "store.db"
+    async with await Store.open(db_path, reading_copy):
+        pass
+    with sqlite3.connect(db_path) as connection:
+        connection.executescript(UNDO[11])
+        connection.execute("PRAGMA user_version = 10")
+        connection.execute(
+            "INSERT INTO schedules (guild_id, channel_id, local_time, timezone, source, "
+            "position, next_run, next_date, updated_by) "
+            "VALUES (1, 2, '09:00', 'UTC', 'passages', 30, 0, '2026-03-01', 3)"
+        )
+    connection.close()
+    async with await Store.open(db_path, reading_copy) as store:
+        schedule = await store.schedule(1)
+        assert (schedule.reading, schedule.item, schedule.position) == ("second-reading", "p06", 5)
+        await store.syllabus_add(1, "markets-and-civil-society-north-korea", None, 3)
+        await store.syllabus_add(1, "second-reading", None, 3)
+        (placed,) = await store.next_excerpts(1, "passages", schedule.place, True)
+        assert (placed.excerpt.number, placed.place.reading) == (6, "second-reading")

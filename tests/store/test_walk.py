@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store
-from bot.store.answers import START, Place, Schedule
+from bot.store.answers import START, Excerpt, Place, Schedule
+from bot.store.poster import Posted, PostError
+from bot.store.scheduler import Scheduler
 from tests.conftest import READING_ID, library_copy
 
 GUILD = 7
@@ -102,3 +105,80 @@ def _schedule(place: Place) -> Schedule:
         item=place.item,
         position=place.index,
     )
+
+
+class _Poster:
+    """Posts nothing; fails while `failing`, with the error Discord gives for a passing fault."""
+
+    def __init__(self) -> None:
+        self.failing = False
+        self.sent: list[tuple[str, int]] = []
+
+    async def post(
+        self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
+    ) -> Posted:
+        if self.failing:
+            raise PostError("503 Service Unavailable", permanent=False)
+        self.sent.append((excerpt.reading[:6], excerpt.number))
+        return Posted(len(self.sent))
+
+
+async def _run_day(scheduler: Scheduler, clock: list[datetime], days: float = 1) -> None:
+    clock[0] += timedelta(days=days)
+    await scheduler.tick()
+
+
+async def test_a_retry_after_its_reading_left_the_syllabus_posts_from_the_syllabus(
+    library: Store,
+) -> None:
+    clock = [datetime(2026, 3, 1, 12, tzinfo=UTC)]
+    poster = _Poster()
+    scheduler = Scheduler(library, poster, lambda: clock[0])
+    await library.syllabus_add(GUILD, VANTOR, None, 1)
+    await library.syllabus_add(GUILD, NK_INFO, None, 1)
+    await scheduler.plan(
+        guild_id=GUILD,
+        channel_id=1,
+        local_time="13:00",
+        timezone="UTC",
+        moderator_id=1,
+        source="quotes",
+    )
+    await _run_day(scheduler, clock, 0.05)  # 13:12, the first post
+    poster.failing = True
+    await _run_day(scheduler, clock)  # the second post fails, claimed at vantor #2
+    await library.syllabus_remove(GUILD, VANTOR, 1)
+    poster.failing = False
+    clock[0] += timedelta(minutes=5)
+    await scheduler.tick()  # the retry
+    await _run_day(scheduler, clock)
+    assert poster.sent == [("Vantor", 1), ("Thumb ", 1), ("Thumb ", 2)]
+
+
+async def test_resuming_a_finished_walk_goes_on_with_a_reading_added_since(
+    library: Store,
+) -> None:
+    clock = [datetime(2026, 3, 1, 12, tzinfo=UTC)]
+    poster = _Poster()
+    scheduler = Scheduler(library, poster, lambda: clock[0])
+    await library.syllabus_add(GUILD, NK_INFO, None, 1)
+    await scheduler.plan(
+        guild_id=GUILD,
+        channel_id=1,
+        local_time="13:00",
+        timezone="UTC",
+        moderator_id=1,
+        source="quotes",
+        at_end="stop",
+    )
+    clock[0] += timedelta(hours=1, minutes=5)
+    for _ in range(8):
+        await scheduler.tick()
+        await _run_day(scheduler, clock)
+    assert poster.sent == [("Thumb ", n) for n in range(1, 7)]
+    assert (await library.schedule(GUILD)).paused
+    await library.syllabus_add(GUILD, VANTOR, None, 1)
+    status = await scheduler.resume(GUILD)
+    assert (status.next.reading[:6], status.next.number) == ("Vantor", 1)
+    await _run_day(scheduler, clock)
+    assert poster.sent[-1] == ("Vantor", 1)

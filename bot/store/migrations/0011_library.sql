@@ -64,6 +64,42 @@ ALTER TABLE schedules ADD COLUMN item TEXT NOT NULL DEFAULT '';
 ALTER TABLE posts ADD COLUMN reading TEXT NOT NULL DEFAULT '';
 ALTER TABLE posts ADD COLUMN item TEXT NOT NULL DEFAULT '';
 
+-- A schedule's place before: an index into all the library's passages (or quotes) in row order,
+-- numbered from 1 by the build. Pinned now to that excerpt's reading, id and index there, so a
+-- syllabus made later never moves it (the content tables still hold what the place counted).
+UPDATE schedules SET
+    reading = coalesce((
+        SELECT r.id FROM passages p JOIN readings r ON r.rowid = p.reading
+        WHERE p.rowid = 1 + schedules.position % max(1, (SELECT count(*) FROM passages))
+    ), ''),
+    item = coalesce((
+        SELECT p.id FROM passages p
+        WHERE p.rowid = 1 + schedules.position % max(1, (SELECT count(*) FROM passages))
+    ), ''),
+    position = coalesce((
+        SELECT p.rowid - (SELECT min(o.rowid) FROM passages o WHERE o.reading = p.reading)
+        FROM passages p
+        WHERE p.rowid = 1 + schedules.position % max(1, (SELECT count(*) FROM passages))
+    ), position)
+WHERE source = 'passages'
+    AND (at_end = 'wrap' OR position < (SELECT count(*) FROM passages));
+UPDATE schedules SET
+    reading = coalesce((
+        SELECT r.id FROM quotes q JOIN readings r ON r.rowid = q.reading
+        WHERE q.rowid = 1 + schedules.position % max(1, (SELECT count(*) FROM quotes))
+    ), ''),
+    item = coalesce((
+        SELECT q.id FROM quotes q
+        WHERE q.rowid = 1 + schedules.position % max(1, (SELECT count(*) FROM quotes))
+    ), ''),
+    position = coalesce((
+        SELECT q.rowid - (SELECT min(o.rowid) FROM quotes o WHERE o.reading = q.reading)
+        FROM quotes q
+        WHERE q.rowid = 1 + schedules.position % max(1, (SELECT count(*) FROM quotes))
+    ), position)
+WHERE source = 'quotes'
+    AND (at_end = 'wrap' OR position < (SELECT count(*) FROM quotes));
+
 -- The bot processes serving this database, which `python -m bot reload` signals.
 CREATE TABLE bot_processes (
     host TEXT NOT NULL,

@@ -72,7 +72,8 @@ class Store(ContentFace, LibraryFace, GuildState):
             ]
         )
         self._files_seen: tuple[tuple[int, int], ...] | None = None
-        self._reloading = asyncio.Lock()
+        self._reloading = asyncio.Lock()  # one check for another process's content at a time
+        self._syncs = asyncio.Lock()  # one reload of this process at a time
         self._syncing = False
         # Clear from just before a reload commits until what it serves is swapped in.
         self._swapped = asyncio.Event()
@@ -133,7 +134,7 @@ class Store(ContentFace, LibraryFace, GuildState):
         whose files changed are rebuilt, and answers see the library before or after."""
         if self.data_dir is None:
             raise RuntimeError("this store was not opened from a data folder")
-        async with self._reloading:
+        async with self._syncs:  # one at a time; answers never wait for this lock
             self._syncing = True  # answers meanwhile use the content loaded: see _current
             try:
                 report = await sync_content(self.connection, self.data_dir, self._committing)
@@ -171,8 +172,8 @@ class Store(ContentFace, LibraryFace, GuildState):
         seen = self._files_state()
         if seen is not None and seen == self._files_seen:
             return
-        async with self._reloading:  # answers asked meanwhile wait for the reload, not skip it
-            if seen is not None and seen == self._files_seen:
+        async with self._reloading:  # answers asked meanwhile wait for the check, not skip it
+            if self._syncing or (seen is not None and seen == self._files_seen):
                 return
             (changes,) = (await database.fetch_all(self.connection, "PRAGMA data_version"))[0]
             if changes != self._data_version:
@@ -180,7 +181,11 @@ class Store(ContentFace, LibraryFace, GuildState):
                 if content != self._content:
                     if self._content is not None:
                         log.warning("another process rebuilt the store's content: reloading it")
-                    self._answer_from(await load_reading_meta(self.connection))
+                    served = self._catalog.version
+                    readings = await load_reading_meta(self.connection)
+                    if self._syncing or self._catalog.version != served:
+                        return  # this process's own reload is swapping in newer content
+                    self._answer_from(readings)
                     self._content = content
                 self._data_version = changes
             self._files_seen = seen  # only now: what these files hold is what is loaded

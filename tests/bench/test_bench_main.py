@@ -54,6 +54,10 @@ def test_make_bench_writes_one_report_with_every_target(
         "RSS growth 100 → 150 answers",
         "curate draft: quotation recall",
         "curate draft of a 10,000-word article",
+        "adding one reading, then reload",
+        "changing one reading, then reload",
+        "during back-to-back reloads",
+        "after reloads",
     ):
         assert any(words in target for target in measured), words
     assert all(isinstance(t["met"], bool) and t["measured"] for t in report["targets"])
@@ -63,6 +67,28 @@ def test_make_bench_writes_one_report_with_every_target(
     assert "### Scheduler" in table
     assert "### Memory" in table
     assert "### Curate" in table
+    assert "### Library" in table
+    library = report["library"]
+    assert library["readings"] >= 1
+    assert library["add"]["runs_s"]
+    assert library["change"]["runs_s"]
+    assert library["during_reload"]["reloading"]["errors"] == 0
     curate = report["curate"]
     assert curate["articles"] >= 12
     assert curate["seed"]["found"] == curate["seed"]["gold_quotes"] == 21
+
+
+def test_only_some_benchmarks_keeps_the_others_figures(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    assert main(["--only=curate", f"--workdir={tmp_path}", f"--json={out}"]) == 0
+    first = json.loads(out.read_text(encoding="utf-8"))
+    argv = ["--only=memory", "--memory-answers=120", f"--workdir={tmp_path}", f"--json={out}"]
+    assert main(argv) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["curate"] == first["curate"]
+    assert report["kept"]["benchmarks"] == ["curate"]
+    assert report["memory"]["answers"] == 120
+    measured = [t["target"] for t in report["targets"]]
+    assert any("curate draft" in target for target in measured)  # kept, and judged again
+    assert any("RSS growth" in target for target in measured)
+    assert "store" not in report

@@ -106,13 +106,17 @@ async def insert_readings(
     return added
 
 
-async def finish_build(connection: aiosqlite.Connection, version: str, full: bool) -> None:
-    """After readings were added or deleted: autocomplete from all of them, and the content's
-    version recorded. After a `full` build, the search index is merged into one b-tree
-    (searches run 2-5 times faster; a large library takes seconds). Common words are found
-    again after a full build, or once the index has grown or shrunk by COMMON_WORDS_DRIFT since
-    they were: one reading more or less barely moves them, and finding them takes a while."""
-    await build_suggestions(connection)
+async def finish_build(
+    connection: aiosqlite.Connection, version: str, full: bool, labels_changed: bool = True
+) -> None:
+    """After readings were added or deleted: autocomplete from all of them (unless no label
+    changed: a definition reworded, say), and the content's version recorded. After a `full`
+    build, the search index is merged into one b-tree (searches run 2-5 times faster; a large
+    library takes seconds). Common words are found again after a full build, or once the index
+    has grown or shrunk by COMMON_WORDS_DRIFT since they were: one reading more or less barely
+    moves them, and finding them takes a while."""
+    if full or labels_changed:
+        await build_suggestions(connection)
     if full:
         await connection.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
     ((indexed,),) = await fetch_all(
@@ -303,6 +307,11 @@ class _Rows:
         rows["topics"] += self._topic_rows("concept", r, concepts, reading.concepts)
         rows["topics"] += self._topic_rows("publication", r, publications, reading.publications)
         rows["suggestion_words"] += suggestion_word_rows(dict.fromkeys(_suggestions(reading)), r)
+
+
+def suggestion_labels(reading: Reading) -> set[tuple[str, str, str]]:
+    """The (kind, label, value) of each autocomplete suggestion the reading offers."""
+    return {(kind, label, value) for label, kind, value in _suggestions(reading)}
 
 
 def _suggestions(reading: Reading) -> list[tuple[str, str, str]]:

@@ -36,6 +36,7 @@ from bot.store.readers import ReadPool
 from bot.store.search import FullTextSearch
 from bot.store.suggestions import Suggestions
 from bot.store.sync import SyncReport, sync_content
+from bot.store.sync_process import sync_in_a_process
 from bot.store.validate import Problem
 from bot.store.walk import ExcerptWalk
 
@@ -137,7 +138,14 @@ class Store(ContentFace, LibraryFace, GuildState):
         async with self._syncs:  # one at a time; answers never wait for this lock
             self._syncing = True  # answers meanwhile use the content loaded: see _current
             try:
-                report = await sync_content(self.connection, self.data_dir, self._committing)
+                if self._files:  # a file: the Python work in a process of its own
+                    report = await sync_in_a_process(
+                        Path(self._files[1]), self.data_dir, self._swapped.clear
+                    )
+                    if report.added or report.replaced or report.removed:
+                        report.readings = await load_reading_meta(self._reader)
+                else:
+                    report = await sync_content(self.connection, self.data_dir, self._committing)
                 if report.readings is not None:
                     self._answer_from(report.readings)  # no await since the commit: one step
             finally:

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.store.build import clear_content, delete_reading, finish_build, insert_readings
+from bot.store.build import (
+    clear_content,
+    delete_reading,
+    finish_build,
+    insert_readings,
+    suggestion_labels,
+)
 from bot.store.database import (
     CONTENT_HASH_KEY,
     LONG_WRITE_WAIT,
@@ -102,10 +108,51 @@ async def _titles(connection: aiosqlite.Connection, keep: set[str]) -> dict[str,
     return {title.casefold(): reading_id for reading_id, title in rows if reading_id in keep}
 
 
-def _folders(data_dir: Path) -> tuple[dict[str, Path], dict[str, str]]:
-    """Each reading folder by name, and the hash of its files (read off the event loop)."""
+def _folders(
+    data_dir: Path, known: dict[str, tuple[str, str]]
+) -> tuple[dict[str, Path], dict[str, str], dict[str, str]]:
+    """Each reading folder by name, the hash of its files, and how they look (names, sizes and
+    modification times): a folder that looks as `known` says (name -> look, hash) keeps its
+    hash unread. Run off the event loop."""
     folders = {folder.name: folder for folder in reading_dirs(data_dir)}
-    return folders, {name: reading_hash(folder) for name, folder in folders.items()}
+    looks = {name: folder_look(folder) for name, folder in folders.items()}
+    hashes = {
+        name: known[name][1]
+        if name in known and known[name][0] == looks[name]
+        else reading_hash(folder)
+        for name, folder in folders.items()
+    }
+    return folders, hashes, looks
+
+
+def folder_look(folder: Path) -> str:
+    """A digest of the names, sizes and modification times of a folder's files."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        try:
+            status = path.stat()
+        except OSError:
+            continue  # gone meanwhile: the hash, taken anew, names the fault
+        digest.update(
+            f"{path.relative_to(folder)}\0{status.st_size}\0{status.st_mtime_ns}\0".encode()
+        )
+    return digest.hexdigest()
+
+
+async def _looks(connection: aiosqlite.Connection) -> dict[str, tuple[str, str]]:
+    rows = await fetch_all(connection, "SELECT reading, look, hash FROM reading_files")
+    return {reading: (look, folder_hash) for reading, look, folder_hash in rows}
+
+
+async def _remember_looks(
+    connection: aiosqlite.Connection, looks: dict[str, str], hashes: dict[str, str]
+) -> None:
+    """Keep how each folder looked when hashed (inside the sync's transaction)."""
+    await connection.execute("DELETE FROM reading_files")
+    await connection.executemany(
+        "INSERT INTO reading_files (reading, look, hash) VALUES (?, ?, ?)",
+        [(name, look, hashes[name]) for name, look in looks.items()],
+    )
 
 
 def _loaded(
@@ -144,7 +191,7 @@ async def sync_content(
     fails validation is not loaded; the version built before, if any, keeps serving.
     `before_commit` learns the readings to be served just before a change commits (readers on
     other connections may see them before this coroutine returns)."""
-    folders, hashes = await asyncio.to_thread(_folders, data_dir)
+    folders, hashes, looks = await asyncio.to_thread(_folders, data_dir, await _looks(connection))
     report = SyncReport()
     if await _built(connection):
         # Load what changed before taking the write lock: others write meanwhile.
@@ -156,6 +203,7 @@ async def sync_content(
         )
         async with transaction(connection, wait=LONG_WRITE_WAIT):
             if await _built(connection):
+                await _remember_looks(connection, looks, hashes)
                 await _apply(connection, data_dir, hashes, ready, report, before_commit)
                 return report
     async with transaction(connection, wait=LONG_WRITE_WAIT):
@@ -163,6 +211,7 @@ async def sync_content(
             log.info("another process rebuilt the store from the same content meanwhile")
             return report
         log.info("building the store from %s", data_dir)
+        await _remember_looks(connection, looks, hashes)
         await clear_content(connection)
         await insert_readings(connection, _loaded(folders, hashes, list(folders), report, {}))
         report.added = sorted(await _stored(connection))
@@ -196,13 +245,30 @@ async def _apply(
     removed += [name for name in drafts if name not in {r.id for r, _ in ready}]
     if not ready and not removed:
         return
+    labels_changed = bool(removed)
+    for reading, _ in ready:
+        if labels_changed:
+            break
+        labels_changed = reading.id not in stored or suggestion_labels(reading) != await _labels(
+            connection, stored[reading.id][0]
+        )
     for name in [*removed, *(r.id for r, _ in ready if r.id in stored)]:
         await delete_reading(connection, stored[name][0])
     await insert_readings(connection, ready)
     report.added = [r.id for r, _ in ready if r.id not in stored]
     report.replaced = [r.id for r, _ in ready if r.id in stored]
     report.removed = removed
-    await _finish(connection, data_dir, report, full=False, before_commit=before_commit)
+    await _finish(connection, data_dir, report, False, before_commit, labels_changed)
+
+
+async def _labels(connection: aiosqlite.Connection, row: int) -> set[tuple[str, str, str]]:
+    """The (kind, label, value) of each autocomplete suggestion of the reading built at `row`."""
+    rows = await fetch_all(
+        connection,
+        "SELECT DISTINCT kind, label, value FROM suggestion_words WHERE reading = ?",
+        (row,),
+    )
+    return {(kind, label, value) for kind, label, value in rows}
 
 
 async def _finish(
@@ -211,12 +277,13 @@ async def _finish(
     report: SyncReport,
     full: bool,
     before_commit: Callable[[dict[int, ReadingMeta]], None] | None,
+    labels_changed: bool = True,
 ) -> None:
     """Autocomplete, common words and the content's version, then what is served now (read
     before the commit, so the store swaps it in as the commit lands)."""
     rows = await fetch_all(connection, "SELECT id, hash FROM readings ORDER BY id")
     version = hashlib.sha256("".join(f"{i}:{h}\0" for i, h in rows).encode()).hexdigest()
-    await finish_build(connection, f"{STORE_FORMAT}:{version}", full)
+    await finish_build(connection, f"{STORE_FORMAT}:{version}", full, labels_changed)
     await set_meta(connection, FORMAT_KEY, STORE_FORMAT)
     source = _content_source(data_dir)
     previous = await get_meta(connection, CONTENT_SOURCE_KEY)

@@ -174,7 +174,7 @@ UNDO = {
     9: "DROP TABLE suggestion_vocabulary; CREATE TABLE suggestion_vocabulary (kind TEXT, "
     "length INTEGER, word TEXT, backwards TEXT, PRIMARY KEY (kind, length, word)) WITHOUT ROWID",
     10: "DROP INDEX topics_by_position; ALTER TABLE topics DROP COLUMN position",
-    11: "DROP INDEX quotes_by_passage; DROP TABLE bot_processes; "
+    11: "DROP INDEX quotes_by_passage; DROP TABLE bot_processes; DROP TABLE reading_files; "
     "ALTER TABLE posts DROP COLUMN item; ALTER TABLE posts DROP COLUMN reading; "
     "ALTER TABLE schedules DROP COLUMN item; "
     "ALTER TABLE schedules DROP COLUMN reading; DROP TABLE syllabus; "

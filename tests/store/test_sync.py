@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store, database, sync
+from bot.store import Store, database, sync, sync_process
 from bot.store.answers import START
 from bot.store.errors import NotFoundError
 from tests.conftest import READING_ID, library_copy
@@ -66,13 +66,20 @@ async def test_a_synced_library_answers_as_a_fresh_build_of_the_same_folders(
         async with await Store.open(tmp_path / "fresh.db", data) as fresh:
             assert await answers(synced) == await answers(fresh)
         assert [c.concept.term for c in await synced.define("soft demand")] == ["Soft demand"]
+        # Only a definition reworded: no label changed, so autocomplete is not rebuilt.
+        nk_concepts = nk_info / "concepts.toml"
+        text = nk_concepts.read_text(encoding="utf-8")
+        nk_concepts.write_text(text.replace("definition = '", "definition = 'Put simply: ", 1))
+        assert (await synced.reload()).replaced == [NK_INFO]
+        async with await Store.open(tmp_path / "fresh2.db", data) as fresh:
+            assert await answers(synced) == await answers(fresh)
 
 
 async def test_an_unchanged_library_loads_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = library_copy(tmp_path)
-    async with await Store.open(tmp_path / "s.db", data) as store:
+    async with await Store.open(":memory:", data) as store:  # reloads in this process
         monkeypatch.setattr(sync, "load_reading", lambda _: pytest.fail("nothing changed"))
         report = await store.reload()
         assert not report.changed
@@ -86,16 +93,16 @@ async def test_lookups_answer_while_a_reload_holds_the_write_connection(
     async with await Store.open(tmp_path / "s.db", data) as store:
         await store.syllabus_add(1, NK_INFO, None, 9)
         building, finish = asyncio.Event(), asyncio.Event()
-        real = sync.sync_content
+        real = sync_process.sync_in_a_process
 
-        async def slow_sync(connection, *_):  # a long build: the write lock held
-            async with database.transaction(connection):
-                await connection.execute("DELETE FROM common_words")
+        async def slow_sync(*_: object) -> None:  # a long build: the write lock held
+            async with database.transaction(store.connection):
+                await store.connection.execute("DELETE FROM common_words")
                 building.set()
                 await finish.wait()
                 raise RuntimeError("the build failed")
 
-        monkeypatch.setattr("bot.store.store.sync_content", slow_sync)
+        monkeypatch.setattr("bot.store.store.sync_in_a_process", slow_sync)
         reloading = asyncio.create_task(store.reload())
         async with asyncio.timeout(5):
             await building.wait()
@@ -106,7 +113,7 @@ async def test_lookups_answer_while_a_reload_holds_the_write_connection(
         finish.set()
         with pytest.raises(RuntimeError, match="the build failed"):
             await reloading
-        monkeypatch.setattr("bot.store.store.sync_content", real)
+        monkeypatch.setattr("bot.store.store.sync_in_a_process", real)
         assert not (await store.reload()).changed  # the failed build left nothing behind
         assert await store.search("radio")
 

@@ -100,6 +100,14 @@ UPDATE schedules SET
 WHERE source = 'quotes'
     AND (at_end = 'wrap' OR position < (SELECT count(*) FROM quotes));
 
+-- What each reading folder's files looked like (names, sizes, modification times) when their
+-- hash was last taken: a folder that still looks so is not read again to be hashed.
+CREATE TABLE reading_files (
+    reading TEXT PRIMARY KEY,          -- the folder's name
+    look TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+
 -- The bot processes serving this database, which `python -m bot reload` signals.
 CREATE TABLE bot_processes (
     host TEXT NOT NULL,

@@ -1,0 +1,47 @@
+"""The child of a reload (bot/store/sync_process.py): brings the database up to date with the
+data folder, prints `committing` just before its change commits, then its report as one line
+of JSON; its log goes to standard error, which it shares with the bot.
+
+    python -m bot.store.sync_child DATABASE DATA_DIR
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.store import database
+from bot.store.sync import SyncReport, sync_content
+from bot.store.sync_process import COMMITTING
+
+
+async def _sync(database_path: Path, data_dir: Path) -> SyncReport:
+    connection = await database.connect(database_path)
+    try:
+        return await sync_content(connection, data_dir, lambda _: print(COMMITTING, flush=True))
+    finally:
+        await connection.close()
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s %(message)s")
+    report = asyncio.run(_sync(Path(argv[0]), Path(argv[1])))
+    found = {
+        "added": report.added,
+        "replaced": report.replaced,
+        "removed": report.removed,
+        "failed": {
+            name: [dataclasses.asdict(problem) for problem in problems]
+            for name, problems in report.failed.items()
+        },
+    }
+    print(json.dumps(found, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

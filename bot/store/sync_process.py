@@ -1,0 +1,65 @@
+"""A reload's sync in a process of its own: loading, validating and building a reading is
+Python work that would hold the serving process's interpreter (its GIL) for most of a second,
+and every answer would queue behind it. The child brings the database up to date and reports;
+the serving process only swaps in what is served now.
+The child is `python -m bot.store.sync_child DATABASE DATA_DIR`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.store.sync import SyncReport
+from bot.store.validate import Problem
+
+COMMITTING = "committing"  # what the child prints just before its change commits
+REPORT_MAX = 16 << 20  # bytes of the one-line report (every problem of every failed reading)
+
+
+class SyncProcessError(RuntimeError):
+    """The sync process failed (its log says why); the content served before serves on."""
+
+
+async def sync_in_a_process(
+    database_path: Path, data_dir: Path, committing: Callable[[], None]
+) -> SyncReport:
+    """Run the sync in a child process (its log goes to this process's standard error); call
+    `committing` when it is about to commit. The report's `readings` is left for the caller."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.store.sync_child",
+        str(database_path),
+        str(data_dir),
+        stdout=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+        limit=REPORT_MAX,
+    )
+    assert child.stdout is not None
+    report: SyncReport | None = None
+    try:
+        async for line in child.stdout:
+            text = line.decode().strip()
+            if text == COMMITTING:
+                committing()
+            elif text.startswith("{"):
+                report = _report(json.loads(text))
+    finally:
+        code = await child.wait()
+    if code != 0 or report is None:
+        raise SyncProcessError(f"the content sync process ended with code {code}: see its log")
+    return report
+
+
+def _report(found: dict) -> SyncReport:
+    return SyncReport(
+        added=found["added"],
+        replaced=found["replaced"],
+        removed=found["removed"],
+        failed={
+            name: [Problem(**p) for p in problems] for name, problems in found["failed"].items()
+        },
+    )

@@ -69,7 +69,7 @@ async def test_a_synced_library_answers_as_a_fresh_build_of_the_same_folders(
         # Only a definition reworded: no label changed, so autocomplete is not rebuilt.
         nk_concepts = nk_info / "concepts.toml"
         text = nk_concepts.read_text(encoding="utf-8")
-        nk_concepts.write_text(text.replace("definition = '", "definition = 'Put simply: ", 1))
+        nk_concepts.write_text(text.replace("Foreign films", "Put simply, foreign films", 1))
         assert (await synced.reload()).replaced == [NK_INFO]
         async with await Store.open(tmp_path / "fresh2.db", data) as fresh:
             assert await answers(synced) == await answers(fresh)

@@ -123,6 +123,28 @@ class _Poster:
         return Posted(len(self.sent))
 
 
+async def _daily_quotes(
+    store: Store, syllabus: list[str], at_end: str = "wrap"
+) -> tuple[Scheduler, _Poster, list[datetime]]:
+    """A scheduler posting quotes at 13:00 UTC on a fake clock (its time in a list, to move)
+    along `syllabus`, through a poster that records what it sends."""
+    clock = [datetime(2026, 3, 1, 12, tzinfo=UTC)]
+    poster = _Poster()
+    scheduler = Scheduler(store, poster, lambda: clock[0])
+    for reading in syllabus:
+        await store.syllabus_add(GUILD, reading, None, 1)
+    await scheduler.plan(
+        guild_id=GUILD,
+        channel_id=1,
+        local_time="13:00",
+        timezone="UTC",
+        moderator_id=1,
+        source="quotes",
+        at_end=at_end,
+    )
+    return scheduler, poster, clock
+
+
 async def _run_day(scheduler: Scheduler, clock: list[datetime], days: float = 1) -> None:
     clock[0] += timedelta(days=days)
     await scheduler.tick()
@@ -131,19 +153,7 @@ async def _run_day(scheduler: Scheduler, clock: list[datetime], days: float = 1)
 async def test_a_retry_after_its_reading_left_the_syllabus_posts_from_the_syllabus(
     library: Store,
 ) -> None:
-    clock = [datetime(2026, 3, 1, 12, tzinfo=UTC)]
-    poster = _Poster()
-    scheduler = Scheduler(library, poster, lambda: clock[0])
-    await library.syllabus_add(GUILD, VANTOR, None, 1)
-    await library.syllabus_add(GUILD, NK_INFO, None, 1)
-    await scheduler.plan(
-        guild_id=GUILD,
-        channel_id=1,
-        local_time="13:00",
-        timezone="UTC",
-        moderator_id=1,
-        source="quotes",
-    )
+    scheduler, poster, clock = await _daily_quotes(library, [VANTOR, NK_INFO])
     await _run_day(scheduler, clock, 0.05)  # 13:12, the first post
     poster.failing = True
     await _run_day(scheduler, clock)  # the second post fails, claimed at vantor #2
@@ -158,19 +168,7 @@ async def test_a_retry_after_its_reading_left_the_syllabus_posts_from_the_syllab
 async def test_resuming_a_finished_walk_goes_on_with_a_reading_added_since(
     library: Store,
 ) -> None:
-    clock = [datetime(2026, 3, 1, 12, tzinfo=UTC)]
-    poster = _Poster()
-    scheduler = Scheduler(library, poster, lambda: clock[0])
-    await library.syllabus_add(GUILD, NK_INFO, None, 1)
-    await scheduler.plan(
-        guild_id=GUILD,
-        channel_id=1,
-        local_time="13:00",
-        timezone="UTC",
-        moderator_id=1,
-        source="quotes",
-        at_end="stop",
-    )
+    scheduler, poster, clock = await _daily_quotes(library, [NK_INFO], at_end="stop")
     clock[0] += timedelta(hours=1, minutes=5)
     for _ in range(8):
         await scheduler.tick()

@@ -32,6 +32,7 @@ from bot.store.database import (
 from bot.store.library import ReadingMeta, load_reading_meta
 from bot.store.loader import READING_FILE, load_reading, reading_dirs, reading_hash
 from bot.store.models import DRAFT, Reading
+from bot.store.suggestions import add_suggestions
 from bot.store.validate import Problem
 
 log = logging.getLogger(__name__)
@@ -245,19 +246,27 @@ async def _apply(
     removed += [name for name in drafts if name not in {r.id for r, _ in ready}]
     if not ready and not removed:
         return
+    # Autocomplete: rebuilt if a label went or changed; labels only added are merged in.
     labels_changed = bool(removed)
     for reading, _ in ready:
         if labels_changed:
             break
-        labels_changed = reading.id not in stored or suggestion_labels(reading) != await _labels(
-            connection, stored[reading.id][0]
-        )
+        if reading.id in stored:
+            old = await _labels(connection, stored[reading.id][0])
+            labels_changed = suggestion_labels(reading) != old
     for name in [*removed, *(r.id for r, _ in ready if r.id in stored)]:
         await delete_reading(connection, stored[name][0])
     await insert_readings(connection, ready)
     report.added = [r.id for r, _ in ready if r.id not in stored]
     report.replaced = [r.id for r, _ in ready if r.id in stored]
     report.removed = removed
+    if report.added and not labels_changed:
+        rows = await fetch_all(
+            connection,
+            f"SELECT rowid FROM readings WHERE id IN ({', '.join('?' for _ in report.added)})",
+            report.added,
+        )
+        await add_suggestions(connection, [row[0] for row in rows])
     await _finish(connection, data_dir, report, False, before_commit, labels_changed)
 
 

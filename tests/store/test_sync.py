@@ -209,3 +209,28 @@ async def test_answers_under_way_while_their_reading_is_replaced_are_asked_again
         done.set()
         await asyncio.gather(*askers)
         assert failures == []
+
+
+async def test_a_reading_added_merges_its_labels_into_autocomplete_as_a_rebuild_would(
+    tmp_path: Path,
+) -> None:
+    data = library_copy(tmp_path)
+    later = [data / "readings" / NK_INFO, data / "readings" / VANTOR]
+    for folder in later:
+        shutil.move(folder, tmp_path / folder.name)
+    async with await Store.open(tmp_path / "synced.db", data) as synced:
+        for folder in later:  # one reading at a time, each merged into what the last left
+            shutil.move(tmp_path / folder.name, folder)
+            assert (await synced.reload()).added == [folder.name]
+        async with await Store.open(tmp_path / "fresh.db", data) as fresh:
+            assert await answers(synced) == await answers(fresh)
+            for kind in ("term", "speaker", "quote_topic"):
+                for typed in ("a", "o", "sh", "bor", "cr", "w", "yeo", "de"):
+                    assert await synced.suggest(kind, typed) == await fresh.suggest(kind, typed)
+            for stored in (
+                "SELECT kind, prefix, answer FROM suggestion_prefixes ORDER BY 1, 2",
+                "SELECT kind, word FROM suggestion_vocabulary ORDER BY 1, 2",
+            ):
+                assert await database.fetch_all(synced.connection, stored) == (
+                    await database.fetch_all(fresh.connection, stored)
+                )

@@ -134,6 +134,7 @@ class Excerpt:
     speakers: tuple[str, ...]
     concepts: tuple[str, ...]
     is_last: bool = False  # the last of the whole walk (syllabus or library)
+    item: str = ""  # the passage's (or the quote's) id in its reading
 
 
 @dataclass(frozen=True, slots=True)

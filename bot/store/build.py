@@ -38,8 +38,17 @@ CONTENT_TABLES = (
     "speakers",
     "readings",
 )
-# The content tables whose rows name their reading.
-_BY_READING = frozenset(CONTENT_TABLES[:1] + CONTENT_TABLES[5:-1])
+# The content tables whose rows name their reading, in foreign-key order.
+_BY_READING = (
+    "suggestion_words",
+    "topics",
+    "lookup_keys",
+    "publications",
+    "concepts",
+    "quotes",
+    "passages",
+    "speakers",
+)
 # Meta: how many rows the search index had when its common words were found, and how far it may
 # drift from that before they are found again.
 COMMON_WORDS_KEY = "common_words_indexed"
@@ -72,9 +81,8 @@ async def delete_reading(connection: aiosqlite.Connection, row: int) -> None:
         connection, "SELECT first_indexed, last_indexed FROM readings WHERE rowid = ?", (row,)
     )
     await connection.execute("DELETE FROM search_index WHERE rowid BETWEEN ? AND ?", (first, last))
-    for table in CONTENT_TABLES:
-        if table in _BY_READING:
-            await connection.execute(f"DELETE FROM {table} WHERE reading = ?", (row,))
+    for table in _BY_READING:
+        await connection.execute(f"DELETE FROM {table} WHERE reading = ?", (row,))
     await connection.execute("DELETE FROM readings WHERE rowid = ?", (row,))
 
 

@@ -88,6 +88,7 @@ class ExcerptSequence:
             quote=None,
             speakers=tuple(dict.fromkeys(a.speaker.name for a in quotes)),
             concepts=await self._concepts(reading.row, evidence),
+            item=passage.id,
         )
 
     async def _quote(self, rowid: int, index: int, total: int) -> Excerpt:
@@ -104,6 +105,7 @@ class ExcerptSequence:
             quote=item,
             speakers=(item.speaker.name,),
             concepts=await self._concepts(row["reading"], {item.quote.id, item.quote.passage}),
+            item=item.quote.id,
         )
 
     async def _concepts(self, reading_row: int, evidence: set[str]) -> tuple[str, ...]:

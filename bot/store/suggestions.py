@@ -100,7 +100,7 @@ def _answer_rows(
     prefix_rows, vocabulary_rows = [], []
     for kind, kind_labels in by_kind.items():
         prefix_rows += [
-            (kind, prefix, json.dumps([[label, value] for value, label in answer.items()]))
+            (kind, prefix, _answer_json(answer))
             for prefix, answer in _stored_answers(kind_labels).items()
         ]
         vocabulary = {word for label_words in kind_labels.values() for word in label_words}
@@ -110,9 +110,9 @@ def _answer_rows(
 
 async def add_suggestions(connection: aiosqlite.Connection, readings: list[int]) -> None:
     """Merge the labels of readings just added (rows in `readings`) into the stored answers
-    and the vocabulary (inside the build's transaction): an answer is the best
-    MAX_SUGGESTIONS of its labels, and labels added can only push others out, so the best of
-    the answer stored and the labels added is the answer a full rebuild would store."""
+    and the vocabulary (inside the build's transaction). An answer is the best
+    MAX_SUGGESTIONS of its labels, and labels added can only push others out, so ranking the
+    labels of the answers stored with those added gives the answers a full rebuild would."""
     marks = ", ".join("?" for _ in readings)
     added = await fetch_all(
         connection,
@@ -129,22 +129,17 @@ async def add_suggestions(connection: aiosqlite.Connection, readings: list[int])
             for word in label_words
             for length in range(1, STORED_PREFIX + 1)
         }
-        stored = {
-            row[0]: [(label, value) for label, value in json.loads(row[1])]
-            for row in await fetch_all(
-                connection,
-                "SELECT prefix, answer FROM suggestion_prefixes WHERE kind = ?",
-                (kind,),
-            )
-            if row[0] in prefixes
-        }
-        merged = [
-            (kind, prefix, json.dumps(_best(prefix, stored.get(prefix, []), labels)))
-            for prefix in prefixes
-        ]
+        candidates = dict(labels)
+        for prefix, answer in await fetch_all(
+            connection, "SELECT prefix, answer FROM suggestion_prefixes WHERE kind = ?", (kind,)
+        ):
+            if prefix in prefixes:
+                for label, value in json.loads(answer):
+                    candidates.setdefault((label, value), words(label))
+        answers = _stored_answers(candidates)
         await connection.executemany(
             "INSERT OR REPLACE INTO suggestion_prefixes (kind, prefix, answer) VALUES (?, ?, ?)",
-            merged,
+            [(kind, prefix, _answer_json(answers[prefix])) for prefix in prefixes],
         )
         await connection.executemany(
             "INSERT OR IGNORE INTO suggestion_vocabulary (kind, word) VALUES (?, ?)",
@@ -152,31 +147,9 @@ async def add_suggestions(connection: aiosqlite.Connection, readings: list[int])
         )
 
 
-def _best(
-    prefix: str, answer: list[tuple[str, str]], added: dict[tuple[str, str], list[str]]
-) -> list[list[str]]:
-    """The stored answer for `prefix` once the labels `added` join it, ranked as
-    `_stored_answers` ranks."""
-    if not prefix:  # values alphabetically
-        values = sorted({value for _, value in answer} | {value for _, value in added})
-        return [[value, value] for value in values[:MAX_SUGGESTIONS]]
-    candidates = [((label, value), words(label)) for label, value in answer]
-    candidates += list(added.items())
-    ranked = []
-    for (label, value), label_words in candidates:
-        if label_words[:1] and label_words[0].startswith(prefix):
-            group = 0
-        elif any(word.startswith(prefix) for word in label_words[1:]):
-            group = 1
-        else:
-            continue
-        ranked.append((group, len(label), label != value, label, value))
-    best: dict[str, str] = {}
-    for *_, label, value in sorted(ranked):
-        if len(best) == MAX_SUGGESTIONS:
-            break
-        best.setdefault(value, label)
-    return [[label, value] for value, label in best.items()]
+def _answer_json(answer: dict[str, str]) -> str:
+    """A stored answer (value to label, in order) as `suggestion_prefixes` keeps it."""
+    return json.dumps([[label, value] for value, label in answer.items()])
 
 
 def _stored_answers(labels: dict[tuple[str, str], list[str]]) -> dict[str, dict[str, str]]:

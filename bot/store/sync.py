@@ -5,7 +5,9 @@ so an answer sees the library before or after, never half of each."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
+import json
 import logging
 import socket
 from collections.abc import Callable, Iterator
@@ -57,6 +59,24 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return self.readings is not None
+
+    def to_json(self) -> str:
+        """What changed, as one line of JSON (the served readings are not part of it)."""
+        failed = {
+            name: [dataclasses.asdict(problem) for problem in problems]
+            for name, problems in self.failed.items()
+        }
+        found = {"added": self.added, "replaced": self.replaced, "removed": self.removed}
+        return json.dumps(found | {"failed": failed}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> SyncReport:
+        found = json.loads(text)
+        failed = {
+            name: [Problem(**problem) for problem in problems]
+            for name, problems in found["failed"].items()
+        }
+        return cls(found["added"], found["replaced"], found["removed"], failed)
 
     def summary(self) -> str:
         parts = [

@@ -8,8 +8,6 @@ of JSON; its log goes to standard error, which it shares with the bot.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import json
 import logging
 import sys
 from pathlib import Path
@@ -30,16 +28,7 @@ async def _sync(database_path: Path, data_dir: Path) -> SyncReport:
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s %(message)s")
     report = asyncio.run(_sync(Path(argv[0]), Path(argv[1])))
-    found = {
-        "added": report.added,
-        "replaced": report.replaced,
-        "removed": report.removed,
-        "failed": {
-            name: [dataclasses.asdict(problem) for problem in problems]
-            for name, problems in report.failed.items()
-        },
-    }
-    print(json.dumps(found, ensure_ascii=False), flush=True)
+    print(report.to_json(), flush=True)
     return 0
 
 

@@ -7,13 +7,11 @@ The child is `python -m bot.store.sync_child DATABASE DATA_DIR`."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.store.sync import SyncReport
-from bot.store.validate import Problem
 
 COMMITTING = "committing"  # what the child prints just before its change commits
 REPORT_MAX = 16 << 20  # bytes of the one-line report (every problem of every failed reading)
@@ -46,20 +44,9 @@ async def sync_in_a_process(
             if text == COMMITTING:
                 committing()
             elif text.startswith("{"):
-                report = _report(json.loads(text))
+                report = SyncReport.from_json(text)
     finally:
         code = await child.wait()
     if code != 0 or report is None:
         raise SyncProcessError(f"the content sync process ended with code {code}: see its log")
     return report
-
-
-def _report(found: dict) -> SyncReport:
-    return SyncReport(
-        added=found["added"],
-        replaced=found["replaced"],
-        removed=found["removed"],
-        failed={
-            name: [Problem(**p) for p in problems] for name, problems in found["failed"].items()
-        },
-    )

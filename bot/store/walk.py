@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from bot.store.answers import Place, Placed
+from bot.store.answers import START, Place, Placed
 from bot.store.excerpts import ExcerptSequence
 from bot.store.library import Catalog, ReadingMeta
 
@@ -29,24 +29,25 @@ class ExcerptWalk:
         """Up to `count` excerpts from `place` on, each with the place after it; fewer (none)
         once a walk that stops is finished."""
         order = self.order(syllabus)
+        on_syllabus = bool(syllabus)
         placed: list[Placed] = []
-        found = await self._resolve(order, source, place, wrap, bool(syllabus))
+        found = await self._resolve(order, source, place, wrap, on_syllabus)
         while found is not None and len(placed) < count:
             reading, index = found
             excerpt = await self._sequence.at(reading, source, index)
             following = Place(
                 reading.id, await self._sequence.item_id(reading, source, index + 1), index + 1
             )
-            after = await self._resolve(order, source, following, False, bool(syllabus))
+            after = (  # the next item of this reading ("" past its end), else the next reading
+                (reading, index + 1)
+                if following.item
+                else await self._resolve(order, source, following, False, on_syllabus)
+            )
             if after is None:
                 excerpt = dataclasses.replace(excerpt, is_last=True)
-                after = (
-                    await self._resolve(order, source, following, wrap, bool(syllabus))
-                    if wrap
-                    else None
-                )
-            current = Place(reading.id, await self._sequence.item_id(reading, source, index), index)
-            placed.append(Placed(excerpt, current, following))
+                if wrap:
+                    after = await self._resolve(order, source, START, False, on_syllabus)
+            placed.append(Placed(excerpt, Place(reading.id, excerpt.item, index), following))
             found = after
         return placed
 

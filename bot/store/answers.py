@@ -20,6 +20,7 @@ class Attributed:
     speaker: Speaker
     section: str
     reading: str
+    reading_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class ConceptEntry:
     quotes: tuple[Attributed, ...]
     passages: tuple[Passage, ...]
     related: tuple[str, ...]
+    reading_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

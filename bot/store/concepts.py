@@ -89,6 +89,7 @@ class Concepts(ContentReader):
         return ConceptEntry(
             concept=concept,
             reading=reading.title,
+            reading_id=reading.id,
             section=reading.sections.get(concept.section, concept.section),
             quotes=tuple(item for i, item in quotes.items() if i in ids),
             passages=tuple(item for i, item in passages.items() if i in ids),

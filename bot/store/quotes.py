@@ -52,6 +52,7 @@ def attributed_quote(quote: str, speaker: str, section: str, reading: ReadingMet
         speaker=speaker_from_json(speaker),
         section=reading.sections.get(section, section),
         reading=reading.title,
+        reading_id=reading.id,
     )
 
 

@@ -80,6 +80,23 @@ class Store(ContentFace, LibraryFace, GuildState):
         self._swapped = asyncio.Event()
         self._swapped.set()
 
+    @property
+    def catalog(self) -> Catalog:
+        """The readings served now, and every reading row met since the store opened."""
+        return self._catalog
+
+    @property
+    def reader(self) -> database.Queryable:
+        """What lookups read through: the read-only pool, or the connection in memory."""
+        return self._reader
+
+    async def readings_in_scope(self, guild_id: int | None, reading: str = "") -> list[ReadingMeta]:
+        """The readings a lookup answers from (see `_scope`), in syllabus (or id) order."""
+        scope = await self._scope(guild_id, reading)
+        if scope is None:
+            return list(self._catalog.current)
+        return [self._catalog[row] for row in scope]
+
     def _committing(self, readings: dict[int, ReadingMeta]) -> None:
         """A reload is about to commit `readings`: know their rows, and have answers that
         meet them wait until they are served."""

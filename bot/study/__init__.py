@@ -1,0 +1,1 @@
+"""Study tools: quiz questions, spaced review, citations and notes (nothing from discord)."""

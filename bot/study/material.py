@@ -1,0 +1,125 @@
+"""What the study tools read of one reading's curated content: its speakers, concepts and
+publications, a quote (at random, or by id) with its speaker and passage, and passages by id.
+Every read is by the reading's row and index lookups, so it costs the same in a library of
+one reading or of a hundred."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bot.store.codec import item_from_json, speaker_from_json
+from bot.store.database import Queryable, fetch_all
+from bot.store.library import ReadingMeta
+from bot.store.models import Concept, Passage, Publication, Quote, Speaker
+
+_QUOTE = (
+    "SELECT q.item, s.item, s.id, p.item, p.section FROM quotes q "
+    "JOIN speakers s ON s.rowid = q.speaker JOIN passages p ON p.rowid = q.passage "
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteInPlace:
+    """A quote with its speaker, the passage it stands in and that passage's section title."""
+
+    quote: Quote
+    speaker: Speaker
+    passage: Passage
+    section: str
+
+
+class Material:
+    """Reads of one reading's content, through `reader` (a snapshot's connection or the pool)."""
+
+    def __init__(self, reader: Queryable) -> None:
+        self.reader = reader
+
+    async def speakers(self, reading: ReadingMeta) -> list[Speaker]:
+        rows = await fetch_all(
+            self.reader,
+            "SELECT item FROM speakers WHERE reading = ? ORDER BY rowid",
+            (reading.row,),
+        )
+        return [speaker_from_json(row[0]) for row in rows]
+
+    async def concepts(self, reading: ReadingMeta) -> list[Concept]:
+        rows = await fetch_all(
+            self.reader,
+            "SELECT item FROM concepts WHERE reading = ? ORDER BY rowid",
+            (reading.row,),
+        )
+        return [item_from_json(Concept, row[0]) for row in rows]
+
+    async def publications(self, reading: ReadingMeta) -> list[Publication]:
+        rows = await fetch_all(
+            self.reader,
+            "SELECT item FROM publications WHERE reading = ? ORDER BY rowid",
+            (reading.row,),
+        )
+        return [item_from_json(Publication, row[0]) for row in rows]
+
+    async def random_quote(self, reading: ReadingMeta, rng: random.Random) -> QuoteInPlace | None:
+        """A quote of the reading picked at random (its quotes' rows are contiguous)."""
+        count = reading.sizes.get("quotes", 0)
+        if not count:
+            return None
+        row = reading.first["quotes"] + rng.randrange(count)
+        rows = await fetch_all(self.reader, _QUOTE + "WHERE q.rowid = ?", (row,))
+        return self._in_place(rows[0], reading) if rows else None
+
+    async def quote(self, reading: ReadingMeta, quote_id: str) -> QuoteInPlace | None:
+        rows = await fetch_all(
+            self.reader, _QUOTE + "WHERE q.reading = ? AND q.id = ?", (reading.row, quote_id)
+        )
+        return self._in_place(rows[0], reading) if rows else None
+
+    async def concept(self, reading: ReadingMeta, concept_id: str) -> Concept | None:
+        rows = await fetch_all(
+            self.reader,
+            "SELECT item FROM concepts WHERE reading = ? AND id = ?",
+            (reading.row, concept_id),
+        )
+        return item_from_json(Concept, rows[0][0]) if rows else None
+
+    async def random_quotes(
+        self, reading: ReadingMeta, count: int, rng: random.Random
+    ) -> list[Quote]:
+        """Up to `count` quotes of the reading, at random."""
+        size = reading.sizes.get("quotes", 0)
+        rows = [reading.first["quotes"] + i for i in rng.sample(range(size), min(count, size))]
+        if not rows:
+            return []
+        marks = ", ".join("?" * len(rows))
+        found = await fetch_all(
+            self.reader, f"SELECT item FROM quotes WHERE rowid IN ({marks})", rows
+        )
+        return [item_from_json(Quote, row[0]) for row in found]
+
+    async def said_by(self, reading: ReadingMeta, text: str) -> list[str]:
+        """The ids of the reading's speakers credited with exactly these words."""
+        rows = await fetch_all(
+            self.reader,
+            "SELECT DISTINCT s.id FROM quotes q JOIN speakers s ON s.rowid = q.speaker "
+            "WHERE q.reading = ? AND json_extract(q.item, '$.text') = ?",
+            (reading.row, text),
+        )
+        return [row[0] for row in rows]
+
+    async def passage(self, reading: ReadingMeta, passage_id: str) -> Passage | None:
+        rows = await fetch_all(
+            self.reader,
+            "SELECT item FROM passages WHERE reading = ? AND id = ?",
+            (reading.row, passage_id),
+        )
+        return item_from_json(Passage, rows[0][0]) if rows else None
+
+    @staticmethod
+    def _in_place(row: tuple[str, str, str, str, str], reading: ReadingMeta) -> QuoteInPlace:
+        quote, speaker, _, passage, section = row
+        return QuoteInPlace(
+            item_from_json(Quote, quote),
+            speaker_from_json(speaker),
+            item_from_json(Passage, passage),
+            reading.sections.get(section, section),
+        )

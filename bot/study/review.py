@@ -1,0 +1,282 @@
+"""Each member's spaced-review deck, scheduled by FSRS (the `fsrs` package): cards are a term
+with its definition or a quote with its speaker, dealt from the syllabus in reading order (at
+most NEW_PER_DAY a day) or added by the member from an answer. A card refers to its reading and
+item by id, so editing a reading keeps the deck; a card whose item left the reading is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+import fsrs
+
+from bot.store.clock import epoch, from_epoch
+from bot.store.database import fetch_all, transaction
+from bot.store.errors import UserError
+from bot.store.library import Catalog, ReadingMeta
+from bot.study.material import Material
+
+NEW_PER_DAY = 10  # cards dealt from the syllabus a day, as flashcard apps default to
+RATINGS = {"again": fsrs.Rating.Again, "hard": fsrs.Rating.Hard, "good": fsrs.Rating.Good}
+RATINGS["easy"] = fsrs.Rating.Easy
+_CARD = "SELECT id, reading, kind, item, card, reviews FROM review_cards "
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """What a card asks and answers: the term or the quote, then the definition or speaker."""
+
+    front: str
+    back: str
+    detail: str  # the speaker's role, or the concept's section
+    reading_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    number: int
+    reading: str
+    kind: str  # 'concept' or 'quote'
+    item: str
+    reviews: int
+    due: datetime
+    face: Face
+    new: bool = False  # never reviewed yet
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    card: Card
+    rating: str
+    next_due: datetime
+    first_time: bool  # False when the card had been rated already at that showing
+
+
+@dataclass(frozen=True, slots=True)
+class DeckStats:
+    due_today: int
+    learned: int  # cards in FSRS's review state: past their learning steps
+    total: int
+    retention: float | None  # mean predicted recall now of the cards reviewed at least once
+    next_due: datetime | None
+
+
+class Deck:
+    """The review decks of every member (writes in transactions)."""
+
+    def __init__(self, connection: aiosqlite.Connection, fuzz: bool = True) -> None:
+        self.connection = connection
+        self.scheduler = fsrs.Scheduler(enable_fuzzing=fuzz)
+
+    async def next_card(
+        self,
+        guild_id: int,
+        member_id: int,
+        material: Material,
+        catalog: Catalog,
+        syllabus: Sequence[ReadingMeta],
+        now: datetime,
+        day_start: datetime,
+    ) -> Card | None:
+        """The member's card due first, or else a new one from the syllabus (if fewer than
+        NEW_PER_DAY were dealt since `day_start`); None when nothing is due."""
+        for _ in range(8):  # a card whose item left its reading is dropped, and the next taken
+            rows = await fetch_all(
+                self.connection,
+                _CARD + "WHERE guild_id = ? AND member_id = ? AND due <= ? ORDER BY due LIMIT 1",
+                (guild_id, member_id, epoch(now)),
+            )
+            if not rows:
+                break
+            card = await self._card(rows[0], material, catalog)
+            if card is not None:
+                return card
+        dealt = await fetch_all(
+            self.connection,
+            "SELECT count(*) FROM review_cards WHERE guild_id = ? AND member_id = ? "
+            "AND chosen = 0 AND added_at >= ?",
+            (guild_id, member_id, epoch(day_start)),
+        )
+        if dealt[0][0] >= NEW_PER_DAY:
+            return None
+        for reading in syllabus:
+            for kind, table in (("concept", "concepts"), ("quote", "quotes")):
+                rows = await fetch_all(
+                    self.connection,
+                    f"SELECT t.id FROM {table} t WHERE t.reading = ? AND NOT EXISTS ("
+                    "SELECT 1 FROM review_cards r WHERE r.guild_id = ? AND r.member_id = ? "
+                    "AND r.reading = ? AND r.kind = ? AND r.item = t.id) ORDER BY t.rowid LIMIT 1",
+                    (reading.row, guild_id, member_id, reading.id, kind),
+                )
+                if rows:
+                    number = await self._insert(
+                        guild_id, member_id, reading.id, kind, rows[0][0], now, chosen=False
+                    )
+                    found = await fetch_all(self.connection, _CARD + "WHERE id = ?", (number,))
+                    return await self._card(found[0], material, catalog)
+        return None
+
+    async def add(
+        self,
+        guild_id: int,
+        member_id: int,
+        reading: str,
+        kind: str,
+        item: str,
+        now: datetime,
+    ) -> bool:
+        """Put a card in the member's deck, due now; False if it was there already."""
+        rows = await fetch_all(
+            self.connection,
+            "SELECT 1 FROM review_cards WHERE guild_id = ? AND member_id = ? AND reading = ? "
+            "AND kind = ? AND item = ?",
+            (guild_id, member_id, reading, kind, item),
+        )
+        if rows:
+            return False
+        await self._insert(guild_id, member_id, reading, kind, item, now, chosen=True)
+        return True
+
+    async def _insert(
+        self,
+        guild_id: int,
+        member_id: int,
+        reading: str,
+        kind: str,
+        item: str,
+        now: datetime,
+        chosen: bool,
+    ) -> int:
+        state = fsrs.Card(due=now).to_dict()
+        async with transaction(self.connection):
+            cursor = await self.connection.execute(
+                "INSERT INTO review_cards (guild_id, member_id, reading, kind, item, card, due, "
+                "added_at, chosen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, member_id, reading, kind, item) DO NOTHING",
+                (
+                    guild_id,
+                    member_id,
+                    reading,
+                    kind,
+                    item,
+                    json.dumps(state),
+                    epoch(now),
+                    epoch(now),
+                    int(chosen),
+                ),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def card(
+        self, number: int, guild_id: int, member_id: int, material: Material, catalog: Catalog
+    ) -> Card:
+        """The member's card `number` (a user error if it is not theirs or is gone)."""
+        rows = await fetch_all(
+            self.connection,
+            _CARD + "WHERE id = ? AND guild_id = ? AND member_id = ?",
+            (number, guild_id, member_id),
+        )
+        card = await self._card(rows[0], material, catalog) if rows else None
+        if card is None:
+            raise UserError("That card is no longer in your deck: /review next shows the next.")
+        return card
+
+    async def _card(self, row: aiosqlite.Row, material: Material, catalog: Catalog) -> Card | None:
+        """The card of `row` with its faces; None (and the card dropped) if its item is gone
+        from a reading still in the library. A reading out of the library keeps its cards."""
+        number, reading_id, kind, item, state, reviews = row
+        reading = catalog.by_id.get(reading_id)
+        face = await face_of(material, reading, kind, item) if reading is not None else None
+        if face is None:
+            if reading is not None:
+                async with transaction(self.connection):
+                    await self.connection.execute(
+                        "DELETE FROM review_cards WHERE id = ?", (number,)
+                    )
+            else:  # out of the library for now: put it off a day rather than show nothing
+                async with transaction(self.connection):
+                    await self.connection.execute(
+                        "UPDATE review_cards SET due = due + 86400 WHERE id = ?", (number,)
+                    )
+            return None
+        due = fsrs.Card.from_dict(json.loads(state)).due
+        return Card(number, reading_id, kind, item, reviews, due, face, new=reviews == 0)
+
+    async def rate(
+        self,
+        number: int,
+        guild_id: int,
+        member_id: int,
+        shown_at: int,
+        rating: str,
+        now: datetime,
+        material: Material,
+        catalog: Catalog,
+    ) -> Rated:
+        """Rate the card as shown after `shown_at` reviews; a second click at the same showing
+        changes nothing and is told when the card is due."""
+        if rating not in RATINGS:
+            raise UserError(f"No rating “{rating}”: choose one of {', '.join(RATINGS)}.")
+        card = await self.card(number, guild_id, member_id, material, catalog)
+        async with transaction(self.connection):
+            rows = await fetch_all(
+                self.connection, "SELECT card, reviews FROM review_cards WHERE id = ?", (number,)
+            )
+            state, reviews = rows[0]
+            current = fsrs.Card.from_dict(json.loads(state))
+            if reviews != shown_at:
+                return Rated(card, rating, current.due, first_time=False)
+            updated, _ = self.scheduler.review_card(current, RATINGS[rating], now)
+            await self.connection.execute(
+                "UPDATE review_cards SET card = ?, due = ?, reviews = reviews + 1 WHERE id = ?",
+                (json.dumps(updated.to_dict()), epoch(updated.due), number),
+            )
+        return Rated(card, rating, updated.due, first_time=True)
+
+    async def stats(
+        self, guild_id: int, member_id: int, now: datetime, day_end: datetime
+    ) -> DeckStats:
+        rows = await fetch_all(
+            self.connection,
+            "SELECT card, due FROM review_cards WHERE guild_id = ? AND member_id = ?",
+            (guild_id, member_id),
+        )
+        due_today = learned = 0
+        recall: list[float] = []
+        next_due: int | None = None
+        for state, due in rows:
+            card = fsrs.Card.from_dict(json.loads(state))
+            due_today += due <= epoch(day_end)
+            learned += card.state == fsrs.State.Review
+            if card.last_review is not None:
+                recall.append(self.scheduler.get_card_retrievability(card, now))
+            if due > epoch(now) and (next_due is None or due < next_due):
+                next_due = due
+        return DeckStats(
+            due_today,
+            learned,
+            len(rows),
+            sum(recall) / len(recall) if recall else None,
+            from_epoch(next_due) if next_due is not None else None,
+        )
+
+
+async def face_of(material: Material, reading: ReadingMeta, kind: str, item: str) -> Face | None:
+    """The faces of the reading's concept or quote `item`; None if it has none such."""
+    if kind == "concept":
+        concept = await material.concept(reading, item)
+        if concept is None:
+            return None
+        section = reading.sections.get(concept.section, concept.section)
+        return Face(concept.term, concept.definition, section, reading.title)
+    found = await material.quote(reading, item)
+    if found is None:
+        return None
+    speaker = found.speaker
+    role = ", ".join(part for part in (speaker.role, speaker.affiliation) if part)
+    return Face(found.quote.text, speaker.name, role, reading.title)

@@ -1,5 +1,6 @@
 """REST routes for channels, the messages in them and threads started on a message, with
-Discord's permission checks and message checks."""
+Discord's permission checks and message checks; the bot's DM channels are served here too (no
+guild permissions, but a user may not take DMs)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from bot.sandbox.permissions import (
 )
 from bot.sandbox.protocol import GUILDS_INTENT, THREAD_TYPES
 from bot.sandbox.records import Notifier
-from bot.sandbox.rest import BODY, FILES, json_response, no_content
+from bot.sandbox.rest import BODY, FILES, check_uploads, json_response, no_content
 from bot.sandbox.world import World
 
 CHANNEL_PATH = "/channels/{channel_id:\\d+}"
@@ -63,8 +64,11 @@ class ChannelRoutes:
     # checks
 
     def _channel(self, request: web.Request, *needs: int) -> int:
-        """The channel id, after checking it exists and the bot may see it and do `needs`."""
+        """The channel id, after checking it exists and the bot may see it and do `needs` (guild
+        permissions do not apply to DM channels)."""
         channel_id = int(request.match_info["channel_id"])
+        if channel_id in self.world.dm_channels:
+            return channel_id
         if channel_id not in self.world.channels:
             raise ApiError(404, 10003, "Unknown Channel")
         perms = permissions_in(self.world, self.world.bot_id, channel_id)
@@ -73,6 +77,20 @@ class ChannelRoutes:
         if any(not perms & need for need in needs):
             raise ApiError(403, 50013, "Missing Permissions")
         return channel_id
+
+    def _guild_only(self, channel_id: int) -> None:
+        if channel_id in self.world.dm_channels:
+            raise ApiError(403, 50003, "Cannot execute action on a DM channel")
+
+    def _may_send(self, request: web.Request, channel_id: int, files: list) -> None:
+        """Guild channels: the send (and attach) permissions; DMs: the user takes them."""
+        if channel_id in self.world.dm_channels:
+            recipient = self.world.dm_recipient(channel_id)
+            if recipient in self.world.closed_dms or self.world.users[recipient]["bot"]:
+                raise ApiError(403, 50007, "Cannot send messages to this user")
+            return
+        needs = [self._send_permission(channel_id)] + ([ATTACH_FILES] if files else [])
+        self._channel(request, *needs)
 
     def _send_permission(self, channel_id: int) -> int:
         is_thread = self.world.channels[channel_id]["type"] in THREAD_TYPES
@@ -107,8 +125,8 @@ class ChannelRoutes:
         channel_id = self._channel(request)
         body: dict[str, Any] = request[BODY] or {}
         files = request[FILES]
-        needs = [self._send_permission(channel_id)] + ([ATTACH_FILES] if files else [])
-        self._channel(request, *needs)
+        self._may_send(request, channel_id, files)
+        check_uploads(files)
         problems = message_problems(body)
         if problems:
             raise ApiError.invalid_form(problems)
@@ -123,8 +141,8 @@ class ChannelRoutes:
             if reference.get("fail_if_not_exists", True):
                 raise ApiError.invalid_form(["message_reference: Unknown message"])
             body = {k: v for k, v in body.items() if k != "message_reference"}
-        channel = self.world.channels[channel_id]
-        if channel["type"] in THREAD_TYPES and channel["thread_metadata"]["archived"]:
+        channel = self.world.channels.get(channel_id, {})
+        if channel.get("type") in THREAD_TYPES and channel["thread_metadata"]["archived"]:
             if channel["thread_metadata"]["locked"]:
                 raise ApiError(400, 50083, "Thread is archived")
             channel["thread_metadata"]["archived"] = False
@@ -141,6 +159,7 @@ class ChannelRoutes:
         if int(message["author"]["id"]) != self.world.bot_id:
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
         body = request[BODY] or {}
+        check_uploads(request[FILES])
         problems = message_problems(body)
         if problems:
             raise ApiError.invalid_form(problems)
@@ -155,6 +174,7 @@ class ChannelRoutes:
         channel_id = self._channel(request)
         message_id = self._message(request, channel_id)
         if int(self.world.messages[message_id]["author"]["id"]) != self.world.bot_id:
+            self._guild_only(channel_id)
             self._channel(request, MANAGE_MESSAGES)
         message = messages.delete_message(self.world, message_id)
         await self.host.dispatch_message("MESSAGE_DELETE", message)
@@ -165,6 +185,7 @@ class ChannelRoutes:
     async def create_thread(self, request: web.Request) -> web.Response:
         """Start a public thread on a message; the thread takes the message's id."""
         channel_id = self._channel(request, CREATE_PUBLIC_THREADS)
+        self._guild_only(channel_id)
         if self.world.channels[channel_id]["type"] in THREAD_TYPES:
             raise ApiError(400, 50024, "Cannot execute action on this channel type")
         message_id = self._message(request, channel_id)

@@ -1,5 +1,6 @@
-"""Message records the server stores and returns: created, edited and deleted, with the mentions
-and attachments Discord would work out from the body."""
+"""Message records the server stores and returns, in guild channels and DMs: created, edited and
+deleted, with the mentions and attachments Discord would work out from the body (the uploaded
+bytes are kept aside, in World.attachment_contents)."""
 
 from __future__ import annotations
 
@@ -26,13 +27,14 @@ def create_message(
     extra: Mapping[str, Any] | None = None,
     visible: bool = True,
 ) -> dict[str, Any]:
-    """Store a new message by the bot; visible ones are also listed in channel_messages."""
+    """Store a new message by the bot; visible ones are also listed in channel_messages. A message
+    in a DM channel carries no guild_id."""
     message_id = world.next_id()
-    channel = world.channels[channel_id]
+    channel = world.channels.get(channel_id) or world.dm_channels[channel_id]
     message: dict[str, Any] = {
         "id": str(message_id),
         "channel_id": str(channel_id),
-        "guild_id": str(world.guild_id),
+        **({} if channel_id in world.dm_channels else {"guild_id": str(world.guild_id)}),
         "author": world.user(world.bot_id),
         "content": "",
         "timestamp": snowflake_time(message_id),
@@ -106,34 +108,48 @@ def _apply_body(
     if "flags" in body and body["flags"] is not None:
         keep = int(message.get("flags", 0)) & ~FLAG_LOADING
         message["flags"] = keep | (int(body["flags"]) & ~FLAG_LOADING)
-    can_everyone = bool(
+    in_guild = "guild_id" in message
+    can_everyone = in_guild and bool(
         permissions_in(world, world.bot_id, int(message["channel_id"])) & MENTION_EVERYONE
     )
     allowed = body.get("allowed_mentions")
-    users, roles, everyone = _mentions(world, message["content"] or "", allowed, can_everyone)
+    users, roles, everyone = _mentions(
+        world, message["content"] or "", allowed, can_everyone, in_guild=in_guild
+    )
     message.update(mentions=users, mention_roles=roles, mention_everyone=everyone)
 
 
 def _mentions(
-    world: World, content: str, allowed: Mapping[str, Any] | None, can_everyone: bool
+    world: World,
+    content: str,
+    allowed: Mapping[str, Any] | None,
+    can_everyone: bool,
+    *,
+    in_guild: bool,
 ) -> tuple[list[dict[str, Any]], list[str], bool]:
+    """Mentioned members, roles and @everyone in a guild; in a DM, mentioned users only."""
     parse = {"users", "roles", "everyone"} if allowed is None else set(allowed.get("parse", []))
     users_allowed = set((allowed or {}).get("users") or [])
     roles_allowed = set((allowed or {}).get("roles") or [])
+    known = world.members if in_guild else world.users
     users = [
-        {**world.user(int(uid)), "member": world.member(int(uid), with_user=False)}
+        {**world.user(int(uid)), **_member_of(world, int(uid), in_guild)}
         for uid in dict.fromkeys(USER_MENTION.findall(content))
-        if int(uid) in world.members and ("users" in parse or uid in users_allowed)
+        if int(uid) in known and ("users" in parse or uid in users_allowed)
     ]
     roles = [
         rid
         for rid in dict.fromkeys(ROLE_MENTION.findall(content))
-        if int(rid) in world.roles and ("roles" in parse or rid in roles_allowed)
+        if in_guild and int(rid) in world.roles and ("roles" in parse or rid in roles_allowed)
     ]
     everyone = (
         ("@everyone" in content or "@here" in content) and "everyone" in parse and can_everyone
     )
     return users, roles, everyone
+
+
+def _member_of(world: World, user_id: int, in_guild: bool) -> dict[str, Any]:
+    return {"member": world.member(user_id, with_user=False)} if in_guild else {}
 
 
 def _attachments(
@@ -146,6 +162,7 @@ def _attachments(
         meta = described.get(str(index), {})
         filename = meta.get("filename") or file["filename"]
         url = f"https://cdn.sandbox.invalid/attachments/{channel_id}/{attachment_id}/{filename}"
+        world.attachment_contents[attachment_id] = file.get("content", b"")
         result.append(
             {
                 "id": str(attachment_id),

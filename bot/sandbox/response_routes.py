@@ -39,7 +39,7 @@ from bot.sandbox.protocol import (
     UPDATE_MESSAGE,
 )
 from bot.sandbox.records import InteractionRecord
-from bot.sandbox.rest import BODY, FILES, INTERACTION, json_response, no_content
+from bot.sandbox.rest import BODY, FILES, INTERACTION, check_uploads, json_response, no_content
 from bot.sandbox.world import World
 
 MESSAGE_FLAGS = (
@@ -124,6 +124,7 @@ class ResponseRoutes:
         return message_id
 
     def _check_message(self, body: dict[str, Any], files: list, prefix: str = "") -> None:
+        check_uploads(files)
         problems = message_problems(body)
         if problems:
             raise ApiError.invalid_form(problems, prefix)
@@ -186,6 +187,7 @@ class ResponseRoutes:
         if kind == CHANNEL_MESSAGE:
             self._check_message(data, files, "data.")
         if kind == UPDATE_MESSAGE:
+            check_uploads(files)
             current = self.world.messages.get(int(record.payload["message"]["id"]), {})
             if is_empty_message({**current, **data, "files": files}):
                 raise ApiError(400, 50006, "Cannot send an empty message")
@@ -263,6 +265,7 @@ class ResponseRoutes:
         record = self._for_webhook(request)
         message_id = self._target(request, record)
         body = request[BODY] or {}
+        check_uploads(request[FILES])
         problems = message_problems(body)
         if problems:
             raise ApiError.invalid_form(problems)

@@ -1,5 +1,5 @@
 """REST plumbing every route module shares: the API prefix, the keys a request and reply carry,
-JSON replies and reading request bodies (JSON or multipart with files)."""
+JSON replies, reading request bodies (JSON or multipart with files) and the upload size limit."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from bot.limits import ATTACHMENT_SIZE_MAX
 from bot.sandbox.errors import ApiError
 from bot.sandbox.records import InteractionRecord
 
 API_PREFIX = "/api/v10"
 BODY: web.RequestKey[Any] = web.RequestKey("sandbox_body", object)  # the JSON body, or None
-FILES = web.RequestKey("sandbox_files", list)  # descriptions of uploaded files
+# Uploaded files: field, filename, size, content_type and content (the bytes; never sent as JSON).
+FILES = web.RequestKey("sandbox_files", list)
 INTERACTION = web.RequestKey("sandbox_interaction", InteractionRecord)
 JSON = web.ResponseKey("sandbox_json", object)
 
@@ -37,7 +39,7 @@ def no_content() -> web.Response:
 
 
 async def read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
-    """The JSON body (or multipart payload_json) and a description of any uploaded files."""
+    """The JSON body (or multipart payload_json) and any uploaded files, bytes included."""
     if not request.can_read_body:
         return None, []
     if request.content_type == "multipart/form-data":
@@ -58,6 +60,7 @@ async def read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
                         "filename": part.filename,
                         "size": len(content),
                         "content_type": content_type,
+                        "content": bytes(content),
                     }
                 )
         return body, files
@@ -68,3 +71,9 @@ async def read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
         return json.loads(raw), []
     except ValueError:
         raise ApiError(400, 50109, "The request body contains invalid JSON.") from None
+
+
+def check_uploads(files: list[dict[str, Any]]) -> None:
+    """Refuse, as Discord does (413, 40005), a request with a file over the upload limit."""
+    if any(file["size"] > ATTACHMENT_SIZE_MAX for file in files):
+        raise ApiError(413, 40005, "Request entity too large")

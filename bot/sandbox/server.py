@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.sandbox.channel_routes import ChannelRoutes
 from bot.sandbox.command_routes import CommandRoutes
+from bot.sandbox.direct_messages import DirectMessageRoutes, DirectMessages
 from bot.sandbox.errors import ApiError, SandboxError
 from bot.sandbox.faults import Fault, GlobalRateLimit, make_fault
 from bot.sandbox.gateway import Gateway
@@ -21,6 +22,7 @@ from bot.sandbox.interaction_driver import InteractionDriver
 from bot.sandbox.login_routes import LoginRoutes
 from bot.sandbox.permissions import set_overwrite
 from bot.sandbox.protocol import (
+    DIRECT_MESSAGES_INTENT,
     FLAG_EPHEMERAL,
     GUILD_MESSAGES_INTENT,
     GUILDS_INTENT,
@@ -34,8 +36,9 @@ from bot.sandbox.world import World
 _log = logging.getLogger(__name__)
 
 
-class LocalDiscord(InteractionDriver):
-    """One application, one bot, one guild; REST and gateway on loopback; records everything."""
+class LocalDiscord(InteractionDriver, DirectMessages):
+    """One application, one bot, one guild and its DMs; REST and gateway on loopback; records
+    everything."""
 
     def __init__(
         self,
@@ -72,7 +75,13 @@ class LocalDiscord(InteractionDriver):
         """Listen on host:port (0 picks a free port)."""
         app = web.Application(middlewares=[self._middleware], client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
-        groups = (LoginRoutes(self), CommandRoutes(self), ChannelRoutes(self), ResponseRoutes(self))
+        groups = (
+            LoginRoutes(self),
+            CommandRoutes(self),
+            ChannelRoutes(self),
+            DirectMessageRoutes(self),
+            ResponseRoutes(self),
+        )
         for group in groups:
             for route in group.routes():
                 app.router.add_route(route.method, API_PREFIX + route.path, route.handler)
@@ -207,18 +216,21 @@ class LocalDiscord(InteractionDriver):
         return await self.gateway.dispatch(event, data, intent)
 
     async def dispatch_message(self, event: str, message: Mapping[str, Any]) -> None:
-        """MESSAGE_CREATE/UPDATE/DELETE for a non-ephemeral message (GUILD_MESSAGES intent)."""
+        """MESSAGE_CREATE/UPDATE/DELETE for a non-ephemeral message (GUILD_MESSAGES intent, or
+        DIRECT_MESSAGES for a message in a DM channel, which has no guild_id)."""
         if message.get("flags", 0) & FLAG_EPHEMERAL:
             return
+        in_guild = "guild_id" in message
         if event == "MESSAGE_DELETE":
             keys = ("id", "channel_id", "guild_id")
-            data: dict[str, Any] = {key: message[key] for key in keys}
+            data: dict[str, Any] = {key: message[key] for key in keys if key in message}
         else:
             data = copy.deepcopy(dict(message))
             author_id = int(message["author"]["id"])
-            if author_id in self.world.members:
+            if in_guild and author_id in self.world.members:
                 data["member"] = self.world.member(author_id, with_user=False)
-        await self.dispatch(event, data, GUILD_MESSAGES_INTENT)
+        intent = GUILD_MESSAGES_INTENT if in_guild else DIRECT_MESSAGES_INTENT
+        await self.dispatch(event, data, intent)
 
     async def drop_gateway(self, code: int = 4000) -> None:
         """Close the gateway sockets so the client reconnects and RESUMEs."""
@@ -257,6 +269,13 @@ class LocalDiscord(InteractionDriver):
     def threads(self) -> dict[int, dict[str, Any]]:
         """Threads created, by id."""
         return self.world.threads
+
+    def attachment_content(self, attachment: Mapping[str, Any] | int | str) -> bytes:
+        """The bytes the bot uploaded for an attachment (a message's attachment, or its id)."""
+        attachment_id = int(attachment["id"] if isinstance(attachment, Mapping) else attachment)
+        if attachment_id not in self.world.attachment_contents:
+            raise SandboxError(f"no uploaded file with attachment id {attachment_id}")
+        return self.world.attachment_contents[attachment_id]
 
     def requests_to(self, method: str, path_regex: str) -> list[RecordedRequest]:
         """Recorded requests matching method ("*" for any) and path regex."""

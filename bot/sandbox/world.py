@@ -1,5 +1,5 @@
-"""The sandbox's one guild: ids, users, roles, members, channels and threads, and the store of
-messages, with the payloads Discord sends for them."""
+"""The sandbox's one guild: ids, users, roles, members, channels and threads, the bot's DM
+channels, and the store of messages and uploaded files, with the payloads Discord sends for them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.sandbox.permissions import (
     MODERATOR_PERMISSIONS,
     permissions_in,
 )
-from bot.sandbox.protocol import GUILD_CATEGORY, GUILD_TEXT, PUBLIC_THREAD, THREAD_TYPES
+from bot.sandbox.protocol import DM, GUILD_CATEGORY, GUILD_TEXT, PUBLIC_THREAD, THREAD_TYPES
 
 DISCORD_EPOCH_MS = 1420070400000
 START_MS = 1735689600000  # 2025-01-01T00:00:00Z: ids are deterministic, one millisecond apart
@@ -43,6 +43,10 @@ class World:
         self.channel_messages: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.deleted_messages: list[dict[str, Any]] = []
         self.touched: dict[int, int] = {}
+        self.dm_channels: dict[int, dict[str, Any]] = {}  # the bot's DM channels, by channel id
+        self.dm_channel_ids: dict[int, int] = {}  # recipient user id -> DM channel id
+        self.closed_dms: set[int] = set()  # users who do not take DMs from the bot
+        self.attachment_contents: dict[int, bytes] = {}  # uploaded bytes, by attachment id
 
         self.application_id = self.bot_id = self.next_id()
         self.guild_id = self.next_id()
@@ -179,6 +183,24 @@ class World:
         member = {"id": str(thread_id), "user_id": str(owner_id), "join_timestamp": now, "flags": 0}
         return {**copy.deepcopy(thread), "member": member}
 
+    def open_dm(self, user_id: int) -> dict[str, Any]:
+        """The bot's DM channel with a user (created the first time); return its payload."""
+        if user_id not in self.dm_channel_ids:
+            channel_id = self.next_id()
+            self.dm_channels[channel_id] = {
+                "id": str(channel_id),
+                "type": DM,
+                "last_message_id": None,
+                "recipients": [self.user(user_id)],
+                "flags": 0,
+            }
+            self.dm_channel_ids[user_id] = channel_id
+        return self.channel(self.dm_channel_ids[user_id])
+
+    def dm_recipient(self, channel_id: int) -> int:
+        """The user at the other end of one of the bot's DM channels."""
+        return int(self.dm_channels[channel_id]["recipients"][0]["id"])
+
     # payloads
 
     def user(self, user_id: int) -> dict[str, Any]:
@@ -210,8 +232,8 @@ class World:
         return member
 
     def channel(self, channel_id: int) -> dict[str, Any]:
-        """A channel (or thread) object."""
-        return copy.deepcopy(self.channels[channel_id])
+        """A channel, thread or DM channel object."""
+        return copy.deepcopy(self.channels.get(channel_id) or self.dm_channels[channel_id])
 
     def guild(self) -> dict[str, Any]:
         """The full guild object sent in GUILD_CREATE."""

@@ -16,6 +16,8 @@ from discord import app_commands
 from bot.sandbox import BotRun, LocalDiscord, ManualClock, run_bot_against
 
 TOPICS = ["ethics", "economics", "education", "energy", "environment"]
+EXPORT_MD = "# Notes\n\n- Rawls, *A Theory of Justice* \u2014 p. 12\n".encode()
+APPENDIX_MD = b"## Appendix\n\n\x00binary-safe\xff\n"
 AUTH = {"Authorization": "Bot sandbox-token"}
 
 
@@ -142,6 +144,27 @@ class DemoBot(discord.Client):
         async def export(interaction: discord.Interaction) -> None:
             file = discord.File(io.BytesIO(b"chapter 1\nchapter 2\n"), filename="notes.txt")
             await interaction.response.send_message("Your notes", file=file)
+
+        @tree.command(description="Export notes as Markdown, privately, with an appendix")
+        async def exportmd(interaction: discord.Interaction, deferred: bool = False) -> None:
+            export = discord.File(io.BytesIO(EXPORT_MD), filename="notes.md")
+            if deferred:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                await interaction.followup.send("Your export", file=export, ephemeral=True)
+            else:
+                await interaction.response.send_message("Your export", file=export, ephemeral=True)
+            appendix = discord.File(io.BytesIO(APPENDIX_MD), filename="appendix.md")
+            await interaction.followup.send(file=appendix, ephemeral=True)
+
+        @tree.command(description="Send yourself a reminder by DM")
+        async def remind(interaction: discord.Interaction, text: str) -> None:
+            try:
+                await interaction.user.send(f"Reminder: {text}")
+            except discord.Forbidden as exc:
+                bot.seen_errors.append(exc)
+                await interaction.response.send_message("Your DMs are closed", ephemeral=True)
+            else:
+                await interaction.response.send_message("Sent you a DM", ephemeral=True)
 
         @tree.command(description="Answer twice (a bug)")
         async def twice(interaction: discord.Interaction) -> None:

@@ -15,18 +15,33 @@ import discord
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.keep import BUTTONS as KEEP_BUTTONS
+from bot.keep import SaveButton
 from bot.posting import DiscordPoster
+from bot.reminding import DiscordReminders
 from bot.store import Store
 from bot.store.database_faults import watch_file
 from bot.store.rate_budget import RateBudget
 from bot.store.scheduler import Scheduler, SchedulerConfig
+from bot.study import Study
 from bot.tree import ReadingRoomTree
 from bot.ui import BUTTONS as PAGE_BUTTONS
 from bot.ui import Answers
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.lookup", "cogs.experts", "cogs.guide", "cogs.library", "cogs.excerpts")
+EXTENSIONS = (
+    "cogs.lookup",
+    "cogs.experts",
+    "cogs.guide",
+    "cogs.library",
+    "cogs.excerpts",
+    "cogs.quiz",
+    "cogs.review",
+    "cogs.notes",
+    "cogs.cite",
+    "cogs.forget",
+)
 COMMANDS_HASH_KEY = "global_commands_hash"
 SCHEDULER_INTERVAL = 20.0  # seconds between looks for due excerpts
 
@@ -57,19 +72,24 @@ class ReadingRoomBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
+        self.now = now  # the time every command and button reads
+        self.study = Study(store)
+        self.reminders = DiscordReminders(self, self.study, now)
         self.scheduler = Scheduler(
             store,
             DiscordPoster(self, RateBudget(settings.post_rate)),
             now,
             SchedulerConfig(grace=timedelta(hours=settings.excerpt_grace_hours)),
         )
+        self.scheduler.also.append(self.reminders.send_due)
         self.answers = Answers()  # those whose pages the buttons turn (bot/ui.py)
+        self.answers.keep_any = lambda: [SaveButton()]
         self.scheduler_interval = scheduler_interval
         self._background: list[asyncio.Task[None]] = []
         _guard_parsers(self._connection.parsers)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(*PAGE_BUTTONS)
+        self.add_dynamic_items(*PAGE_BUTTONS, *KEEP_BUTTONS)
         await self.load_extensions()
         self._background.append(asyncio.create_task(watch_file(self.settings.database_path)))
         if self.scheduler_interval is not None:

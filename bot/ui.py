@@ -8,12 +8,13 @@ custom id are kept in a small bounded table instead (a button past it asks to as
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
@@ -30,6 +31,9 @@ Args = Sequence[str]  # what an answer was asked with, as the command's options 
 Pages = Sequence[discord.Embed]
 # Remakes an answer's pages from the interaction and the arguments it was first asked with.
 PageMaker = Callable[[discord.Interaction, Args], Awaitable[Pages]]
+# The buttons that keep what page `page` of an answer shows (Save, Add to review).
+Items = list[discord.ui.Item[discord.ui.View]]
+KeepMaker = Callable[[discord.Interaction, Args, int], Awaitable[Items]]
 LONG_ARGUMENTS_KEPT = 500  # answers whose arguments do not fit in a custom id...
 LONG_ARGUMENTS_MAX = 2000  # ...and are no longer than this (characters of JSON)
 EXPIRED = "This answer is too old to turn its pages: ask again."
@@ -41,11 +45,36 @@ class Answers:
 
     def __init__(self) -> None:
         self._makers: dict[str, tuple[PageMaker, int]] = {}
+        self._keepers: dict[str, KeepMaker] = {}
+        self._unsaved: set[str] = set()  # answers of the member's own data: nothing to keep
         self._long: OrderedDict[str, list[str]] = OrderedDict()
+        # The buttons every private answer's page has (the Save button), made for the page.
+        self.keep_any: Callable[[], Items] = list
 
-    def register(self, name: str, maker: PageMaker, arity: int) -> None:
-        """`maker` remakes the answer `name` from its `arity` arguments."""
+    def register(
+        self,
+        name: str,
+        maker: PageMaker,
+        arity: int,
+        keep: KeepMaker | None = None,
+        kept: bool = True,
+    ) -> None:
+        """`maker` remakes the answer `name` from its `arity` arguments; `keep` makes the
+        buttons that keep what one of its pages shows, beside the ones every answer has (none
+        when not `kept`)."""
         self._makers[name] = (maker, arity)
+        if not kept:
+            self._unsaved.add(name)
+        if keep is not None:
+            self._keepers[name] = keep
+
+    async def keep(
+        self, interaction: discord.Interaction, name: str, arguments: Sequence[str], page: int
+    ) -> Items:
+        """The buttons that keep page `page` of the answer `name`."""
+        keeper = self._keepers.get(name)
+        own = await keeper(interaction, arguments, page) if keeper is not None else []
+        return own if name in self._unsaved else [*self.keep_any(), *own]
 
     async def pages(
         self, interaction: discord.Interaction, name: str, arguments: Sequence[str]
@@ -130,7 +159,8 @@ class TurnButton(
             await send_private(interaction, EXPIRED)
             return
         page = min(self.page, len(pages) - 1)
-        view = page_view(answers, self.answer, arguments, page, len(pages), shareable=True)
+        kept = await answers.keep(interaction, self.answer, arguments, page)
+        view = page_view(answers, self.answer, arguments, page, len(pages), True, kept)
         await interaction.response.edit_message(**_page(interaction, pages[page]), view=view)
 
 
@@ -190,11 +220,12 @@ def page_view(
     arguments: Sequence[str],
     page: int,
     count: int,
-    *,
     shareable: bool,
+    kept: Sequence[discord.ui.Item[discord.ui.View]] = (),
 ) -> discord.ui.View | None:
     """The buttons for page `page` of `count`: Previous and Next when there are pages to turn,
-    Share when only the asker sees the answer; None when there is no button to show."""
+    Share and those that keep the page (`kept`) when only the asker sees the answer; None
+    when there is no button to show."""
     view = discord.ui.View(timeout=None)
     if count > 1:
         room = CUSTOM_ID_MAX - len(f"rr:page:{answer}:{count}:")
@@ -204,6 +235,8 @@ def page_view(
         view.add_item(TurnButton("Next", answer, following, encoded, page == count - 1))
     if shareable:
         view.add_item(ShareButton())
+        for item in kept:
+            view.add_item(item)
     # Finished before it is sent, discord.py keeps nothing of it (nor a 15-minute timer for a
     # private answer): the buttons' class, registered at start, answers every click.
     view.stop()
@@ -214,9 +247,13 @@ async def send_answer(
     interaction: discord.Interaction, answer: str, arguments: Sequence[str]
 ) -> None:
     """Reply, only to the asker, with the first page of the registered `answer`."""
-    pages = await answers_of(interaction).pages(interaction, answer, arguments)
+    answers = answers_of(interaction)
+    pages = await answers.pages(interaction, answer, arguments)
     assert pages, f"{answer} is registered with {len(arguments)} arguments and answers"
-    await send_pages(interaction, pages, ephemeral=True, answer=answer, arguments=arguments)
+    kept = await answers.keep(interaction, answer, arguments, 0)
+    await send_pages(
+        interaction, pages, ephemeral=True, answer=answer, arguments=arguments, kept=kept
+    )
 
 
 async def send_pages(
@@ -226,11 +263,15 @@ async def send_pages(
     ephemeral: bool,
     answer: str = "",
     arguments: Sequence[str] = (),
+    kept: Items | None = None,
 ) -> None:
     """Reply with the first page; buttons turn the pages of a registered `answer` (asked again
-    with `arguments`), and Share posts an answer only the asker sees."""
+    with `arguments`), Share posts an answer only the asker sees, and `kept` (by default the
+    buttons every answer has) keep what it shows."""
+    answers = answers_of(interaction)
     count = len(pages) if answer else 1
-    view = page_view(answers_of(interaction), answer, arguments, 0, count, shareable=ephemeral)
+    kept = answers.keep_any() if kept is None else kept
+    view = page_view(answers, answer, arguments, 0, count, ephemeral, kept)
     extra = {"view": view} if view is not None else {}
     await interaction.response.send_message(
         **_page(interaction, pages[0]), ephemeral=ephemeral, **extra
@@ -270,3 +311,13 @@ async def send_private(interaction: discord.Interaction, text: str) -> None:
             await interaction.response.send_message(text, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not tell the user about an error (interaction %s)", interaction.id)
+
+
+@contextlib.asynccontextmanager
+async def private_errors(interaction: discord.Interaction) -> AsyncIterator[None]:
+    """A button's work: a user error (a question gone, a card not yours) is told to the one who
+    clicked, privately, as a command's would be."""
+    try:
+        yield
+    except UserError as error:
+        await send_private(interaction, render.user_error_text(error))

@@ -10,8 +10,18 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import ReadingRoomBot
+from bot.keep import AddCardButton
 from bot.store import Store
-from bot.ui import READING_OPTION, Answers, Args, Pages, scoped, send_answer, send_pages
+from bot.ui import (
+    READING_OPTION,
+    Answers,
+    Args,
+    Pages,
+    answers_of,
+    scoped,
+    send_answer,
+    send_pages,
+)
 
 
 class Experts(commands.Cog):
@@ -58,7 +68,9 @@ class Experts(commands.Cog):
         item = await self.store.random_quote(
             speaker or "", topic or "", self.rng, interaction.guild_id, reading or ""
         )
-        await send_pages(interaction, [render.quote_embed(item)], ephemeral=True)
+        card = AddCardButton.of(interaction, "quote", item.reading_id, item.quote.id)
+        kept = [*answers_of(interaction).keep_any(), card]
+        await send_pages(interaction, [render.quote_embed(item)], ephemeral=True, kept=kept)
 
     @expert.autocomplete("reading")
     @quote.autocomplete("reading")

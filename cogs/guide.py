@@ -63,7 +63,8 @@ class Guide(commands.Cog):
     async def help_command(self, interaction: discord.Interaction) -> None:
         """Every command, one line each."""
         listed = [(c.qualified_name, c.description) for c in self.tree.walk_commands()]
-        embed = render.help_embed(sorted(listed))
+        menus = [c.name for c in self.tree.walk_commands(type=discord.AppCommandType.message)]
+        embed = render.help_embed(sorted(listed), menus)
         await send_embed(interaction, embed, ephemeral=True)
 
 

@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot import render
 from bot.client import ReadingRoomBot
+from bot.keep import AddCardButton
 from bot.store import Store
 from bot.ui import READING_OPTION, Answers, Args, Pages, scoped, send_answer
 
@@ -15,13 +16,26 @@ from bot.ui import READING_OPTION, Answers, Args, Pages, scoped, send_answer
 class Lookup(commands.Cog):
     def __init__(self, store: Store, answers: Answers) -> None:
         self.store = store
-        answers.register("define", self.define_pages, arity=2)
+        answers.register("define", self.define_pages, arity=2, keep=self.define_keep)
         answers.register("search", self.search_pages, arity=2)
 
     async def define_pages(self, interaction: discord.Interaction, args: Args) -> Pages:
         term, reading = args
         found = await self.store.define(term, interaction.guild_id, reading)
         return render.concept_pages(found)
+
+    async def define_keep(
+        self, interaction: discord.Interaction, args: Args, page: int
+    ) -> list[discord.ui.Item[discord.ui.View]]:
+        """Add to review, for the concept page `page` shows."""
+        term, reading = args
+        for entry in await self.store.define(term, interaction.guild_id, reading):
+            page -= len(render.concept_pages([entry]))
+            if page < 0:
+                return [
+                    AddCardButton.of(interaction, "concept", entry.reading_id, entry.concept.id)
+                ]
+        return []
 
     async def search_pages(self, interaction: discord.Interaction, args: Args) -> Pages:
         query, reading = args

@@ -35,6 +35,12 @@ COMMAND_NAMES = {
     "syllabus",
     "help",
     "excerpt",
+    "quiz",
+    "review",
+    "cite",
+    "notes",
+    "forget-me",
+    "Save to my notes",
 }
 
 

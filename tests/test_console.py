@@ -124,7 +124,7 @@ def test_ask_prints_the_reply(tmp_path) -> None:
     lines = result.stdout.splitlines()
     assert lines[:2] == ["[only you can see this]", "== Justin Hastings =="]
     assert "“The state is chasing control rather than exercising it.”" in result.stdout
-    assert lines[-1] == "[Previous] (disabled) [Next] [Share]"
+    assert lines[-1] == "[Previous] (disabled) [Next] [Share] [Save]"
 
 
 def test_ask_json_is_exactly_the_callback_bodies(tmp_path) -> None:

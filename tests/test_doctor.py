@@ -137,7 +137,7 @@ async def test_doctor_on_a_live_setup_names_the_channel_and_the_permission(tmp_p
     lines = healthy[1].splitlines()
     assert all(line.startswith("ok ") for line in lines), lines
     assert any("token: valid, for the application Reading Room" in line for line in lines)
-    assert any(line.endswith("all 9 match the code") for line in lines)
+    assert any(line.endswith("all 15 match the code") for line in lines)
     assert any("daily excerpts can post in #study" in line for line in lines)
     code, out, err = lacking
     assert code == 1, out + err

@@ -147,7 +147,7 @@ async def test_run_logs_in_syncs_answers_and_stops_on_sigterm(tmp_path: Path) ->
             output, _ = await asyncio.wait_for(process.communicate(), timeout=15)
         log = output.decode()
         assert process.returncode == 0, log
-        assert "synced 9 commands to guild" in log
+        assert "synced 15 commands to guild" in log
         assert log.rstrip().endswith("stopped")
         assert token not in log
 

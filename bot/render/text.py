@@ -47,8 +47,9 @@ def embed_text(embed: discord.Embed) -> str:
     return clip("\n\n".join(part for part in parts if part), MESSAGE_CONTENT_MAX)
 
 
-def help_embed(commands: Iterable[tuple[str, str]]) -> discord.Embed:
+def help_embed(commands: Iterable[tuple[str, str]], menus: Iterable[str] = ()) -> discord.Embed:
     lines = [f"`/{name}` — {description}" for name, description in commands]
+    lines += [f"**{name}** — on a post of mine, under Apps in its menu" for name in menus]
     return discord.Embed(title="Reading Room", description="\n".join(lines), colour=COLOUR)
 
 

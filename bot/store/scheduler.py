@@ -48,6 +48,8 @@ class Scheduler(ScheduleCommands):
         self._limit = asyncio.Semaphore(self.config.concurrency)
         self._sending: dict[int, asyncio.Task[bool]] = {}  # by guild: posts under way
         self._by_hand: set[asyncio.Task[object]] = set()  # moderators' posts under way
+        # Other timed work done each round (the members' review reminders).
+        self.also: list[Callable[[], Awaitable[object]]] = []
 
     async def run(self, interval: float) -> None:
         """Every `interval` seconds (at once again after a full batch) start the posts that
@@ -59,6 +61,11 @@ class Scheduler(ScheduleCommands):
                     started = await self._start_due()
                 except Exception:
                     log.exception("the excerpt scheduler failed; trying again next round")
+                for work in self.also:
+                    try:
+                        await work()
+                    except Exception:
+                        log.exception("%s failed; trying again next round", work)
                 if len(started) < self.config.batch:  # a full batch means more are waiting
                     await self._sleep(interval)
         finally:

@@ -71,6 +71,7 @@ class Deck:
     def __init__(self, connection: aiosqlite.Connection, fuzz: bool = True) -> None:
         self.connection = connection
         self.scheduler = fsrs.Scheduler(enable_fuzzing=fuzz)
+        self.new_per_day = NEW_PER_DAY
 
     async def next_card(
         self,
@@ -83,7 +84,7 @@ class Deck:
         day_start: datetime,
     ) -> Card | None:
         """The member's card due first, or else a new one from the syllabus (if fewer than
-        NEW_PER_DAY were dealt since `day_start`); None when nothing is due."""
+        `new_per_day` were dealt since `day_start`); None when nothing is due."""
         for _ in range(8):  # a card whose item left its reading is dropped, and the next taken
             rows = await fetch_all(
                 self.connection,
@@ -101,7 +102,7 @@ class Deck:
             "AND chosen = 0 AND added_at >= ?",
             (guild_id, member_id, epoch(day_start)),
         )
-        if dealt[0][0] >= NEW_PER_DAY:
+        if dealt[0][0] >= self.new_per_day:
             return None
         for reading in syllabus:
             for kind, table in (("concept", "concepts"), ("quote", "quotes")):

@@ -197,6 +197,8 @@ UNDO = {
             "last_indexed",
         )
     ),
+    12: "DROP TABLE quiz_questions; DROP TABLE quiz_scores; DROP TABLE review_cards; "
+    "DROP TABLE review_reminders; DROP TABLE notes",
 }
 REBUILDING = [n for n, sql in database.migrations() if n in UNDO and "content_hash" in sql]
 
@@ -253,6 +255,7 @@ async def test_a_schedule_from_before_the_library_keeps_its_place_in_its_reading
     async with await Store.open(db_path, reading_copy):
         pass
     with sqlite3.connect(db_path) as connection:
+        connection.executescript(UNDO[12])
         connection.executescript(UNDO[11])
         connection.execute("PRAGMA user_version = 10")
         connection.execute(

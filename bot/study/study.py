@@ -1,0 +1,247 @@
+"""The study tools' face: one call for each thing a study command does, over the store's content
+(the readings of the server's scope) and the members' state in the same database."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.store import Store
+from bot.store.clock import epoch, load_zone, local_date, occurrence_on
+from bot.store.errors import UserError, shown
+from bot.study import members
+from bot.study.citations import STYLES, Citation, Work, cite
+from bot.study.material import Material
+from bot.study.notes import Note, Notes
+from bot.study.quiz import Answered, Asked, Quiz, Score, make_question
+from bot.study.reminders import Reminder, Reminders
+from bot.study.review import Card, Deck, DeckStats, Rated, face_of
+from bot.study.targets import Target, parse_target, suggest_targets
+
+
+@dataclass(frozen=True, slots=True)
+class NextCard:
+    """The next card to review, or None with the deck's figures to say why."""
+
+    card: Card | None
+    stats: DeckStats
+
+
+@dataclass(frozen=True, slots=True)
+class NotesExport:
+    notes: tuple[Note, ...]
+    titles: dict[str, str]  # reading id -> title, for the readings in the library
+    citations: dict[str, Citation]  # reading id -> its citation
+
+
+class Study:
+    """Quizzes, review decks, reminders, citations, notes and forgetting, for the bot's cogs."""
+
+    def __init__(self, store: Store, rng: random.Random | None = None, fuzz: bool = True) -> None:
+        self.store = store
+        self.rng = rng or random.Random()
+        connection = store.connection
+        self._quiz = Quiz(connection)
+        self._deck = Deck(connection, fuzz=fuzz)
+        self._reminders = Reminders(connection)
+        self._notes = Notes(connection)
+
+    @property
+    def _material(self) -> Material:
+        return Material(self.store.reader)
+
+    # Quiz
+
+    async def ask(
+        self, guild_id: int, member_id: int, reading: str, kind: str | None, now: datetime
+    ) -> Asked:
+        """A new question for the member from the server's readings (or `reading`)."""
+        readings = await self.store.readings_in_scope(guild_id, reading)
+        question, meta = await make_question(self._material, readings, kind, self.rng)
+        return await self._quiz.record(guild_id, member_id, question, meta.title, _at(now))
+
+    async def answer(
+        self, number: int, guild_id: int, member_id: int, chosen: int, now: datetime
+    ) -> Answered:
+        return await self._quiz.answer(number, guild_id, member_id, chosen, _at(now))
+
+    async def board(self, guild_id: int) -> list[Score]:
+        return await self._quiz.board(guild_id)
+
+    async def score(self, guild_id: int, member_id: int) -> Score:
+        return await self._quiz.score(guild_id, member_id)
+
+    async def join_board(self, guild_id: int, member_id: int, on_board: bool) -> Score:
+        return await self._quiz.set_on_board(guild_id, member_id, on_board)
+
+    # Review
+
+    async def next_card(self, guild_id: int, member_id: int, now: datetime) -> NextCard:
+        start, end = await self._day(guild_id, member_id, now)
+        try:
+            syllabus = await self.store.readings_in_scope(guild_id)
+        except UserError:  # the syllabus's readings are all out of the library: no new cards
+            syllabus = []
+        card = await self._deck.next_card(
+            guild_id, member_id, self._material, self.store.catalog, syllabus, now, start
+        )
+        return NextCard(card, await self._deck.stats(guild_id, member_id, now, end))
+
+    async def card(self, number: int, guild_id: int, member_id: int) -> Card:
+        return await self._deck.card(
+            number, guild_id, member_id, self._material, self.store.catalog
+        )
+
+    async def rate(
+        self,
+        number: int,
+        guild_id: int,
+        member_id: int,
+        shown_at: int,
+        rating: str,
+        now: datetime,
+    ) -> Rated:
+        return await self._deck.rate(
+            number,
+            guild_id,
+            member_id,
+            shown_at,
+            rating,
+            now,
+            self._material,
+            self.store.catalog,
+        )
+
+    async def add_card(
+        self, guild_id: int, member_id: int, reading: str, kind: str, item: str, now: datetime
+    ) -> bool:
+        """Add a concept or quote to the member's deck; False if it was there already."""
+        meta = self.store.reading_meta(reading)
+        if await face_of(self._material, meta, kind, item) is None:
+            raise UserError(f"That is no longer in {meta.title}: ask again.")
+        return await self._deck.add(guild_id, member_id, meta.id, kind, item, now)
+
+    async def deck_stats(self, guild_id: int, member_id: int, now: datetime) -> DeckStats:
+        _, end = await self._day(guild_id, member_id, now)
+        return await self._deck.stats(guild_id, member_id, now, end)
+
+    async def _day(self, guild_id: int, member_id: int, now: datetime) -> tuple[datetime, datetime]:
+        """The member's day around `now`: in their reminder's time zone, else UTC."""
+        reminder = await self._reminders.get(guild_id, member_id)
+        zone = load_zone(reminder.timezone if reminder else "UTC")
+        today = local_date(now, zone)
+        start = occurrence_on(today, datetime.min.time(), zone)
+        end = occurrence_on(today + timedelta(days=1), datetime.min.time(), zone)
+        return start, end
+
+    # Reminders
+
+    async def remind(
+        self, guild_id: int, member_id: int, local_time: str, timezone: str, now: datetime
+    ) -> Reminder:
+        return await self._reminders.set(guild_id, member_id, local_time, timezone, now)
+
+    async def remind_off(self, guild_id: int, member_id: int) -> bool:
+        return await self._reminders.remove(guild_id, member_id)
+
+    async def due_reminders(self, now: datetime) -> list[Reminder]:
+        return await self._reminders.due(now)
+
+    async def claim_reminder(self, reminder: Reminder, now: datetime) -> bool:
+        return await self._reminders.claim(reminder, now)
+
+    # Citations
+
+    async def cite(self, guild_id: int | None, what: str, style: str) -> tuple[Citation, str]:
+        """`what` (a reading, a quote or a publication; the first reading in scope when "")
+        cited in `style`; and a line saying what was cited."""
+        if style not in STYLES:
+            raise UserError(
+                f"No citation style “{shown(style)}”: choose one of {', '.join(STYLES)}."
+            )
+        target = parse_target(what)
+        if not target.reading:
+            readings = await self.store.readings_in_scope(guild_id)
+            target = Target(readings[0].id)
+        meta = self.store.reading_meta(target.reading)
+        overview = await self.store.reading_overview(meta.id)
+        work = Work(
+            overview.id,
+            "article",
+            overview.title,
+            overview.author,
+            overview.publisher,
+            overview.date,
+            overview.url,
+        )
+        if target.kind == "quote":
+            found = await self._material.quote(meta, target.item)
+            if found is None:
+                raise UserError(f"No quote “{shown(target.item)}” in {meta.title}.")
+            text = f"“{found.quote.text}” ({found.speaker.name})"
+            return cite(work, style, quote_speaker=found.speaker.name), text
+        if target.kind == "publication":
+            pubs = {p.id: p for p in await self._material.publications(meta)}
+            pub = pubs.get(target.item)
+            if pub is None:
+                raise UserError(f"No publication “{shown(target.item)}” in {meta.title}.")
+            work = Work(
+                pub.id, "publication", pub.title, "", overview.publisher, pub.date, "", pub.type
+            )
+            return cite(work, style), pub.title
+        return cite(work, style), overview.title
+
+    async def suggest_cited(self, guild_id: int | None, text: str) -> list[tuple[str, str]]:
+        """(label, value) of what /cite can cite, matching what was typed."""
+        try:
+            readings = await self.store.readings_in_scope(guild_id)
+        except UserError:
+            readings = list(self.store.catalog.current)
+        return await suggest_targets(self.store.reader, readings, text)
+
+    # Notes
+
+    async def save_note(
+        self, guild_id: int, member_id: int, title: str, body: str, now: datetime
+    ) -> tuple[Note, bool]:
+        """Keep what the member saw as a note, with the readings whose titles it names."""
+        text = f"{title}\n{body}"
+        readings = tuple(r.id for r in self.store.catalog.current if r.title in text)
+        return await self._notes.save(guild_id, member_id, readings, title, body, _at(now))
+
+    async def notes(self, guild_id: int, member_id: int) -> list[Note]:
+        return await self._notes.list(guild_id, member_id)
+
+    def titles(self) -> dict[str, str]:
+        """The title of each reading in the library, by id."""
+        return {reading.id: reading.title for reading in self.store.catalog.current}
+
+    async def export_notes(self, guild_id: int, member_id: int, style: str) -> NotesExport:
+        """The member's notes, with the citation in `style` of each reading they come from."""
+        notes = await self.notes(guild_id, member_id)
+        citations = {}
+        for reading in dict.fromkeys(r for note in notes for r in note.readings):
+            citation = await self.reading_citation(reading, style)
+            if citation is not None:
+                citations[reading] = citation
+        return NotesExport(tuple(notes), self.titles(), citations)
+
+    async def reading_citation(self, reading: str, style: str) -> Citation | None:
+        """A reading's citation, or None once it is out of the library."""
+        if reading not in self.store.catalog.by_id:
+            return None
+        citation, _ = await self.cite(None, reading, style)
+        return citation
+
+    # Forgetting a member
+
+    async def forget(self, guild_id: int, member_id: int) -> dict[str, int]:
+        return await members.forget(self.store.connection, guild_id, member_id)
+
+    async def held(self, guild_id: int, member_id: int) -> dict[str, int]:
+        return await members.count(self.store.connection, guild_id, member_id)
+
+
+def _at(now: datetime) -> int:
+    return epoch(now)

@@ -8,13 +8,14 @@ RSS, store calls and the naive baselines) and the end-to-end benchmark (`bench.e
 commands and autocomplete through the local Discord, as ratios to the floor) at each size, then
 the scheduler benchmark (`bench.scheduler_bench`: the due query, posting under the rate budget),
 then the memory benchmark (`bench.memory_bench`: the bot's RSS as it answers mixed lookups),
-the curate benchmark (`bench.curate_bench`: quotations and speakers against gold annotations)
-and the library benchmark (`bench.library_bench`: a full build beside the reload of one added
+the curate benchmark (`bench.curate_bench`: quotations and speakers against gold annotations),
+the library benchmark (`bench.library_bench`: a full build beside the reload of one added
 or changed reading, lookups during reloads, lookups 50 at a time) at the largest size, or at
-`--library-quotes`. `--only` runs the benchmarks it names and no other, keeping the others'
-figures from the report already in `--json`. It writes every figure,
-the sizes and the machine to `--json`, and prints the issue's targets with the value measured
-against each, then each benchmark's own table.
+`--library-quotes`, and the study benchmark (`bench.study_bench`: the next review card and a
+quiz question with `--study-cards` review cards) at the largest size. `--only` runs the
+benchmarks it names and no other, keeping the others' figures from the report already in
+`--json`. It writes every figure, the sizes and the machine to `--json`, and prints the issues'
+targets with the value measured against each, then each benchmark's own table.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from bench import (
     memory_bench,
     scheduler_bench,
     store_bench,
+    study_bench,
 )
 from bench.machine import describe, machine_summary
 from bench.scheduler_posting import RATE_SHARE_TARGET
@@ -45,7 +47,7 @@ DEFAULT_JSON = ROOT / "bench" / "results.json"
 # Posting runs at the configured budget (40/s): 2,000 posts take about 50 s.
 DEFAULT_POSTS = 2000
 GROWTH_TARGET = 2.0
-BENCHMARKS = ("store", "e2e", "scheduler", "memory", "curate", "library")
+BENCHMARKS = ("store", "e2e", "scheduler", "memory", "curate", "library", "study")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -64,6 +66,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--library-reloads", type=int, default=4, help="back-to-back reloads, library benchmark"
+    )
+    parser.add_argument(
+        "--study-cards", type=int, default=100_000, help="review cards, study benchmark"
     )
     parser.add_argument(
         "--only", default=",".join(BENCHMARKS), help=f"some of {', '.join(BENCHMARKS)}"
@@ -125,6 +130,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         _progress(f"library benchmark, {quotes:,} quotes ...")
         report["library"] = library_bench.run(
             quotes, reloads=args.library_reloads, calls=args.e2e_calls, workdir=args.workdir
+        )
+    if "study" in args.only:
+        quotes = max(sizes)
+        _progress(f"study benchmark, {quotes:,} quotes, {args.study_cards:,} cards ...")
+        report["study"] = study_bench.run(
+            quotes, cards=args.study_cards, calls=args.calls, workdir=args.workdir
         )
     report["targets"] = targets(report)
     report["duration_s"] = time.perf_counter() - started
@@ -257,6 +268,8 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         )
     if "library" in report:
         found += library_bench.targets(report["library"])
+    if "study" in report:
+        found += study_bench.targets(report["study"])
     return found
 
 
@@ -288,6 +301,7 @@ def markdown(report: dict[str, Any]) -> str:
         ("memory", "Memory", lambda: memory_bench.markdown_table(report["memory"])),
         ("curate", "Curate", lambda: curate_bench.table(report["curate"])),
         ("library", "Library", lambda: library_bench.markdown_table(report["library"])),
+        ("study", "Study tools", lambda: study_bench.markdown_table(report["study"])),
     ):
         if report.get(key):
             lines += ["", f"### {title}", "", table()]

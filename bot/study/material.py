@@ -5,14 +5,18 @@ one reading or of a hundred."""
 
 from __future__ import annotations
 
+import functools
 import random
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from bot.store.codec import item_from_json, speaker_from_json
 from bot.store.database import Queryable, fetch_all
 from bot.store.library import ReadingMeta
 from bot.store.models import Concept, Passage, Publication, Quote, Speaker
 
+READINGS_KEPT = 128  # readings whose speakers, concepts and publications are kept in memory
 _QUOTE = (
     "SELECT q.item, s.item, s.id, p.item, p.section FROM quotes q "
     "JOIN speakers s ON s.rowid = q.speaker JOIN passages p ON p.rowid = q.passage "
@@ -30,34 +34,41 @@ class QuoteInPlace:
 
 
 class Material:
-    """Reads of one reading's content, through `reader` (a snapshot's connection or the pool)."""
+    """Reads of the readings' content, through `reader` (the read pool, or the connection).
+
+    A reading's speakers, concepts and publications are kept for the READINGS_KEPT readings
+    read last: a reading's rows never change (a reading edited gets new rows, and row numbers
+    are never given out twice), so what is kept by row is never stale."""
 
     def __init__(self, reader: Queryable) -> None:
         self.reader = reader
+        self._kept: OrderedDict[tuple[str, int], list[Any]] = OrderedDict()
+
+    async def _all(self, table: str, cls: type, reading: ReadingMeta) -> list[Any]:
+        key = (table, reading.row)
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return self._kept[key]
+        rows = await fetch_all(
+            self.reader,
+            f"SELECT item FROM {table} WHERE reading = ? ORDER BY rowid",
+            (reading.row,),
+        )
+        decode = speaker_from_json if cls is Speaker else functools.partial(item_from_json, cls)
+        items = [decode(row[0]) for row in rows]
+        self._kept[key] = items
+        while len(self._kept) > READINGS_KEPT * 3:
+            self._kept.popitem(last=False)
+        return items
 
     async def speakers(self, reading: ReadingMeta) -> list[Speaker]:
-        rows = await fetch_all(
-            self.reader,
-            "SELECT item FROM speakers WHERE reading = ? ORDER BY rowid",
-            (reading.row,),
-        )
-        return [speaker_from_json(row[0]) for row in rows]
+        return await self._all("speakers", Speaker, reading)
 
     async def concepts(self, reading: ReadingMeta) -> list[Concept]:
-        rows = await fetch_all(
-            self.reader,
-            "SELECT item FROM concepts WHERE reading = ? ORDER BY rowid",
-            (reading.row,),
-        )
-        return [item_from_json(Concept, row[0]) for row in rows]
+        return await self._all("concepts", Concept, reading)
 
     async def publications(self, reading: ReadingMeta) -> list[Publication]:
-        rows = await fetch_all(
-            self.reader,
-            "SELECT item FROM publications WHERE reading = ? ORDER BY rowid",
-            (reading.row,),
-        )
-        return [item_from_json(Publication, row[0]) for row in rows]
+        return await self._all("publications", Publication, reading)
 
     async def random_quote(self, reading: ReadingMeta, rng: random.Random) -> QuoteInPlace | None:
         """A quote of the reading picked at random (its quotes' rows are contiguous)."""

@@ -10,6 +10,7 @@ ambiguity makes none (None), and the quiz tries another.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ BLANK = "\uff3f" * 3  # fullwidth low lines: Discord's Markdown leaves them alon
 # say too little to ask about.
 GAP_WORD_MIN = 7
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_WORD_CHARS = re.compile(r"\w+")
 _COMMON_WORDS = (
     "because between however through without another against although whether "
     "already something everything nothing themselves ourselves yourself himself "
@@ -114,6 +116,23 @@ def _spellings(concept: Concept) -> list[str]:
     return [concept.term, *concept.aliases]
 
 
+@functools.lru_cache(maxsize=65536)
+def _keys(concept: Concept) -> frozenset[str]:
+    """The lookup keys of a concept's spellings (a concept is asked about again and again)."""
+    return frozenset(fold(name) for name in _spellings(concept))
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@functools.lru_cache(maxsize=65536)
+def _spaced(text: str) -> str:
+    """`text` as its lower-case words between single spaces, and a space at each end: a phrase
+    stands in a text as whole words when its spaced form is in the text's."""
+    return f" {' '.join(_WORD_CHARS.findall(text.lower()))} "
+
+
 def _blank(text: str, phrases: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     """`text` with every whole-word occurrence of any of `phrases` blanked (longest first), and
     the spans blanked, as the text has them."""
@@ -137,13 +156,13 @@ def which_concept(
 ) -> Question | None:
     """Which concept a definition defines (its own names blanked in it), among others of the
     reading that are not the same concept by another name or the same definition."""
-    names = {fold(name) for name in _spellings(concept)}
+    names = _keys(concept)
     others = [
         c.term
         for c in concepts
         if c.id != concept.id
-        and not names & {fold(name) for name in _spellings(c)}
-        and fold(c.definition) != fold(concept.definition)
+        and not names & _keys(c)
+        and _plain(c.definition) != _plain(concept.definition)
     ]
     options, answer = _options(concept.term, others, rng)
     if len(options) < 2:
@@ -173,7 +192,7 @@ def fill_gap(
     """A quote with a key phrase blanked: a concept's name if the quote has one, else one of its
     longer words; the other options are phrases of the same sort from the reading that are not
     in the quote (so none of them can be the words blanked)."""
-    text_key = fold(quote.text)
+    text_key = f" {fold(quote.text)} "
     present = {
         c.id: (c, spelling)
         for c in concepts
@@ -186,8 +205,7 @@ def fill_gap(
         absent = [
             c.term
             for c in concepts
-            if c.id != concept.id
-            and not any(_has_phrase(text_key, fold(name)) for name in _spellings(c))
+            if c.id != concept.id and not any(f" {key} " in text_key for key in _keys(c))
         ]
     else:
         words = [w for w in _long_words(quote.text) if fold(w) not in _COMMON]
@@ -199,7 +217,7 @@ def fill_gap(
             w
             for other in other_quotes
             for w in _long_words(other.text)
-            if fold(w) not in _COMMON and not _has_phrase(text_key, fold(w))
+            if fold(w) not in _COMMON and f" {fold(w)} " not in text_key
         ]
     if not spans:
         return None
@@ -221,15 +239,8 @@ def fill_gap(
 
 def _in_text(text: str, phrase: str) -> bool:
     """Whether `phrase` stands in `text` as whole words, in any case."""
-    if not phrase.strip():
-        return False
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE) is not None
-
-
-def _has_phrase(folded_text: str, folded_phrase: str) -> bool:
-    if not folded_phrase:
-        return False
-    return re.search(rf"(?<!\w){re.escape(folded_phrase)}(?!\w)", folded_text) is not None
+    spaced = _spaced(phrase)
+    return spaced != "  " and spaced in _spaced(text)
 
 
 def _long_words(text: str) -> list[str]:

@@ -114,11 +114,14 @@ class Deck:
                     (reading.row, guild_id, member_id, reading.id, kind),
                 )
                 if rows:
+                    item = rows[0][0]
+                    face = await face_of(material, reading, kind, item)
+                    if face is None:  # unreachable: the item was just read from the reading
+                        continue
                     number = await self._insert(
-                        guild_id, member_id, reading.id, kind, rows[0][0], now, chosen=False
+                        guild_id, member_id, reading.id, kind, item, now, chosen=False
                     )
-                    found = await fetch_all(self.connection, _CARD + "WHERE id = ?", (number,))
-                    return await self._card(found[0], material, catalog)
+                    return Card(number, reading.id, kind, item, 0, now, face, new=True)
         return None
 
     async def add(

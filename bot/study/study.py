@@ -25,7 +25,7 @@ class NextCard:
     """The next card to review, or None with the deck's figures to say why."""
 
     card: Card | None
-    stats: DeckStats
+    stats: DeckStats | None = None  # only when there is no card
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +46,7 @@ class Study:
         self._deck = Deck(connection, fuzz=fuzz)
         self._reminders = Reminders(connection)
         self._notes = Notes(connection)
-
-    @property
-    def _material(self) -> Material:
-        return Material(self.store.reader)
+        self._material = Material(store.reader)
 
     # Quiz
 
@@ -86,7 +83,9 @@ class Study:
         card = await self._deck.next_card(
             guild_id, member_id, self._material, self.store.catalog, syllabus, now, start
         )
-        return NextCard(card, await self._deck.stats(guild_id, member_id, now, end))
+        if card is not None:
+            return NextCard(card)
+        return NextCard(None, await self._deck.stats(guild_id, member_id, now, end))
 
     async def card(self, number: int, guild_id: int, member_id: int) -> Card:
         return await self._deck.card(

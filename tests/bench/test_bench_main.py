@@ -17,7 +17,7 @@ def test_make_bench_writes_one_report_with_every_target(
 ) -> None:
     out = tmp_path / "results.json"
     argv = [f"--sizes={QUOTES}", "--runs=1", "--calls=5", "--e2e-calls=3", "--posts=20"]
-    argv += ["--query-schedules=200", "--memory-answers=150"]
+    argv += ["--query-schedules=200", "--memory-answers=150", "--study-cards=300"]
     argv += [f"--workdir={tmp_path}", f"--json={out}"]
     assert main(argv) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -58,6 +58,9 @@ def test_make_bench_writes_one_report_with_every_target(
         "changing one reading, then reload",
         "during back-to-back reloads",
         "after reloads",
+        "study: next card, one due",
+        "study: next card, a new one dealt",
+        "study: quiz question",
     ):
         assert any(words in target for target in measured), words
     assert all(isinstance(t["met"], bool) and t["measured"] for t in report["targets"])
@@ -68,6 +71,10 @@ def test_make_bench_writes_one_report_with_every_target(
     assert "### Memory" in table
     assert "### Curate" in table
     assert "### Library" in table
+    assert "### Study tools" in table
+    study = report["study"]
+    assert study["cards"] > 0  # 300 asked for, some on the same item: one card each
+    assert all(row["p99_ms"] > 0 for row in study["calls"].values())
     library = report["library"]
     assert library["readings"] >= 1
     assert library["add"]["runs_s"]

@@ -92,6 +92,7 @@ class ReadingRoomBot(commands.Bot):
         self.add_dynamic_items(*PAGE_BUTTONS, *KEEP_BUTTONS)
         await self.load_extensions()
         self._background.append(asyncio.create_task(watch_file(self.settings.database_path)))
+        self._background.append(asyncio.create_task(self.store.checkpoint_in_background()))
         if self.scheduler_interval is not None:
             self._background.append(asyncio.create_task(self._schedule(self.scheduler_interval)))
 

@@ -161,7 +161,7 @@ class TurnButton(
         page = min(self.page, len(pages) - 1)
         kept = await answers.keep(interaction, self.answer, arguments, page)
         view = page_view(answers, self.answer, arguments, page, len(pages), True, kept)
-        await interaction.response.edit_message(**_page(interaction, pages[page]), view=view)
+        await interaction.response.edit_message(**as_page(interaction, pages[page]), view=view)
 
 
 class ShareButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rr:share"):
@@ -274,7 +274,7 @@ async def send_pages(
     view = page_view(answers, answer, arguments, 0, count, ephemeral, kept)
     extra = {"view": view} if view is not None else {}
     await interaction.response.send_message(
-        **_page(interaction, pages[0]), ephemeral=ephemeral, **extra
+        **as_page(interaction, pages[0]), ephemeral=ephemeral, **extra
     )
 
 
@@ -287,7 +287,7 @@ async def send_embed(
     allowed_mentions: discord.AllowedMentions | None = None,
 ) -> None:
     """One page, no buttons: as an embed, or as text where the bot lacks Embed Links."""
-    page = _page(interaction, embed)
+    page = as_page(interaction, embed)
     if content:
         text = f"{content}\n{page['content']}" if "content" in page else content
         page["content"] = render.clip(text, MESSAGE_CONTENT_MAX)
@@ -295,8 +295,9 @@ async def send_embed(
     await interaction.response.send_message(**page, ephemeral=ephemeral, **extra)
 
 
-def _page(interaction: discord.Interaction, page: discord.Embed) -> dict[str, Any]:
-    """The page as an embed, or as text where the bot lacks Embed Links in this channel."""
+def as_page(interaction: discord.Interaction, page: discord.Embed) -> dict[str, Any]:
+    """The page as an embed, or as text where the bot lacks Embed Links in this channel: the
+    keyword arguments of a send or an edit."""
     if interaction.app_permissions.embed_links:
         return {"embed": page}
     return {"content": render.embed_text(page)}

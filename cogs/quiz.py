@@ -15,7 +15,7 @@ from bot.permissions import guild_of
 from bot.render import study as study_render
 from bot.study import Study
 from bot.study.questions import KINDS
-from bot.ui import READING_OPTION, private_errors, send_embed
+from bot.ui import READING_OPTION, as_page, private_errors, send_embed
 
 
 def quiz_view(number: int, options: tuple[str, ...], disabled: bool = False) -> discord.ui.View:
@@ -58,7 +58,7 @@ class AnswerButton(
             options = answered.asked.question.options
             await interaction.response.edit_message(view=quiz_view(self.number, options, True))
             embed = study_render.answered_embed(answered)
-            await interaction.followup.send(embed=embed, ephemeral=True)
+            await interaction.followup.send(**as_page(interaction, embed), ephemeral=True)
 
 
 @app_commands.guild_only()
@@ -88,7 +88,7 @@ class Quiz(commands.GroupCog, group_name="quiz"):
             interaction.client.now(),
         )
         await interaction.response.send_message(
-            embed=study_render.question_embed(asked),
+            **as_page(interaction, study_render.question_embed(asked)),
             view=quiz_view(asked.number, asked.question.options),
         )
 

@@ -18,7 +18,7 @@ from bot.store.answers import Suggestion
 from bot.store.clock import zone_suggestions
 from bot.study import Study
 from bot.study.review import RATINGS, Card
-from bot.ui import private_errors, send_embed
+from bot.ui import as_page, private_errors, send_embed
 
 RATING_STYLES = {"again": discord.ButtonStyle.danger, "good": discord.ButtonStyle.success}
 
@@ -46,10 +46,11 @@ async def _show_next(interaction: discord.Interaction[ReadingRoomBot], note: str
         embed = study_render.nothing_due_embed(found.stats)
         if note:
             embed.description = f"{note}\n\n{embed.description}"
-        await interaction.response.edit_message(embed=embed, view=None)
+        await interaction.response.edit_message(**as_page(interaction, embed), view=None)
         return
     embed = study_render.card_front_embed(found.card, note)
-    await interaction.response.edit_message(embed=embed, view=front_view(found.card))
+    view = front_view(found.card)
+    await interaction.response.edit_message(**as_page(interaction, embed), view=view)
 
 
 class RevealButton(
@@ -78,7 +79,7 @@ class RevealButton(
                 self.card, guild_of(interaction), interaction.user.id
             )
             await interaction.response.edit_message(
-                embed=study_render.card_back_embed(card), view=rating_view(card)
+                **as_page(interaction, study_render.card_back_embed(card)), view=rating_view(card)
             )
 
 
@@ -134,7 +135,7 @@ class Review(commands.GroupCog, group_name="review"):
             await send_embed(interaction, embed, ephemeral=True)
             return
         await interaction.response.send_message(
-            embed=study_render.card_front_embed(found.card),
+            **as_page(interaction, study_render.card_front_embed(found.card)),
             view=front_view(found.card),
             ephemeral=True,
         )

@@ -13,7 +13,7 @@ from typing import Self
 
 import aiosqlite
 
-from bot.store import database
+from bot.store import checkpoints, database
 from bot.store.answers import (
     ReadingOverview,
 )
@@ -214,6 +214,13 @@ class Store(ContentFace, LibraryFace, GuildState):
                     self._content = content
                 self._data_version = changes
             self._files_seen = seen  # only now: what these files hold is what is loaded
+
+    async def checkpoint_in_background(self, interval: float = checkpoints.INTERVAL) -> None:
+        """Move the write-ahead log into the file every `interval` seconds from a connection
+        of its own, so that no commit waits for a checkpoint; until cancelled. Nothing for a
+        database in memory."""
+        if self._files:
+            await checkpoints.Checkpoints(self._files[1], self.connection).run(interval)
 
     async def close(self) -> None:
         await _close(self.connection, self._readers)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import random
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.store.database import Queryable, fetch_all
 from bot.store.library import ReadingMeta
 from bot.store.models import Concept, Passage, Publication, Quote, Speaker
 
+KEYS_MAX = 2000  # lookup keys one query asks for at most
 READINGS_KEPT = 128  # readings whose speakers, concepts and publications are kept in memory
 _QUOTE = (
     "SELECT q.item, s.item, s.id, p.item, p.section FROM quotes q "
@@ -84,6 +86,42 @@ class Material:
             self.reader, _QUOTE + "WHERE q.reading = ? AND q.id = ?", (reading.row, quote_id)
         )
         return self._in_place(rows[0], reading) if rows else None
+
+    async def concept_sample(
+        self, reading: ReadingMeta, count: int, rng: random.Random
+    ) -> list[Concept]:
+        """Up to `count` of the reading's concepts, at random: a question needs one and a few
+        others to choose distractors from, not every concept decoded."""
+        key = ("concept rows", reading.row)
+        rows = self._kept.get(key)
+        if rows is None:
+            found = await fetch_all(
+                self.reader, "SELECT rowid FROM concepts WHERE reading = ?", (reading.row,)
+            )
+            rows = self._kept[key] = [row[0] for row in found]
+        chosen = rng.sample(rows, min(count, len(rows)))
+        if not chosen:
+            return []
+        marks = ", ".join("?" * len(chosen))
+        found = await fetch_all(
+            self.reader, f"SELECT rowid, item FROM concepts WHERE rowid IN ({marks})", chosen
+        )
+        items = {row[0]: item_from_json(Concept, row[1]) for row in found}
+        return [items[row] for row in chosen if row in items]
+
+    async def concepts_keyed(self, reading: ReadingMeta, keys: Iterable[str]) -> list[Concept]:
+        """The reading's concepts one of whose spellings has one of these lookup keys."""
+        wanted = list(dict.fromkeys(keys))[:KEYS_MAX]
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        found = await fetch_all(
+            self.reader,
+            "SELECT item FROM concepts WHERE rowid IN (SELECT target FROM lookup_keys "
+            f"WHERE kind = 'concept' AND key IN ({marks}) AND reading = ?) ORDER BY rowid",
+            [*wanted, reading.row],
+        )
+        return [item_from_json(Concept, row[0]) for row in found]
 
     async def concept(self, reading: ReadingMeta, concept_id: str) -> Concept | None:
         rows = await fetch_all(

@@ -122,6 +122,7 @@ def _keys(concept: Concept) -> frozenset[str]:
     return frozenset(fold(name) for name in _spellings(concept))
 
 
+@functools.lru_cache(maxsize=65536)
 def _plain(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -235,6 +236,17 @@ def fill_gap(
         Source(speaker.name, quote.text, passage.text if passage else "", section),
         spans,
     )
+
+
+def phrase_keys(text: str, longest: int = 6, words_max: int = 300) -> set[str]:
+    """The lookup keys of every run of up to `longest` words of `text` (of its first
+    `words_max` words): a concept is named in the text if one of its keys is among them."""
+    folded = fold(text).split()[:words_max]
+    return {
+        " ".join(folded[start : start + n])
+        for n in range(1, longest + 1)
+        for start in range(len(folded) - n + 1)
+    }
 
 
 def _in_text(text: str, phrase: str) -> bool:

@@ -20,6 +20,9 @@ from bot.study.questions import KINDS, Question, Source
 
 TRIES = 12  # random picks of a reading (and a kind) before each reading is tried in turn
 BOARD_SIZE = 10
+# Concepts read for a "which concept" question: the one asked about and the candidates for its
+# distractors (some may be the same concept under another name, and are left out).
+CONCEPT_SAMPLE = 10
 
 
 class NotYoursError(UserError):
@@ -85,10 +88,10 @@ async def _make(
     material: Material, reading: ReadingMeta, kind: str, rng: random.Random
 ) -> Question | None:
     if kind == "concept":
-        concepts = await material.concepts(reading)
+        concepts = await material.concept_sample(reading, CONCEPT_SAMPLE, rng)
         if len(concepts) < 2:
             return None
-        concept = rng.choice(concepts)
+        concept = concepts[0]  # the others are the distractors' candidates
         evidence = None
         for item in concept.evidence:
             evidence = await material.passage(reading, item)
@@ -118,7 +121,11 @@ async def _make(
             found.section,
             rng,
         )
-    concepts = await material.concepts(reading)
+    # The concepts named in the quote (by their lookup keys), and a sample of the others for
+    # the distractors: not every concept of the reading decoded.
+    named = await material.concepts_keyed(reading, questions.phrase_keys(found.quote.text))
+    sample = await material.concept_sample(reading, CONCEPT_SAMPLE, rng)
+    concepts = named + [c for c in sample if c not in named]
     others = await material.random_quotes(reading, TRIES, rng)
     others = [q for q in others if q.id != found.quote.id]
     return questions.fill_gap(

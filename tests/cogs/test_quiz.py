@@ -113,3 +113,14 @@ async def question_of(sandbox: Sandbox, number: int) -> dict:
         "SELECT question FROM quiz_questions WHERE id = ?", (number,)
     )
     return json.loads(next(iter(rows))[0])
+
+
+async def test_a_question_as_text_where_the_bot_may_not_embed(sandbox: Sandbox) -> None:
+    server = sandbox.server
+    await server.set_permissions(server.general_id, server.bot_id, deny=1 << 14)
+    record, data = await ask(sandbox, "concept", server.member_id)
+    assert not data.get("embeds")
+    assert data["content"].startswith("**Quiz · Which concept?**")
+    result = await answer(sandbox, record, buttons(data)[0]["label"], server.member_id)
+    assert not result.get("embeds")
+    assert result["content"].startswith(("**Right!**", "**Not quite**"))

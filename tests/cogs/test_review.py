@@ -143,3 +143,13 @@ async def test_a_member_with_closed_dms_is_skipped_that_day(sandbox: Sandbox) ->
     assert await sandbox.bot.reminders.send_due() == 0
     assert server.direct_messages(server.member_id) == []
     assert await sandbox.bot.reminders.send_due() == 0  # not retried again and again
+
+
+async def test_cards_as_text_where_the_bot_may_not_embed(sandbox: Sandbox) -> None:
+    server = sandbox.server
+    await server.set_permissions(server.general_id, server.bot_id, deny=1 << 14)
+    record = await sandbox.invoke("review next", user=server.member_id)
+    data = (await record.first_response(within=3))["data"]
+    assert data["content"].startswith("**Review · What does this mean?**")
+    await (await server.click(record, "Show answer")).first_response(within=3)
+    assert "**Answer**" in record.original["content"]

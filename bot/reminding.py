@@ -24,8 +24,9 @@ class DiscordReminders:
         self.now = now
 
     async def send_due(self) -> int:
-        """Send the reminders due now; how many were sent. One missed while the bot was down
-        is not sent on a later day: it waits for its next time."""
+        """Send the reminders due now to members with cards due today; how many were sent. One
+        missed while the bot was down is not sent on a later day, and one claimed when the bot
+        stops before sending it is not sent that day: it waits for its next time."""
         now = self.now()
         sent = 0
         for reminder in await self.study.due_reminders(now):
@@ -33,9 +34,14 @@ class DiscordReminders:
                 continue  # another process took it, or the member changed it meanwhile
             if local_date(now, load_zone(reminder.timezone)).isoformat() != reminder.next_date:
                 continue  # its day is over
-            stats = await self.study.deck_stats(reminder.guild_id, reminder.member_id, now)
             guild = self.client.get_guild(reminder.guild_id)
-            text = study_render.reminder_text(guild.name if guild else "your server", stats)
+            if guild is None:  # the bot left the server: the member can't turn it off there
+                await self.study.remind_off(reminder.guild_id, reminder.member_id)
+                continue
+            stats = await self.study.deck_stats(reminder.guild_id, reminder.member_id, now)
+            if not stats.due_today:
+                continue  # nothing to review today: no message
+            text = study_render.reminder_text(guild.name, stats)
             try:
                 channel = await self.client.create_dm(discord.Object(reminder.member_id))
                 await channel.send(text, allowed_mentions=discord.AllowedMentions.none())

@@ -30,8 +30,8 @@ class Notes(commands.GroupCog, group_name="notes"):
         answers.register("notes", self.notes_pages, arity=0, kept=False)
 
     async def notes_pages(self, interaction: discord.Interaction, args: Args) -> Pages:
-        notes = await self.study.notes(guild_of(interaction), interaction.user.id)
-        return study_render.notes_pages(notes, self.study.titles())
+        view = await self.study.notes(guild_of(interaction), interaction.user.id)
+        return study_render.notes_pages(view)
 
     @app_commands.command(name="list")
     async def list_notes(self, interaction: discord.Interaction) -> None:

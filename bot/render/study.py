@@ -23,11 +23,12 @@ from bot.study.questions import KINDS
 from bot.study.quiz import Answered, Asked, Score
 from bot.study.reminders import Reminder
 from bot.study.review import Card, DeckStats, Rated
-from bot.study.study import NotesExport
+from bot.study.study import NotesView
 
 RIGHT_COLOUR = discord.Colour.green()
 WRONG_COLOUR = discord.Colour.red()
 LETTERS = "ABCD"
+PROMPT_MAX = 1200  # characters of a question's prompt shown
 TABLE_NAMES = {
     "quiz_questions": "quiz questions",
     "quiz_scores": "quiz scores",
@@ -66,9 +67,10 @@ def question_embed(asked: Asked) -> discord.Embed:
     options = "\n".join(
         f"**{LETTERS[i]}.** {clean(option)}" for i, option in enumerate(question.options)
     )
+    # The prompt gives way to the options: as text (no Embed Links) a page holds 2000 characters.
     return _embed(
         f"Quiz · {KINDS[question.kind]}",
-        f"{clean(question.prompt)}\n\n{options}",
+        f"{clip(clean(question.prompt), PROMPT_MAX)}\n\n{options}",
         f"{asked.reading_title} · question {asked.number} · only the member who asked answers",
     )
 
@@ -228,15 +230,16 @@ def _note_readings(note: Note, titles: Mapping[str, str]) -> str:
     return " · ".join(names) if names else "no single reading"
 
 
-def notes_pages(notes: Sequence[Note], titles: Mapping[str, str]) -> list[discord.Embed]:
+def notes_pages(view: NotesView) -> list[discord.Embed]:
     """The member's notes, grouped by reading (each group newest first)."""
+    notes, titles = view.notes, view.titles
     if not notes:
         return [_embed("Your notes", "No notes yet: the Save button on any answer keeps one.")]
     grouped: dict[str, list[Note]] = {}
     for note in notes:
         grouped.setdefault(_note_readings(note, titles), []).append(note)
     fields = [
-        (f"{clip(group, 200)} · {clean(note.title)}", f"<t:{note.saved_at}:d>\n{note.body}")
+        (f"{clip(group, 200)} · {note.title}", f"<t:{note.saved_at}:d>\n{note.body}")
         for group, kept in grouped.items()
         for note in kept
     ]
@@ -244,7 +247,7 @@ def notes_pages(notes: Sequence[Note], titles: Mapping[str, str]) -> list[discor
     return paginate("Your notes", description, fields, "Only you see your notes")
 
 
-def notes_markdown(export: NotesExport) -> str:
+def notes_markdown(export: NotesView) -> str:
     """The notes as a Markdown file: grouped by reading, each with its reading's citation."""
     notes, titles, citations = export.notes, export.titles, export.citations
     lines = ["# My Reading Room notes", ""]

@@ -28,6 +28,14 @@ CLEANUP_GRACE = 1.0  # seconds a cancelled post has to clean up when the loop st
 NOTHING = "nothing to post"
 
 
+async def _logged(work: Callable[[], Awaitable[object]]) -> object:
+    try:
+        return await work()
+    except Exception:
+        log.exception("%s failed; trying again next round", work)
+        return None
+
+
 class Scheduler(ScheduleCommands):
     """Posts the schedules that are due, one loop; time comes from `now`. The moderators'
     commands come from ScheduleCommands."""
@@ -48,8 +56,10 @@ class Scheduler(ScheduleCommands):
         self._limit = asyncio.Semaphore(self.config.concurrency)
         self._sending: dict[int, asyncio.Task[bool]] = {}  # by guild: posts under way
         self._by_hand: set[asyncio.Task[object]] = set()  # moderators' posts under way
-        # Other timed work done each round (the members' review reminders).
+        # Other timed work started each round (the members' review reminders), each in a task
+        # of its own so that excerpts never wait for it; one of each at a time.
         self.also: list[Callable[[], Awaitable[object]]] = []
+        self._also: dict[Callable[[], Awaitable[object]], asyncio.Task[object]] = {}
 
     async def run(self, interval: float) -> None:
         """Every `interval` seconds (at once again after a full batch) start the posts that
@@ -62,10 +72,9 @@ class Scheduler(ScheduleCommands):
                 except Exception:
                     log.exception("the excerpt scheduler failed; trying again next round")
                 for work in self.also:
-                    try:
-                        await work()
-                    except Exception:
-                        log.exception("%s failed; trying again next round", work)
+                    running = self._also.get(work)
+                    if running is None or running.done():
+                        self._also[work] = asyncio.create_task(_logged(work))
                 if len(started) < self.config.batch:  # a full batch means more are waiting
                     await self._sleep(interval)
         finally:
@@ -74,7 +83,7 @@ class Scheduler(ScheduleCommands):
     async def drain(self, within: float | None = None) -> None:
         """Wait for the posts under way; those still going after `within` seconds are cancelled
         (their claims are taken over, and the posts resent with the same nonce, later)."""
-        sending = [*self._sending.values(), *self._by_hand]
+        sending = [*self._sending.values(), *self._by_hand, *self._also.values()]
         if sending:
             _, late = await asyncio.wait(sending, timeout=within)
             for task in late:

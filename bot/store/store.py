@@ -80,9 +80,11 @@ class Store(ContentFace, LibraryFace, GuildState):
         self._swapped = asyncio.Event()
         self._swapped.set()
 
-    @property
-    def catalog(self) -> Catalog:
-        """The readings served now, and every reading row met since the store opened."""
+    async def fresh_catalog(self) -> Catalog:
+        """The readings served now, after another process's rebuild is followed and a reload
+        of this one swapped in: what a row of the catalog names is then in the database."""
+        await self._current()
+        await self._swapped.wait()
         return self._catalog
 
     @property

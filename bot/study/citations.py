@@ -167,23 +167,32 @@ def _suppress_substituted(render: Any) -> Any:
     the entry, but citeproc-py only does so when the substitute is a plain `<text variable>`; the
     styles substitute through `<choose>` and macros. So an unsigned page printed its owner twice
     (APA: "United States Institute of Peace. (2021, February). *Title*. United States Institute of
-    Peace.") and MLA its title twice. This wrapper suppresses each of our variables whose value
-    the substitute's output contains."""
+    Peace.") and MLA its title twice. This wrapper suppresses the one of our variables that the
+    substitute printed: the one whose value is the substitute's output, markup and quotation
+    marks aside (a title that merely contains the publisher's name keeps the publisher)."""
 
     @functools.wraps(render)
     def wrapper(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
         text = render(self, item, context=context, **kwargs)
         if text and context is not None and self.getroottree().getroot().get(_SUPPRESS):
-            rendered = str(text).casefold()
+            rendered = _bare(str(text))
             repressed = context.get_layout().repressed.setdefault(f"{_CSL}text", [])
             for variable in ("title", "publisher", "container-title", "genre"):
-                value = item.reference.get(variable.replace("-", "_"))
-                if value and html.escape(str(value), quote=False).casefold() in rendered:
+                values = [item.reference.get(variable.replace("-", "_"))]
+                if variable == "title":
+                    values.append(item.reference.get("title_short"))
+                if any(v and _bare(html.escape(str(v), quote=False)) == rendered for v in values):
                     repressed.append(variable)
         return text
 
     wrapper.reading_room_patch = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def _bare(text: str) -> str:
+    """Rendered text without its markup, quotation marks and end punctuation, for comparing."""
+    plain = re.sub(r"<[^>]*>", "", text)
+    return plain.strip(" .,;:\u201c\u201d\u2018\u2019\"'").casefold()
 
 
 if not getattr(Substitute.render, "reading_room_patch", False):

@@ -17,6 +17,7 @@ from bot.store.codec import item_from_json, speaker_from_json
 from bot.store.database import Queryable, fetch_all
 from bot.store.library import ReadingMeta
 from bot.store.models import Concept, Passage, Publication, Quote, Speaker
+from bot.store.normalize import words
 
 FRAGMENT_MAX = 60  # characters of a quote that narrow the search for the same words
 KEYS_MAX = 2000  # lookup keys one query asks for at most
@@ -148,19 +149,21 @@ class Material:
         return [item_from_json(Quote, row[0]) for row in found]
 
     async def said_by(self, reading: ReadingMeta, text: str) -> list[str]:
-        """The ids of the reading's speakers credited with exactly these words. The stored JSON
-        holds letters and spaces as they are, so the rows are first narrowed to those holding
-        the text's longest run of them, which costs far less than decoding every quote."""
+        """The ids of the reading's speakers credited with these words, whatever their case,
+        accents or punctuation. The stored JSON holds letters and spaces as they are, so the
+        quotes are first narrowed to those holding the text's longest run of them (in any case),
+        which costs far less than decoding every quote."""
         runs = re.findall(r"[A-Za-z ]+", text)
-        fragment = max(runs, key=len)[:FRAGMENT_MAX] if runs else ""
+        fragment = max(runs, key=len).strip().lower()[:FRAGMENT_MAX] if runs else ""
         rows = await fetch_all(
             self.reader,
-            "SELECT DISTINCT s.id FROM quotes q JOIN speakers s ON s.rowid = q.speaker "
-            "WHERE q.reading = ? AND instr(q.item, ?) > 0 "
-            "AND json_extract(q.item, '$.text') = ?",
-            (reading.row, fragment, text),
+            "SELECT s.id, json_extract(q.item, '$.text') FROM quotes q "
+            "JOIN speakers s ON s.rowid = q.speaker "
+            "WHERE q.reading = ? AND instr(lower(q.item), ?) > 0",
+            (reading.row, fragment),
         )
-        return [row[0] for row in rows]
+        said = words(text)
+        return list(dict.fromkeys(speaker for speaker, other in rows if words(other) == said))
 
     async def passage(self, reading: ReadingMeta, passage_id: str) -> Passage | None:
         rows = await fetch_all(

@@ -19,6 +19,7 @@ from bot.study.material import Material
 from bot.study.questions import KINDS, Question, Source
 
 TRIES = 12  # random picks of a reading (and a kind) before each reading is tried in turn
+ATTEMPTS_MAX = 60  # questions tried at most before saying none can be made (a reply is due in 3 s)
 BOARD_SIZE = 10
 # Concepts read for a "which concept" question: the one asked about and the candidates for its
 # distractors (some may be the same concept under another name, and are left out).
@@ -73,7 +74,7 @@ async def make_question(
     attempts = [(rng.choice(readings), rng.choice(kinds)) for _ in range(TRIES)] if readings else []
     every = [(reading, k) for reading in readings for k in kinds]
     rng.shuffle(every)
-    for reading, chosen_kind in attempts + every:
+    for reading, chosen_kind in (attempts + every)[:ATTEMPTS_MAX]:
         made = await _make(material, reading, chosen_kind, rng)
         if made is not None:
             return made, reading

@@ -85,11 +85,15 @@ class Deck:
     ) -> Card | None:
         """The member's card due first, or else a new one from the syllabus (if fewer than
         `new_per_day` were dealt since `day_start`); None when nothing is due."""
+        # Only the cards of readings in the library: one whose reading left it (for now) waits.
+        served = [reading.id for reading in catalog.current]
+        in_library = f"reading IN ({', '.join('?' * len(served))})"
         for _ in range(8):  # a card whose item left its reading is dropped, and the next taken
             rows = await fetch_all(
                 self.connection,
-                _CARD + "WHERE guild_id = ? AND member_id = ? AND due <= ? ORDER BY due LIMIT 1",
-                (guild_id, member_id, epoch(now)),
+                _CARD + f"WHERE guild_id = ? AND member_id = ? AND due <= ? AND {in_library} "
+                "ORDER BY due LIMIT 1",
+                (guild_id, member_id, epoch(now), *served),
             )
             if not rows:
                 break
@@ -155,12 +159,15 @@ class Deck:
         now: datetime,
         chosen: bool,
     ) -> int:
-        state = fsrs.Card(due=now).to_dict()
+        # A card id of our own: without one, fsrs reads the wall clock (and sleeps a millisecond).
+        state = fsrs.Card(card_id=0, due=now).to_dict()
         async with transaction(self.connection):
-            cursor = await self.connection.execute(
+            rows = await fetch_all(
+                self.connection,
                 "INSERT INTO review_cards (guild_id, member_id, reading, kind, item, card, due, "
                 "added_at, chosen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, member_id, reading, kind, item) DO NOTHING",
+                "ON CONFLICT (guild_id, member_id, reading, kind, item) DO UPDATE "
+                "SET chosen = review_cards.chosen RETURNING id",
                 (
                     guild_id,
                     member_id,
@@ -173,40 +180,39 @@ class Deck:
                     int(chosen),
                 ),
             )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return int(rows[0][0])  # the card's, inserted now or by a click a moment before
 
     async def card(
         self, number: int, guild_id: int, member_id: int, material: Material, catalog: Catalog
     ) -> Card:
-        """The member's card `number` (a user error if it is not theirs or is gone)."""
+        """The member's card `number` (a user error if it is not theirs, is gone, or its
+        reading is out of the library for now)."""
         rows = await fetch_all(
             self.connection,
             _CARD + "WHERE id = ? AND guild_id = ? AND member_id = ?",
             (number, guild_id, member_id),
         )
+        if rows and rows[0]["reading"] not in catalog.by_id:
+            raise UserError(
+                "That card's reading is not in the library now: /review next shows another."
+            )
         card = await self._card(rows[0], material, catalog) if rows else None
         if card is None:
             raise UserError("That card is no longer in your deck: /review next shows the next.")
         return card
 
     async def _card(self, row: aiosqlite.Row, material: Material, catalog: Catalog) -> Card | None:
-        """The card of `row` with its faces; None (and the card dropped) if its item is gone
-        from a reading still in the library. A reading out of the library keeps its cards."""
+        """The card of `row` with its faces; None, and the card dropped, if its item is gone
+        from its reading as the library stands (`catalog` must be fresh: a reading edited by
+        another process has new rows). A reading out of the library keeps its cards."""
         number, reading_id, kind, item, state, reviews = row
         reading = catalog.by_id.get(reading_id)
-        face = await face_of(material, reading, kind, item) if reading is not None else None
+        if reading is None:
+            return None
+        face = await face_of(material, reading, kind, item)
         if face is None:
-            if reading is not None:
-                async with transaction(self.connection):
-                    await self.connection.execute(
-                        "DELETE FROM review_cards WHERE id = ?", (number,)
-                    )
-            else:  # out of the library for now: put it off a day rather than show nothing
-                async with transaction(self.connection):
-                    await self.connection.execute(
-                        "UPDATE review_cards SET due = due + 86400 WHERE id = ?", (number,)
-                    )
+            async with transaction(self.connection):
+                await self.connection.execute("DELETE FROM review_cards WHERE id = ?", (number,))
             return None
         due = fsrs.Card.from_dict(json.loads(state)).due
         return Card(number, reading_id, kind, item, reviews, due, face, new=reviews == 0)
@@ -243,19 +249,20 @@ class Deck:
         return Rated(card, rating, updated.due, first_time=True)
 
     async def stats(
-        self, guild_id: int, member_id: int, now: datetime, day_end: datetime
+        self, guild_id: int, member_id: int, now: datetime, day_end: datetime, catalog: Catalog
     ) -> DeckStats:
+        """The deck's figures; cards of a reading out of the library are not counted due."""
         rows = await fetch_all(
             self.connection,
-            "SELECT card, due FROM review_cards WHERE guild_id = ? AND member_id = ?",
+            "SELECT card, due, reading FROM review_cards WHERE guild_id = ? AND member_id = ?",
             (guild_id, member_id),
         )
         due_today = learned = 0
         recall: list[float] = []
         next_due: int | None = None
-        for state, due in rows:
+        for state, due, reading in rows:
             card = fsrs.Card.from_dict(json.loads(state))
-            due_today += due <= epoch(day_end)
+            due_today += due <= epoch(day_end) and reading in catalog.by_id
             learned += card.state == fsrs.State.Review
             if card.last_review is not None:
                 recall.append(self.scheduler.get_card_retrievability(card, now))

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.store import Store
@@ -29,10 +30,12 @@ class NextCard:
 
 
 @dataclass(frozen=True, slots=True)
-class NotesExport:
+class NotesView:
+    """A member's notes, newest first, with what names their readings."""
+
     notes: tuple[Note, ...]
     titles: dict[str, str]  # reading id -> title, for the readings in the library
-    citations: dict[str, Citation]  # reading id -> its citation
+    citations: dict[str, Citation] = field(default_factory=dict)  # reading id -> its citation
 
 
 class Study:
@@ -81,15 +84,22 @@ class Study:
         except UserError:  # the syllabus's readings are all out of the library: no new cards
             syllabus = []
         card = await self._deck.next_card(
-            guild_id, member_id, self._material, self.store.catalog, syllabus, now, start
+            guild_id,
+            member_id,
+            self._material,
+            await self.store.fresh_catalog(),
+            syllabus,
+            now,
+            start,
         )
         if card is not None:
             return NextCard(card)
-        return NextCard(None, await self._deck.stats(guild_id, member_id, now, end))
+        catalog = await self.store.fresh_catalog()
+        return NextCard(None, await self._deck.stats(guild_id, member_id, now, end, catalog))
 
     async def card(self, number: int, guild_id: int, member_id: int) -> Card:
         return await self._deck.card(
-            number, guild_id, member_id, self._material, self.store.catalog
+            number, guild_id, member_id, self._material, await self.store.fresh_catalog()
         )
 
     async def rate(
@@ -109,7 +119,7 @@ class Study:
             rating,
             now,
             self._material,
-            self.store.catalog,
+            await self.store.fresh_catalog(),
         )
 
     async def add_card(
@@ -123,7 +133,8 @@ class Study:
 
     async def deck_stats(self, guild_id: int, member_id: int, now: datetime) -> DeckStats:
         _, end = await self._day(guild_id, member_id, now)
-        return await self._deck.stats(guild_id, member_id, now, end)
+        catalog = await self.store.fresh_catalog()
+        return await self._deck.stats(guild_id, member_id, now, end, catalog)
 
     async def _day(self, guild_id: int, member_id: int, now: datetime) -> tuple[datetime, datetime]:
         """The member's day around `now`: in their reminder's time zone, else UTC."""
@@ -162,6 +173,8 @@ class Study:
         target = parse_target(what)
         if not target.reading:
             readings = await self.store.readings_in_scope(guild_id)
+            if not readings:
+                raise UserError("There is no reading in the library to cite.")
             target = Target(readings[0].id)
         meta = self.store.reading_meta(target.reading)
         overview = await self.store.reading_overview(meta.id)
@@ -196,7 +209,7 @@ class Study:
         try:
             readings = await self.store.readings_in_scope(guild_id)
         except UserError:
-            readings = list(self.store.catalog.current)
+            readings = list((await self.store.fresh_catalog()).current)
         return await suggest_targets(self.store.reader, readings, text)
 
     # Notes
@@ -205,30 +218,33 @@ class Study:
         self, guild_id: int, member_id: int, title: str, body: str, now: datetime
     ) -> tuple[Note, bool]:
         """Keep what the member saw as a note, with the readings whose titles it names."""
-        text = f"{title}\n{body}"
-        readings = tuple(r.id for r in self.store.catalog.current if r.title in text)
+        catalog = await self.store.fresh_catalog()
+        readings = tuple(r.id for r in catalog.current if r.title in named_readings(title, body))
         return await self._notes.save(guild_id, member_id, readings, title, body, _at(now))
 
-    async def notes(self, guild_id: int, member_id: int) -> list[Note]:
-        return await self._notes.list(guild_id, member_id)
+    async def notes(self, guild_id: int, member_id: int) -> NotesView:
+        """The member's notes, newest first, with the titles of the library's readings."""
+        notes = await self._notes.list(guild_id, member_id)
+        return NotesView(tuple(notes), await self.titles())
 
-    def titles(self) -> dict[str, str]:
+    async def titles(self) -> dict[str, str]:
         """The title of each reading in the library, by id."""
-        return {reading.id: reading.title for reading in self.store.catalog.current}
+        catalog = await self.store.fresh_catalog()
+        return {reading.id: reading.title for reading in catalog.current}
 
-    async def export_notes(self, guild_id: int, member_id: int, style: str) -> NotesExport:
+    async def export_notes(self, guild_id: int, member_id: int, style: str) -> NotesView:
         """The member's notes, with the citation in `style` of each reading they come from."""
-        notes = await self.notes(guild_id, member_id)
+        view = await self.notes(guild_id, member_id)
         citations = {}
-        for reading in dict.fromkeys(r for note in notes for r in note.readings):
+        for reading in dict.fromkeys(r for note in view.notes for r in note.readings):
             citation = await self.reading_citation(reading, style)
             if citation is not None:
                 citations[reading] = citation
-        return NotesExport(tuple(notes), self.titles(), citations)
+        return NotesView(view.notes, view.titles, citations)
 
     async def reading_citation(self, reading: str, style: str) -> Citation | None:
         """A reading's citation, or None once it is out of the library."""
-        if reading not in self.store.catalog.by_id:
+        if reading not in (await self.store.fresh_catalog()).by_id:
             return None
         citation, _ = await self.cite(None, reading, style)
         return citation
@@ -240,6 +256,18 @@ class Study:
 
     async def held(self, guild_id: int, member_id: int) -> dict[str, int]:
         return await members.count(self.store.connection, guild_id, member_id)
+
+
+def named_readings(title: str, body: str) -> set[str]:
+    """What a saved page gives as the name of a reading: each part of its last line (the
+    footer, "Title · section: ...") and each line in italics (a search hit's reading), as
+    the renderer wrote them (its escapes undone)."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    parts: set[str] = set()
+    if lines:
+        parts.update(lines[-1].strip("*").split(" · "))
+    parts.update(re.findall(r"^\*([^*].*?)\*$", body, re.MULTILINE))
+    return {re.sub(r"\\(.)", r"\1", part).strip() for part in parts} | {title}
 
 
 def _at(now: datetime) -> int:

@@ -82,7 +82,7 @@ async def test_only_the_bots_own_posts_can_be_saved(sandbox: Sandbox) -> None:
     refusal = (await menu.first_response(within=3))["data"]
     assert refusal["flags"] & EPHEMERAL
     assert refusal["content"] == "Only the bot's own posts can be saved to your notes."
-    assert await sandbox.bot.study.notes(server.guild_id, server.member_id) == []
+    assert (await sandbox.bot.study.notes(server.guild_id, server.member_id)).notes == ()
 
 
 def rows_with(path, value: int) -> dict[str, int]:
@@ -151,4 +151,4 @@ async def test_forget_me_can_be_cancelled(sandbox: Sandbox) -> None:
     await record.first_response(within=3)
     await (await server.click(record, "Cancel", user=server.member_id)).first_response(within=3)
     assert record.original["content"] == "Nothing was deleted."
-    assert len(await sandbox.bot.study.notes(server.guild_id, server.member_id)) == 1
+    assert len((await sandbox.bot.study.notes(server.guild_id, server.member_id)).notes) == 1

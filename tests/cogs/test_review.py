@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.reminding import DiscordReminders
 from bot.sandbox import InteractionRecord
+from bot.sandbox.world import GUILD_NAME
 from bot.store import Store
 from bot.study import Study
 from tests.conftest import DATA_DIR, Sandbox
@@ -108,6 +109,7 @@ async def test_a_reminder_goes_out_once_per_local_day_across_a_restart(
     sandbox: Sandbox, tmp_path
 ) -> None:
     server, clock = sandbox.server, sandbox.clock
+    await review(sandbox)  # a card dealt, due until it is reviewed
     set_up = await sandbox.ask(
         "review remind", {"time": "09:00", "timezone": "Europe/London"}, user=server.member_id
     )
@@ -117,7 +119,9 @@ async def test_a_reminder_goes_out_once_per_local_day_across_a_restart(
     clock.set("2026-03-02T09:00:30", "Europe/London")
     assert await sandbox.bot.reminders.send_due() == 1
     (dm,) = await server.wait_direct_messages(server.member_id)
-    assert "Time to review" in dm["content"]
+    assert dm["content"] == (
+        f"Time to review ({GUILD_NAME}): 1 card(s) due today. Use /review next on that server."
+    )
     assert await sandbox.bot.reminders.send_due() == 0
 
     # A restart: another store and study on the same database know the day's reminder went.
@@ -135,8 +139,20 @@ async def test_a_reminder_goes_out_once_per_local_day_across_a_restart(
     assert await sandbox.bot.reminders.send_due() == 0
 
 
+async def test_no_message_when_nothing_is_due(sandbox: Sandbox) -> None:
+    server, clock = sandbox.server, sandbox.clock
+    await sandbox.ask("review remind", {"time": "09:00", "timezone": "UTC"}, user=server.member_id)
+    clock.set("2026-03-02T09:00:30", "UTC")
+    assert await sandbox.bot.reminders.send_due() == 0
+    assert server.direct_messages(server.member_id) == []
+    clock.set("2026-03-03T09:00:30", "UTC")  # the reminder stays on for the days to come
+    await review(sandbox)
+    assert await sandbox.bot.reminders.send_due() == 1
+
+
 async def test_a_member_with_closed_dms_is_skipped_that_day(sandbox: Sandbox) -> None:
     server, clock = sandbox.server, sandbox.clock
+    await review(sandbox)
     await sandbox.ask("review remind", {"time": "09:00", "timezone": "UTC"}, user=server.member_id)
     server.close_dms(server.member_id)
     clock.set("2026-03-02T09:00:30", "UTC")

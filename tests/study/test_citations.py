@@ -308,3 +308,34 @@ def test_no_broken_output(work: Work, style: str) -> None:
                 assert bad not in text, (bad, text)
             assert not re.search(r"</?[A-Za-z][^>]*>|&[a-z]+;", text), text
             assert text == text.strip()
+
+
+def test_a_title_naming_the_publisher_keeps_the_publisher() -> None:
+    """Only the variable a missing author was filled with is left out after it: a title that
+    merely contains the publisher's name (or a site's) keeps the publisher and the type."""
+    report = Work(
+        "fed",
+        "publication",
+        "Federal Reserve Annual Report 2023",
+        "",
+        "Federal Reserve",
+        "2024",
+        "",
+        "Report",
+    )
+    assert cite(report, "apa").reference == (
+        "*Federal Reserve Annual Report 2023*. (2024). [Report]. Federal Reserve."
+    )
+    page = Work(
+        "b",
+        "article",
+        "How the Brookings Institution sees trade",
+        "",
+        "Brookings Institution",
+        "2024-03-01",
+        "https://x.org/a",
+    )
+    assert cite(page, "mla").reference == (
+        "“How the Brookings Institution Sees Trade.” *Brookings Institution*, 1 Mar. 2024, "
+        "https://x.org/a."
+    )

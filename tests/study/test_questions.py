@@ -12,11 +12,20 @@ import pytest
 
 from bot.store import Store
 from bot.store.errors import UserError
-from bot.store.models import Reading
+from bot.store.models import Concept, Publication, Quote, Reading, Speaker
 from bot.store.normalize import term_key
 from bot.study.material import Material
-from bot.study.questions import BLANK, KINDS, Question
+from bot.study.questions import (
+    BLANK,
+    KINDS,
+    Question,
+    fill_gap,
+    which_concept,
+    which_publication,
+    who_said,
+)
 from bot.study.quiz import make_question
+from tests.conftest import READING_ID as READING
 from tests.conftest import library_copy
 
 ROUNDS = 60  # questions of each kind
@@ -120,3 +129,72 @@ async def test_an_unknown_kind_is_a_user_error(library: Store) -> None:
     readings = await library.readings_in_scope(None)
     with pytest.raises(UserError, match="No quiz kind"):
         await make_question(Material(library.reader), readings, "riddle", random.Random(1))
+
+
+# The guards against a second right answer, each met by content made to break it.
+
+SPEAKERS = [
+    Speaker("a", "Ann Lee", "", ""),
+    Speaker("b", "Bo Kim", "", ""),
+    Speaker("c", "Cy Ng", "", ""),
+]
+QUOTE = Quote("q1", "a", "The state is chasing control.", "p1")
+
+
+def test_no_who_said_it_when_two_speakers_said_the_words() -> None:
+    rng = random.Random(0)
+    asked = who_said("r", QUOTE, SPEAKERS[0], SPEAKERS, ["a", "b"], None, "", rng)
+    assert asked is None
+    alone = who_said("r", QUOTE, SPEAKERS[0], SPEAKERS, ["a"], None, "", rng)
+    assert alone is not None
+    assert alone.right == "Ann Lee"
+
+
+async def test_the_same_words_are_found_whatever_their_case_and_punctuation(
+    library: Store,
+) -> None:
+    content = next(r for r in (await library.read_library()).readings if r.id == READING)
+    quote = next(q for q in content.quotes if q.speaker == "yeo")
+    meta = library.reading_meta(READING)
+    variant = quote.text.upper().rstrip(".") + " !"
+    assert await Material(library.reader).said_by(meta, variant) == ["yeo"]
+    assert await Material(library.reader).said_by(meta, "words nobody said") == []
+
+
+def test_a_concept_is_not_its_own_distractor_under_another_name() -> None:
+    asked = Concept("civil", "Civil society", "A space apart from the state.", "s")
+    alias = Concept("cs", "CS", "Another wording.", "s", aliases=("civil societies",))
+    same = Concept("space", "Public space", "a space  apart from the STATE.", "s")
+    other = Concept("market", "Markets", "Where goods are traded.", "s")
+    for seed in range(20):
+        question = which_concept(
+            "r", asked, [asked, alias, same, other], None, "", random.Random(seed)
+        )
+        assert question is not None
+        assert set(question.options) == {"Civil society", "Markets"}
+
+
+def test_no_date_question_when_two_publications_share_a_title() -> None:
+    first = Publication("p1", "Annual Review", "2023-01-01", "Report", "")
+    second = Publication("p2", "Annual review", "2024-01-01", "Report", "")
+    third = Publication("p3", "Elsewhere", "2022-05-05", "Brief", "")
+    for seed in range(20):
+        question = which_publication("r", first, [first, second, third], random.Random(seed))
+        assert question is not None
+        assert question.right == "Report"  # the type, which both share: never the date
+        assert "2024-01-01" not in question.options
+
+
+def test_a_gap_is_never_filled_by_a_phrase_in_the_quote() -> None:
+    quote = Quote("q", "a", "Informal markets grew while the state watched the markets.", "p")
+    concepts = [
+        Concept("im", "Informal markets", "x", "s"),
+        Concept("m", "Markets", "y", "s"),
+        Concept("st", "State", "z", "s"),
+        Concept("tr", "Trust networks", "w", "s"),
+    ]
+    for seed in range(20):
+        question = fill_gap("r", quote, SPEAKERS[0], concepts, [], None, "", random.Random(seed))
+        assert question is not None
+        wrong = [o for i, o in enumerate(question.options) if i != question.answer]
+        assert [w.casefold() for w in wrong] == ["trust networks"]  # the only phrase not in it

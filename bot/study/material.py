@@ -151,16 +151,17 @@ class Material:
     async def said_by(self, reading: ReadingMeta, text: str) -> list[str]:
         """The ids of the reading's speakers credited with these words, whatever their case,
         accents or punctuation. The stored JSON holds letters and spaces as they are, so the
-        quotes are first narrowed to those holding the text's longest run of them (in any case),
-        which costs far less than decoding every quote."""
+        quotes are first narrowed to those holding the text's longest run of them (in any case:
+        LIKE), which costs far less than decoding every quote."""
         runs = re.findall(r"[A-Za-z ]+", text)
-        fragment = max(runs, key=len).strip().lower()[:FRAGMENT_MAX] if runs else ""
-        rows = await fetch_all(
+        fragment = max(runs, key=len).strip()[:FRAGMENT_MAX] if runs else ""
+        first = reading.first.get("quotes", 0)
+        rows = await fetch_all(  # the reading's quotes are rows first .. first + count - 1
             self.reader,
             "SELECT s.id, json_extract(q.item, '$.text') FROM quotes q "
             "JOIN speakers s ON s.rowid = q.speaker "
-            "WHERE q.reading = ? AND instr(lower(q.item), ?) > 0",
-            (reading.row, fragment),
+            "WHERE q.rowid BETWEEN ? AND ? AND q.item LIKE ?",  # LIKE ignores ASCII case
+            (first, first + reading.sizes.get("quotes", 0) - 1, f"%{fragment}%"),
         )
         said = words(text)
         return list(dict.fromkeys(speaker for speaker, other in rows if words(other) == said))

@@ -95,11 +95,16 @@ class Material:
     ) -> list[Concept]:
         """Up to `count` of the reading's concepts, at random: a question needs one and a few
         others to choose distractors from, not every concept decoded."""
-        key = ("concept rows", reading.row)
+        return await self._sample("concepts", Concept, reading, count, rng)
+
+    async def _sample(
+        self, table: str, cls: type, reading: ReadingMeta, count: int, rng: random.Random
+    ) -> list[Any]:
+        key = (f"{table} rows", reading.row)
         rows = self._kept.get(key)
         if rows is None:
             found = await fetch_all(
-                self.reader, "SELECT rowid FROM concepts WHERE reading = ?", (reading.row,)
+                self.reader, f"SELECT rowid FROM {table} WHERE reading = ?", (reading.row,)
             )
             rows = self._kept[key] = [row[0] for row in found]
         chosen = rng.sample(rows, min(count, len(rows)))
@@ -107,9 +112,10 @@ class Material:
             return []
         marks = ", ".join("?" * len(chosen))
         found = await fetch_all(
-            self.reader, f"SELECT rowid, item FROM concepts WHERE rowid IN ({marks})", chosen
+            self.reader, f"SELECT rowid, item FROM {table} WHERE rowid IN ({marks})", chosen
         )
-        items = {row[0]: item_from_json(Concept, row[1]) for row in found}
+        decode = speaker_from_json if cls is Speaker else functools.partial(item_from_json, cls)
+        items = {row[0]: decode(row[1]) for row in found}
         return [items[row] for row in chosen if row in items]
 
     async def concepts_keyed(self, reading: ReadingMeta, keys: Iterable[str]) -> list[Concept]:

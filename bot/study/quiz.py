@@ -127,17 +127,16 @@ async def _make(
     named = await material.concepts_keyed(reading, questions.phrase_keys(found.quote.text))
     sample = await material.concept_sample(reading, CONCEPT_SAMPLE, rng)
     concepts = named + [c for c in sample if c not in named]
-    others = await material.random_quotes(reading, TRIES, rng)
-    others = [q for q in others if q.id != found.quote.id]
+    made = questions.fill_gap(
+        reading.id, found.quote, found.speaker, concepts, [], found.passage, found.section, rng
+    )
+    if made is not None:
+        return made
+    # No concept's name stands in the quote as written: one of its longer words, among others
+    # of the reading's quotes.
+    others = [q for q in await material.random_quotes(reading, TRIES, rng) if q != found.quote]
     return questions.fill_gap(
-        reading.id,
-        found.quote,
-        found.speaker,
-        concepts,
-        others,
-        found.passage,
-        found.section,
-        rng,
+        reading.id, found.quote, found.speaker, concepts, others, found.passage, found.section, rng
     )
 
 

@@ -1,0 +1,154 @@
+"""One interface to the state's database, whichever it is.
+
+SQL is written once, with `?` placeholders and what SQLite and PostgreSQL both understand
+(`ON CONFLICT`, `RETURNING`, `CASE`); the PostgreSQL side numbers the placeholders. A write is
+one transaction: `async with db.transaction() as tx:` gives the statements of one connection,
+committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any, Protocol
+
+import aiosqlite
+
+from bot.store import database
+
+Row = Any  # aiosqlite.Row or asyncpg.Record: both index by position and by name
+SQLITE, POSTGRES = "sqlite", "postgres"
+
+
+class StateDB(Protocol):
+    dialect: str
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Every row of one query."""
+        ...
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        ...
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[StateDB]:
+        """One write transaction; statements go through the StateDB it gives."""
+        ...
+
+
+class SqliteState:
+    """State in the SQLite file of the content, through the store's write connection."""
+
+    dialect = SQLITE
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.connection = connection
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return await database.fetch_all(self.connection, sql, params)
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cursor = await self.connection.execute(sql, params)
+        return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self.connection.executemany(sql, rows)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteState]:
+        async with database.transaction(self.connection):
+            yield self
+
+
+_PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?")
+
+
+def numbered(sql: str) -> str:
+    """`sql` with its `?` placeholders numbered `$1`, `$2`, ... (none inside a string)."""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group() != "?":
+            return match.group()
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql)
+
+
+def _changed(status: str) -> int:
+    """The row count of a PostgreSQL command status ("UPDATE 3", "INSERT 0 1")."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class PostgresConnection:
+    """The statements of one PostgreSQL connection (inside a transaction)."""
+
+    dialect = POSTGRES
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return list(await self.connection.fetch(numbered(sql), *params))
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return _changed(await self.connection.execute(numbered(sql), *params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self.connection.executemany(numbered(sql), [tuple(row) for row in rows])
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresConnection]:
+        async with self.connection.transaction():  # a savepoint inside another
+            yield self
+
+
+class PostgresState:
+    """State in PostgreSQL, through a pool of connections (asyncpg)."""
+
+    dialect = POSTGRES
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        async with self.pool.acquire() as connection:
+            return await PostgresConnection(connection).fetch(sql, params)
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self.pool.acquire() as connection:
+            return await PostgresConnection(connection).execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self.pool.acquire() as connection:
+            await PostgresConnection(connection).executemany(sql, rows)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresConnection]:
+        async with self.pool.acquire() as connection, connection.transaction():
+            yield PostgresConnection(connection)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+async def open_state(url: str) -> PostgresState:
+    """The PostgreSQL state at `url` (postgresql://...), its migrations applied."""
+    import asyncpg  # only a bot configured for PostgreSQL needs it loaded
+
+    from bot.state.migrations import migrate
+
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=8)
+    state = PostgresState(pool)
+    try:
+        await migrate(state)
+    except BaseException:
+        await pool.close()
+        raise
+    return state

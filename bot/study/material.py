@@ -90,6 +90,18 @@ class Material:
         )
         return self._in_place(rows[0], reading) if rows else None
 
+    async def ids(self, table: str, reading: ReadingMeta) -> list[str]:
+        """The ids of the reading's concepts or quotes (`table`), in reading order."""
+        key = (f"{table} ids", reading.row)
+        if key not in self._kept:
+            rows = await fetch_all(
+                self.reader,
+                f"SELECT id FROM {table} WHERE reading = ? ORDER BY rowid",
+                (reading.row,),
+            )
+            self._kept[key] = [row[0] for row in rows]
+        return self._kept[key]
+
     async def concept_sample(
         self, reading: ReadingMeta, count: int, rng: random.Random
     ) -> list[Concept]:

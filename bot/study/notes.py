@@ -7,10 +7,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.store.database import fetch_all, transaction
 from bot.store.errors import UserError
+from bot.store.state_db import StateDB
 
 NOTES_MAX = 1000  # notes one member keeps on one server
 NOTE_TEXT_MAX = 4000  # characters of a note's body kept
@@ -26,8 +24,8 @@ class Note:
 
 
 class Notes:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self.connection = connection
+    def __init__(self, db: StateDB) -> None:
+        self.db = db
 
     async def save(
         self,
@@ -41,12 +39,11 @@ class Notes:
         """Keep a note; the note and True, or the one already kept and False."""
         title, body = title.strip()[:256], body.strip()[:NOTE_TEXT_MAX]
         digest = hashlib.blake2b(f"{title}\n{body}".encode(), digest_size=16).hexdigest()
-        async with transaction(self.connection):
-            found = await self._find(guild_id, member_id, "digest = ?", (digest,))
+        async with self.db.transaction() as tx:
+            found = await self._find(tx, guild_id, member_id, "digest = ?", (digest,))
             if found:
                 return found[0], False
-            rows = await fetch_all(
-                self.connection,
+            rows = await tx.fetch(
                 "SELECT count(*) FROM notes WHERE guild_id = ? AND member_id = ?",
                 (guild_id, member_id),
             )
@@ -55,23 +52,22 @@ class Notes:
                     f"You keep {NOTES_MAX} notes here already: /notes export them, "
                     "then /forget-me to start again."
                 )
-            cursor = await self.connection.execute(
+            rows = await tx.fetch(
                 "INSERT INTO notes (guild_id, member_id, readings, title, body, digest, saved_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (guild_id, member_id, json.dumps(list(readings)), title, body, digest, now),
             )
-        assert cursor.lastrowid is not None
-        return Note(cursor.lastrowid, readings, title, body, now), True
+        return Note(rows[0][0], readings, title, body, now), True
 
     async def list(self, guild_id: int, member_id: int) -> list[Note]:
         """The member's notes, newest first."""
-        return await self._find(guild_id, member_id, "1", ())
+        return await self._find(self.db, guild_id, member_id, "1 = 1", ())
 
+    @staticmethod
     async def _find(
-        self, guild_id: int, member_id: int, condition: str, params: tuple[object, ...]
+        via: StateDB, guild_id: int, member_id: int, condition: str, params: tuple[object, ...]
     ) -> list[Note]:
-        rows = await fetch_all(
-            self.connection,
+        rows = await via.fetch(
             "SELECT id, readings, title, body, saved_at FROM notes "
             f"WHERE guild_id = ? AND member_id = ? AND {condition} ORDER BY saved_at DESC, id DESC",
             (guild_id, member_id, *params),

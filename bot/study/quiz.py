@@ -9,11 +9,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-import aiosqlite
-
-from bot.store.database import Queryable, fetch_all, transaction
 from bot.store.errors import UserError
 from bot.store.library import ReadingMeta
+from bot.store.state_db import Row, StateDB
 from bot.study import questions
 from bot.study.material import Material
 from bot.study.questions import KINDS, Question, Source
@@ -146,7 +144,7 @@ def _to_json(question: Question, reading_title: str) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _from_row(row: aiosqlite.Row) -> Asked:
+def _from_row(row: Row) -> Asked:
     data = json.loads(row["question"])
     title = data.pop("reading_title")
     data["options"] = tuple(data["options"])
@@ -158,16 +156,16 @@ def _from_row(row: aiosqlite.Row) -> Asked:
 class Quiz:
     """Questions asked and answered, scores and the leaderboard (writes in transactions)."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self.connection = connection
+    def __init__(self, db: StateDB) -> None:
+        self.db = db
 
     async def record(
         self, guild_id: int, member_id: int, question: Question, title: str, now: int
     ) -> Asked:
-        async with transaction(self.connection):
-            cursor = await self.connection.execute(
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch(
                 "INSERT INTO quiz_questions (guild_id, member_id, kind, reading, item, question, "
-                "asked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "asked_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     guild_id,
                     member_id,
@@ -178,17 +176,15 @@ class Quiz:
                     now,
                 ),
             )
-        assert cursor.lastrowid is not None
-        return Asked(cursor.lastrowid, question, title)
+        return Asked(rows[0][0], question, title)
 
     async def answer(
         self, number: int, guild_id: int, member_id: int, chosen: int, now: int
     ) -> Answered:
         """Record the member's answer to question `number` (once: a second click is told the
         first answer), with their score and streak."""
-        async with transaction(self.connection):
-            rows = await fetch_all(
-                self.connection,
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch(
                 "SELECT id, guild_id, member_id, question, chosen FROM quiz_questions WHERE id = ?",
                 (number,),
             )
@@ -199,34 +195,36 @@ class Quiz:
                 raise NotYoursError("This question was asked to someone else: try /quiz ask.")
             asked = _from_row(row)
             if row["chosen"] is not None:
-                score = await self._score(self.connection, guild_id, member_id)
+                score = await self._score(tx, guild_id, member_id)
                 return Answered(asked, row["chosen"], score, first_time=False)
             if not 0 <= chosen < len(asked.question.options):
                 raise UserError("That is not one of the question's answers.")
             right = int(chosen == asked.question.answer)
-            await self.connection.execute(
+            await tx.execute(
                 "UPDATE quiz_questions SET chosen = ?, answered_at = ? WHERE id = ?",
                 (chosen, now, number),
             )
-            await self.connection.execute(
+            await tx.execute(
                 "INSERT INTO quiz_scores (guild_id, member_id, answered, correct, streak, "
-                "best_streak) VALUES (:guild, :member, 1, :right, :right, :right) "
-                "ON CONFLICT (guild_id, member_id) DO UPDATE SET answered = answered + 1, "
-                "correct = correct + :right, "
-                "streak = CASE WHEN :right THEN streak + 1 ELSE 0 END, "
-                "best_streak = max(best_streak, CASE WHEN :right THEN streak + 1 ELSE 0 END)",
-                {"guild": guild_id, "member": member_id, "right": right},
+                "best_streak) VALUES (?, ?, 1, ?, ?, ?) "
+                "ON CONFLICT (guild_id, member_id) DO UPDATE SET "
+                "answered = quiz_scores.answered + 1, "
+                "correct = quiz_scores.correct + excluded.correct, "
+                "streak = CASE WHEN excluded.correct = 1 THEN quiz_scores.streak + 1 ELSE 0 END, "
+                "best_streak = CASE WHEN excluded.correct = 1 "
+                "AND quiz_scores.streak + 1 > quiz_scores.best_streak "
+                "THEN quiz_scores.streak + 1 ELSE quiz_scores.best_streak END",
+                (guild_id, member_id, right, right, right),
             )
-            score = await self._score(self.connection, guild_id, member_id)
+            score = await self._score(tx, guild_id, member_id)
         return Answered(asked, chosen, score, first_time=True)
 
     async def score(self, guild_id: int, member_id: int) -> Score:
-        return await self._score(self.connection, guild_id, member_id)
+        return await self._score(self.db, guild_id, member_id)
 
     @staticmethod
-    async def _score(via: Queryable, guild_id: int, member_id: int) -> Score:
-        rows = await fetch_all(
-            via,
+    async def _score(via: StateDB, guild_id: int, member_id: int) -> Score:
+        rows = await via.fetch(
             "SELECT answered, correct, streak, best_streak, on_board FROM quiz_scores "
             "WHERE guild_id = ? AND member_id = ?",
             (guild_id, member_id),
@@ -237,18 +235,17 @@ class Quiz:
         return Score(member_id, answered, correct, streak, best, bool(on_board))
 
     async def set_on_board(self, guild_id: int, member_id: int, on_board: bool) -> Score:
-        async with transaction(self.connection):
-            await self.connection.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 "INSERT INTO quiz_scores (guild_id, member_id, on_board) VALUES (?, ?, ?) "
                 "ON CONFLICT (guild_id, member_id) DO UPDATE SET on_board = excluded.on_board",
                 (guild_id, member_id, int(on_board)),
             )
-            return await self._score(self.connection, guild_id, member_id)
+            return await self._score(tx, guild_id, member_id)
 
     async def board(self, guild_id: int, limit: int = BOARD_SIZE) -> list[Score]:
         """The members on the server's leaderboard, most right answers first."""
-        rows = await fetch_all(
-            self.connection,
+        rows = await self.db.fetch(
             "SELECT member_id, answered, correct, streak, best_streak FROM quiz_scores "
             "WHERE guild_id = ? AND on_board = 1 "
             "ORDER BY correct DESC, answered ASC, member_id LIMIT ?",

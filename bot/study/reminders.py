@@ -7,10 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
 from bot.store.clock import epoch, load_zone, next_occurrence, parse_local_time
-from bot.store.database import fetch_all, transaction
+from bot.store.state_db import StateDB
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +23,8 @@ class Reminder:
 
 
 class Reminders:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self.connection = connection
+    def __init__(self, db: StateDB) -> None:
+        self.db = db
 
     async def set(
         self, guild_id: int, member_id: int, local_time: str, timezone: str, now: datetime
@@ -34,9 +32,8 @@ class Reminders:
         """Remind the member daily at `local_time` in `timezone` (user errors name a bad one)."""
         at = parse_local_time(local_time)
         zone = load_zone(timezone)
-        async with transaction(self.connection):
-            rows = await fetch_all(
-                self.connection,
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch(
                 "SELECT last_date FROM review_reminders WHERE guild_id = ? AND member_id = ?",
                 (guild_id, member_id),
             )
@@ -51,7 +48,7 @@ class Reminders:
                 day.isoformat(),
                 last,
             )
-            await self.connection.execute(
+            await tx.execute(
                 "INSERT INTO review_reminders (guild_id, member_id, local_time, timezone, "
                 "next_run, next_date, last_date) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id, member_id) DO UPDATE SET local_time = excluded.local_time, "
@@ -70,24 +67,22 @@ class Reminders:
         return reminder
 
     async def get(self, guild_id: int, member_id: int) -> Reminder | None:
-        rows = await fetch_all(
-            self.connection,
+        rows = await self.db.fetch(
             "SELECT * FROM review_reminders WHERE guild_id = ? AND member_id = ?",
             (guild_id, member_id),
         )
         return Reminder(**dict(rows[0])) if rows else None
 
     async def remove(self, guild_id: int, member_id: int) -> bool:
-        async with transaction(self.connection):
-            cursor = await self.connection.execute(
+        async with self.db.transaction() as tx:
+            deleted = await tx.execute(
                 "DELETE FROM review_reminders WHERE guild_id = ? AND member_id = ?",
                 (guild_id, member_id),
             )
-        return cursor.rowcount > 0
+        return deleted > 0
 
     async def due(self, now: datetime, limit: int = 100) -> list[Reminder]:
-        rows = await fetch_all(
-            self.connection,
+        rows = await self.db.fetch(
             "SELECT * FROM review_reminders WHERE next_run <= ? ORDER BY next_run LIMIT ?",
             (epoch(now), limit),
         )
@@ -98,8 +93,8 @@ class Reminders:
         is then sent once), False if it was taken already or changed meanwhile."""
         at, zone = parse_local_time(reminder.local_time), load_zone(reminder.timezone)
         run, day = _next_after(now, at, zone, reminder.next_date)
-        async with transaction(self.connection):
-            cursor = await self.connection.execute(
+        async with self.db.transaction() as tx:
+            claimed = await tx.execute(
                 "UPDATE review_reminders SET last_date = next_date, next_run = ?, next_date = ? "
                 "WHERE guild_id = ? AND member_id = ? AND next_run = ? AND next_date = ? "
                 "AND (last_date IS NULL OR last_date <> next_date)",
@@ -112,7 +107,7 @@ class Reminders:
                     reminder.next_date,
                 ),
             )
-        return cursor.rowcount == 1
+        return claimed == 1
 
 
 def _next_after(

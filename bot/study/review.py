@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
 import fsrs
 
 from bot.store.clock import epoch, from_epoch
-from bot.store.database import fetch_all, transaction
 from bot.store.errors import UserError
 from bot.store.library import Catalog, ReadingMeta
+from bot.store.state_db import Row, StateDB
 from bot.study.material import Material
 
 NEW_PER_DAY = 10  # cards dealt from the syllabus a day, as flashcard apps default to
@@ -68,8 +67,8 @@ class DeckStats:
 class Deck:
     """The review decks of every member (writes in transactions)."""
 
-    def __init__(self, connection: aiosqlite.Connection, fuzz: bool = True) -> None:
-        self.connection = connection
+    def __init__(self, db: StateDB, fuzz: bool = True) -> None:
+        self.db = db
         self.scheduler = fsrs.Scheduler(enable_fuzzing=fuzz)
         self.new_per_day = NEW_PER_DAY
 
@@ -89,8 +88,7 @@ class Deck:
         served = [reading.id for reading in catalog.current]
         in_library = f"reading IN ({', '.join('?' * len(served))})"
         for _ in range(8):  # a card whose item left its reading is dropped, and the next taken
-            rows = await fetch_all(
-                self.connection,
+            rows = await self.db.fetch(
                 _CARD + f"WHERE guild_id = ? AND member_id = ? AND due <= ? AND {in_library} "
                 "ORDER BY due LIMIT 1",
                 (guild_id, member_id, epoch(now), *served),
@@ -100,8 +98,7 @@ class Deck:
             card = await self._card(rows[0], material, catalog)
             if card is not None:
                 return card
-        dealt = await fetch_all(
-            self.connection,
+        dealt = await self.db.fetch(
             "SELECT count(*) FROM review_cards WHERE guild_id = ? AND member_id = ? "
             "AND chosen = 0 AND added_at >= ?",
             (guild_id, member_id, epoch(day_start)),
@@ -110,15 +107,16 @@ class Deck:
             return None
         for reading in syllabus:
             for kind, table in (("concept", "concepts"), ("quote", "quotes")):
-                rows = await fetch_all(
-                    self.connection,
-                    f"SELECT t.id FROM {table} t WHERE t.reading = ? AND NOT EXISTS ("
-                    "SELECT 1 FROM review_cards r WHERE r.guild_id = ? AND r.member_id = ? "
-                    "AND r.reading = ? AND r.kind = ? AND r.item = t.id) ORDER BY t.rowid LIMIT 1",
-                    (reading.row, guild_id, member_id, reading.id, kind),
+                # The deck and the content may be in two databases: the member's items of
+                # this reading, then the reading's first item (in reading order) not among them.
+                held = await self.db.fetch(
+                    "SELECT item FROM review_cards WHERE guild_id = ? AND member_id = ? "
+                    "AND reading = ? AND kind = ?",
+                    (guild_id, member_id, reading.id, kind),
                 )
-                if rows:
-                    item = rows[0][0]
+                have = {row[0] for row in held}
+                item = next((i for i in await material.ids(table, reading) if i not in have), None)
+                if item is not None:
                     face = await face_of(material, reading, kind, item)
                     if face is None:  # unreachable: the item was just read from the reading
                         continue
@@ -138,8 +136,7 @@ class Deck:
         now: datetime,
     ) -> bool:
         """Put a card in the member's deck, due now; False if it was there already."""
-        rows = await fetch_all(
-            self.connection,
+        rows = await self.db.fetch(
             "SELECT 1 FROM review_cards WHERE guild_id = ? AND member_id = ? AND reading = ? "
             "AND kind = ? AND item = ?",
             (guild_id, member_id, reading, kind, item),
@@ -161,9 +158,8 @@ class Deck:
     ) -> int:
         # A card id of our own: without one, fsrs reads the wall clock (and sleeps a millisecond).
         state = fsrs.Card(card_id=0, due=now).to_dict()
-        async with transaction(self.connection):
-            rows = await fetch_all(
-                self.connection,
+        async with self.db.transaction() as tx:
+            rows = await tx.fetch(
                 "INSERT INTO review_cards (guild_id, member_id, reading, kind, item, card, due, "
                 "added_at, chosen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id, member_id, reading, kind, item) DO UPDATE "
@@ -187,8 +183,7 @@ class Deck:
     ) -> Card:
         """The member's card `number` (a user error if it is not theirs, is gone, or its
         reading is out of the library for now)."""
-        rows = await fetch_all(
-            self.connection,
+        rows = await self.db.fetch(
             _CARD + "WHERE id = ? AND guild_id = ? AND member_id = ?",
             (number, guild_id, member_id),
         )
@@ -201,7 +196,7 @@ class Deck:
             raise UserError("That card is no longer in your deck: /review next shows the next.")
         return card
 
-    async def _card(self, row: aiosqlite.Row, material: Material, catalog: Catalog) -> Card | None:
+    async def _card(self, row: Row, material: Material, catalog: Catalog) -> Card | None:
         """The card of `row` with its faces; None, and the card dropped, if its item is gone
         from its reading as the library stands (`catalog` must be fresh: a reading edited by
         another process has new rows). A reading out of the library keeps its cards."""
@@ -211,8 +206,7 @@ class Deck:
             return None
         face = await face_of(material, reading, kind, item)
         if face is None:
-            async with transaction(self.connection):
-                await self.connection.execute("DELETE FROM review_cards WHERE id = ?", (number,))
+            await self.db.execute("DELETE FROM review_cards WHERE id = ?", (number,))
             return None
         due = fsrs.Card.from_dict(json.loads(state)).due
         return Card(number, reading_id, kind, item, reviews, due, face, new=reviews == 0)
@@ -233,27 +227,27 @@ class Deck:
         if rating not in RATINGS:
             raise UserError(f"No rating “{rating}”: choose one of {', '.join(RATINGS)}.")
         card = await self.card(number, guild_id, member_id, material, catalog)
-        async with transaction(self.connection):
-            rows = await fetch_all(
-                self.connection, "SELECT card, reviews FROM review_cards WHERE id = ?", (number,)
-            )
-            state, reviews = rows[0]
-            current = fsrs.Card.from_dict(json.loads(state))
-            if reviews != shown_at:
-                return Rated(card, rating, current.due, first_time=False)
+        rows = await self.db.fetch("SELECT card, reviews FROM review_cards WHERE id = ?", (number,))
+        state, reviews = rows[0]
+        current = fsrs.Card.from_dict(json.loads(state))
+        if reviews == shown_at:
             updated, _ = self.scheduler.review_card(current, RATINGS[rating], now)
-            await self.connection.execute(
-                "UPDATE review_cards SET card = ?, due = ?, reviews = reviews + 1 WHERE id = ?",
-                (json.dumps(updated.to_dict()), epoch(updated.due), number),
+            rated = await self.db.execute(  # only if no other click rated it meanwhile
+                "UPDATE review_cards SET card = ?, due = ?, reviews = reviews + 1 "
+                "WHERE id = ? AND reviews = ?",
+                (json.dumps(updated.to_dict()), epoch(updated.due), number, shown_at),
             )
-        return Rated(card, rating, updated.due, first_time=True)
+            if rated:
+                return Rated(card, rating, updated.due, first_time=True)
+            rows = await self.db.fetch("SELECT card FROM review_cards WHERE id = ?", (number,))
+            current = fsrs.Card.from_dict(json.loads(rows[0][0]))
+        return Rated(card, rating, current.due, first_time=False)
 
     async def stats(
         self, guild_id: int, member_id: int, now: datetime, day_end: datetime, catalog: Catalog
     ) -> DeckStats:
         """The deck's figures; cards of a reading out of the library are not counted due."""
-        rows = await fetch_all(
-            self.connection,
+        rows = await self.db.fetch(
             "SELECT card, due, reading FROM review_cards WHERE guild_id = ? AND member_id = ?",
             (guild_id, member_id),
         )

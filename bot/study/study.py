@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from bot.store import Store
 from bot.store.clock import epoch, load_zone, local_date, occurrence_on
 from bot.store.errors import UserError, shown
+from bot.store.state_db import StateDB
 from bot.study import members
 from bot.study.citations import STYLES, Citation, Work, cite
 from bot.study.material import Material
@@ -41,14 +42,22 @@ class NotesView:
 class Study:
     """Quizzes, review decks, reminders, citations, notes and forgetting, for the bot's cogs."""
 
-    def __init__(self, store: Store, rng: random.Random | None = None, fuzz: bool = True) -> None:
+    def __init__(
+        self,
+        store: Store,
+        rng: random.Random | None = None,
+        fuzz: bool = True,
+        state: StateDB | None = None,
+    ) -> None:
+        """Study tools over `store`'s content, keeping the members' state in `state` (by
+        default the store's: its SQLite file, or PostgreSQL)."""
         self.store = store
         self.rng = rng or random.Random()
-        connection = store.connection
-        self._quiz = Quiz(connection)
-        self._deck = Deck(connection, fuzz=fuzz)
-        self._reminders = Reminders(connection)
-        self._notes = Notes(connection)
+        self.db = state or store.state
+        self._quiz = Quiz(self.db)
+        self._deck = Deck(self.db, fuzz=fuzz)
+        self._reminders = Reminders(self.db)
+        self._notes = Notes(self.db)
         self._material = Material(store.reader)
 
     # Quiz
@@ -252,10 +261,10 @@ class Study:
     # Forgetting a member
 
     async def forget(self, guild_id: int, member_id: int) -> dict[str, int]:
-        return await members.forget(self.store.connection, guild_id, member_id)
+        return await members.forget(self.db, guild_id, member_id)
 
     async def held(self, guild_id: int, member_id: int) -> dict[str, int]:
-        return await members.count(self.store.connection, guild_id, member_id)
+        return await members.count(self.db, guild_id, member_id)
 
 
 def named_readings(title: str, body: str) -> set[str]:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.state.db import SqliteState, StateDB, open_state
 from bot.store import database
+from bot.store.state_db import SqliteState, StateDB, open_state
 
 BACKENDS = ("sqlite", "postgres")
 

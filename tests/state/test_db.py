@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.state.db import StateDB, numbered
-from bot.state.migrations import migrations
+from bot.store.state_db import StateDB, numbered
+from bot.store.state_migrations import migrations
 
 
 def test_placeholders_are_numbered_outside_strings() -> None:

@@ -1,6 +1,7 @@
-"""The numbered migrations of the PostgreSQL state (SQLite's state tables are in
-`bot/store/migrations/`, beside the content's). Each is applied once, in a transaction, under an
-advisory lock, so that processes starting together never apply one twice."""
+"""The numbered migrations of the state on PostgreSQL (`bot/store/postgres/`; SQLite's state
+tables are in `bot/store/migrations/`, beside the content's). Each is applied once, in a
+transaction, under an advisory lock, so that processes starting together never apply one
+twice."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ LOCK = 0x5265_6164  # "Read": the advisory lock of this database's migrations
 
 
 def migrations() -> list[tuple[int, str]]:
-    folder = resources.files("bot.state") / "migrations"
+    folder = resources.files("bot.store") / "postgres"
     found = []
     for entry in folder.iterdir():
         if entry.name.endswith(".sql"):

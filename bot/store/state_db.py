@@ -1,4 +1,5 @@
-"""One interface to the state's database, whichever it is.
+"""Guild and member state on SQLite (the embedded default, in the content's file) or on
+PostgreSQL (several processes on several machines): one interface to either, `StateDB`.
 
 SQL is written once, with `?` placeholders and what SQLite and PostgreSQL both understand
 (`ON CONFLICT`, `RETURNING`, `CASE`); the PostgreSQL side numbers the placeholders. A write is
@@ -142,7 +143,7 @@ async def open_state(url: str) -> PostgresState:
     """The PostgreSQL state at `url` (postgresql://...), its migrations applied."""
     import asyncpg  # only a bot configured for PostgreSQL needs it loaded
 
-    from bot.state.migrations import migrate
+    from bot.store.state_migrations import migrate
 
     pool = await asyncpg.create_pool(url, min_size=1, max_size=8)
     state = PostgresState(pool)

@@ -21,13 +21,15 @@ REFERENCE_LIMIT = 200  # a smaller batch, timed too: the query's cost grows with
 
 
 class _CaptureSql:
-    """Stands in for the connection to learn the exact SQL and parameters `due` runs."""
+    """Stands in for the state's database to learn the exact SQL and parameters `due` runs."""
+
+    dialect = "sqlite"
 
     def __init__(self) -> None:
         self.sql = ""
         self.params: tuple[Any, ...] = ()
 
-    async def execute_fetchall(self, sql: str, params: Sequence[Any]) -> list[Any]:
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         self.sql, self.params = sql, tuple(params)
         return []
 

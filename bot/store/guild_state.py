@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.store import database, processes
+from bot.store import processes
 from bot.store.answers import Claim, Place, Schedule
 from bot.store.database import Queryable
 from bot.store.schedules import Schedules
+from bot.store.state_db import SqliteState, StateDB
 from bot.store.syllabi import Syllabi
 from bot.store.sync import SyncReport
 
@@ -17,22 +18,32 @@ from bot.store.sync import SyncReport
 class GuildState:
     """The half of `Store` that keeps what guilds chose, what was posted, and the bot's state."""
 
-    def __init__(self, connection: aiosqlite.Connection, reader: Queryable) -> None:
-        """Writes go through `connection`; syllabi, asked at every lookup, are read through
-        `reader` (the read-only pool), which a content build on the connection never holds up."""
+    def __init__(
+        self, connection: aiosqlite.Connection, reader: Queryable, state: StateDB | None = None
+    ) -> None:
+        """The state is in `state` (PostgreSQL, say) or else in this SQLite file: written
+        through `connection` and read through `reader` (the read-only pool, which a content
+        build on the connection never holds up: syllabi are asked at every lookup). The
+        processes serving the file are always the file's own."""
         self._connection = connection
-        self._schedules = Schedules(connection)
-        self._syllabi = Syllabi(connection, reader)
+        self.state: StateDB = state or SqliteState(connection, reader)
+        self._schedules = Schedules(self.state)
+        self._syllabi = Syllabi(self.state)
 
     # Bot state
 
     async def get_state(self, key: str) -> str | None:
         """A value the bot keeps between runs (e.g. the hash of the last command sync)."""
-        return await database.get_meta(self._connection, key)
+        rows = await self.state.fetch("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
 
     async def set_state(self, key: str, value: str) -> None:
-        async with database.transaction(self._connection):
-            await database.set_meta(self._connection, key, value)
+        async with self.state.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     async def register_process(self, now: int) -> None:
         """Say that this process serves the database (`python -m bot reload` signals it)."""

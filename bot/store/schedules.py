@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-import aiosqlite
-
 from bot.store.answers import FINISHED, START, Claim, Place, Schedule
-from bot.store.database import fetch_all, transaction
+from bot.store.state_db import Row, StateDB
 
 _COLUMNS = [f.name for f in dataclasses.fields(Schedule)]
 _OPEN_THREAD, _PAUSED = _COLUMNS.index("open_thread"), _COLUMNS.index("paused")
@@ -25,7 +23,7 @@ _CONFIG = (
 )
 
 
-def _schedule(row: aiosqlite.Row) -> Schedule:
+def _schedule(row: Row) -> Schedule:
     """A row of `SELECT {_COLUMNS}` as a Schedule (positional: it is on the scheduler's path)."""
     values = list(row)
     values[_OPEN_THREAD] = bool(values[_OPEN_THREAD])
@@ -36,11 +34,11 @@ def _schedule(row: aiosqlite.Row) -> Schedule:
 class Schedules:
     """Reads and writes of schedules; every write is one transaction."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self.connection = connection
+    def __init__(self, db: StateDB) -> None:
+        self.db = db
 
-    async def _one(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        rows = await fetch_all(self.connection, sql, params)
+    async def _one(self, sql: str, params: tuple = (), via: StateDB | None = None) -> Row | None:
+        rows = await (via or self.db).fetch(sql, params)
         return rows[0] if rows else None
 
     async def get(self, guild_id: int) -> Schedule | None:
@@ -51,12 +49,13 @@ class Schedules:
 
     async def save(self, schedule: Schedule) -> Schedule:
         """Create or reconfigure a guild's schedule; its place in the reading is kept."""
-        values = dataclasses.asdict(schedule)
+        # Flags are stored as integers, as both databases take them.
+        values = [int(v) if isinstance(v, bool) else v for v in dataclasses.astuple(schedule)]
         updates = ", ".join(f"{name} = excluded.{name}" for name in _CONFIG)
-        async with transaction(self.connection):
-            await self.connection.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 f"INSERT INTO schedules ({', '.join(_COLUMNS)}) "
-                f"VALUES ({', '.join(':' + c for c in _COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in _COLUMNS)}) "
                 f"ON CONFLICT (guild_id) DO UPDATE SET {updates}, paused = 0, "
                 "pause_reason = NULL, failures = 0, retry_at = NULL",
                 values,
@@ -66,16 +65,13 @@ class Schedules:
         return saved
 
     async def delete(self, guild_id: int) -> bool:
-        async with transaction(self.connection):
-            cursor = await self.connection.execute(
-                "DELETE FROM schedules WHERE guild_id = ?", (guild_id,)
-            )
-        return cursor.rowcount > 0
+        async with self.db.transaction() as tx:
+            deleted = await tx.execute("DELETE FROM schedules WHERE guild_id = ?", (guild_id,))
+        return deleted > 0
 
     async def due(self, now: int, limit: int) -> list[Schedule]:
         """Unpaused schedules whose post time has come (and whose retry wait is over)."""
-        rows = await fetch_all(
-            self.connection,
+        rows = await self.db.fetch(
             f"SELECT {', '.join(_COLUMNS)} FROM schedules "
             "WHERE paused = 0 AND next_run <= ? AND (retry_at IS NULL OR retry_at <= ?) "
             "ORDER BY next_run LIMIT ?",
@@ -86,31 +82,32 @@ class Schedules:
     async def claim(self, schedule: Schedule, nonce: str, now: int, stale_after: int) -> Claim:
         """Claim the post for the schedule's next local date before sending it."""
         key = (schedule.guild_id, schedule.next_date)
-        async with transaction(self.connection):
+        async with self.db.transaction() as tx:
             current = await self._one(
                 "SELECT 1 FROM schedules WHERE guild_id = ? AND next_date = ? AND paused = 0",
                 key,
+                tx,
             )
             if current is None:  # paused, rescheduled or removed since it was found due
                 return Claim.DONE
             place = schedule.place
-            cursor = await self.connection.execute(
+            inserted = await tx.execute(
                 "INSERT INTO posts (guild_id, local_date, reading, item, position, nonce, status, "
                 "claimed_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', ?) ON CONFLICT DO NOTHING",
                 (*key, place.reading, place.item, place.index, nonce, now),
             )
-            if cursor.rowcount:
+            if inserted:
                 return Claim.OURS
-            cursor = await self.connection.execute(
+            taken = await tx.execute(
                 "UPDATE posts SET status = 'claimed', claimed_at = ? "
                 "WHERE guild_id = ? AND local_date = ? "
                 "AND (status = 'failed' OR (status = 'claimed' AND claimed_at <= ?))",
                 (now, *key, now - stale_after),
             )
-            if cursor.rowcount:
+            if taken:
                 return Claim.OURS
             row = await self._one(
-                "SELECT status FROM posts WHERE guild_id = ? AND local_date = ?", key
+                "SELECT status FROM posts WHERE guild_id = ? AND local_date = ?", key, tx
             )
         return Claim.BUSY if row is not None and row[0] == "claimed" else Claim.DONE
 
@@ -137,24 +134,25 @@ class Schedules:
         """The post from `taken` went out: mark it, move on to `following` unless the schedule
         moved on meanwhile (a post by hand), stop when finished, and move to the next date
         unless a moderator changed the schedule meanwhile."""
-        async with transaction(self.connection):
-            await self.connection.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 "UPDATE posts SET status = 'sent', message_id = ? "
                 "WHERE guild_id = ? AND local_date = ?",
                 (message_id, schedule.guild_id, schedule.next_date),
             )
-            await self._move(schedule.guild_id, taken, following)
-            await self.connection.execute(
-                "UPDATE schedules SET paused = paused OR ?, "
-                "pause_reason = CASE WHEN ? THEN ? ELSE pause_reason END, failures = 0, "
+            await self._move(tx, schedule.guild_id, taken, following)
+            await tx.execute(
+                "UPDATE schedules SET paused = CASE WHEN ? = 1 THEN 1 ELSE paused END, "
+                "pause_reason = CASE WHEN ? = 1 THEN ? ELSE pause_reason END, failures = 0, "
                 "retry_at = NULL, last_result = 'posted', last_error = NULL, last_run = ? "
                 "WHERE guild_id = ?",
-                (finished, finished, FINISHED, now, schedule.guild_id),
+                (int(finished), int(finished), FINISHED, now, schedule.guild_id),
             )
-            await self._advance(schedule, next_run, next_date)
+            await self._advance(tx, schedule, next_run, next_date)
 
-    async def _advance(self, schedule: Schedule, next_run: int, next_date: str) -> None:
-        await self.connection.execute(
+    @staticmethod
+    async def _advance(tx: StateDB, schedule: Schedule, next_run: int, next_date: str) -> None:
+        await tx.execute(
             "UPDATE schedules SET next_run = ?, next_date = ? WHERE guild_id = ? "
             "AND next_date = ? AND local_time = ? AND timezone = ?",
             (
@@ -171,8 +169,8 @@ class Schedules:
         self, schedule: Schedule, next_run: int, next_date: str, now: int
     ) -> None:
         """The bot was down past the grace window: record the date as missed and move on."""
-        async with transaction(self.connection):
-            await self.connection.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 "INSERT INTO posts (guild_id, local_date, reading, item, position, nonce, status, "
                 "claimed_at) VALUES (?, ?, ?, ?, ?, '', 'missed', ?) ON CONFLICT DO NOTHING",
                 (
@@ -184,7 +182,7 @@ class Schedules:
                     now,
                 ),
             )
-            await self.connection.execute(
+            await tx.execute(
                 "UPDATE schedules SET next_run = ?, next_date = ?, last_result = 'missed', "
                 "last_error = NULL, last_run = ? WHERE guild_id = ?",
                 (next_run, next_date, now, schedule.guild_id),
@@ -192,34 +190,35 @@ class Schedules:
 
     async def advance_date(self, schedule: Schedule, next_run: int, next_date: str) -> None:
         """Another process already handled this date: only move to the next one."""
-        async with transaction(self.connection):
-            await self._advance(schedule, next_run, next_date)
+        async with self.db.transaction() as tx:
+            await self._advance(tx, schedule, next_run, next_date)
 
     async def record_gave_up(
         self, schedule: Schedule, error: str, next_run: int, next_date: str, now: int
     ) -> None:
         """Retries ran out for this date: record it as failed and go on with the next date."""
-        async with transaction(self.connection):
-            await self.connection.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 "UPDATE posts SET status = 'failed' WHERE guild_id = ? AND local_date = ?",
                 (schedule.guild_id, schedule.next_date),
             )
-            await self.connection.execute(
+            await tx.execute(
                 "UPDATE schedules SET failures = 0, retry_at = NULL, last_result = 'failed', "
                 "last_error = ?, last_run = ? WHERE guild_id = ?",
                 (error, now, schedule.guild_id),
             )
-            await self._advance(schedule, next_run, next_date)
+            await self._advance(tx, schedule, next_run, next_date)
 
     async def record_failure(
         self, schedule: Schedule, error: str, retry_at: int | None, now: int
     ) -> None:
         """A send failed: retry at `retry_at`, or pause the schedule when it is None."""
-        async with transaction(self.connection):
-            pause = retry_at is None
-            await self.connection.execute(
-                "UPDATE schedules SET failures = failures + 1, retry_at = ?, paused = paused OR ?, "
-                "pause_reason = CASE WHEN ? THEN ? ELSE pause_reason END, last_result = ?, "
+        async with self.db.transaction() as tx:
+            pause = int(retry_at is None)
+            await tx.execute(
+                "UPDATE schedules SET failures = failures + 1, retry_at = ?, "
+                "paused = CASE WHEN ? = 1 THEN 1 ELSE paused END, "
+                "pause_reason = CASE WHEN ? = 1 THEN ? ELSE pause_reason END, last_result = ?, "
                 "last_error = ?, last_run = ? WHERE guild_id = ?",
                 (
                     retry_at,
@@ -233,7 +232,7 @@ class Schedules:
                 ),
             )
             # Paused: the date's post failed. Retrying: release the claim so the retry can take it.
-            await self.connection.execute(
+            await tx.execute(
                 "UPDATE posts SET status = ?, claimed_at = 0 WHERE guild_id = ? AND local_date = ? "
                 "AND status = 'claimed'",
                 (
@@ -244,13 +243,13 @@ class Schedules:
             )
 
     async def pause(self, guild_id: int, reason: str) -> bool:
-        async with transaction(self.connection):
-            cursor = await self.connection.execute(
+        async with self.db.transaction() as tx:
+            paused = await tx.execute(
                 "UPDATE schedules SET paused = 1, pause_reason = ?, retry_at = NULL "
                 "WHERE guild_id = ?",
                 (reason, guild_id),
             )
-        return cursor.rowcount > 0
+        return paused > 0
 
     async def resume(
         self, guild_id: int, next_run: int, next_date: str, restart: bool = True
@@ -258,26 +257,32 @@ class Schedules:
         """Unpause with the next post at `next_run`; a finished walk starts again if
         `restart` (not when readings were added after where it stopped)."""
         finished = FINISHED if restart else None  # NULL matches no pause reason
-        async with transaction(self.connection):
-            await self.connection.execute(
-                "UPDATE schedules SET reading = CASE WHEN pause_reason = ?1 THEN ?2 ELSE reading "
-                "END, item = CASE WHEN pause_reason = ?1 THEN ?3 ELSE item END, "
-                "position = CASE WHEN pause_reason = ?1 THEN ?4 ELSE position END, paused = 0, "
-                "pause_reason = NULL, failures = 0, retry_at = NULL, next_run = ?5, "
-                "next_date = ?6 WHERE guild_id = ?7",
-                (finished, START.reading, START.item, START.index, next_run, next_date, guild_id),
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE schedules SET reading = CASE WHEN pause_reason = ? THEN ? ELSE reading "
+                "END, item = CASE WHEN pause_reason = ? THEN ? ELSE item END, "
+                "position = CASE WHEN pause_reason = ? THEN ? ELSE position END, paused = 0, "
+                "pause_reason = NULL, failures = 0, retry_at = NULL, next_run = ?, "
+                "next_date = ? WHERE guild_id = ?",
+                (
+                    *(finished, START.reading),
+                    *(finished, START.item),
+                    *(finished, START.index),
+                    *(next_run, next_date, guild_id),
+                ),
             )
 
     async def move(self, guild_id: int, taken: Place, following: Place) -> bool:
         """Move the schedule from `taken` to `following`; False if it is not at `taken` (it
         moved on meanwhile)."""
-        async with transaction(self.connection):
-            return await self._move(guild_id, taken, following)
+        async with self.db.transaction() as tx:
+            return await self._move(tx, guild_id, taken, following)
 
-    async def _move(self, guild_id: int, taken: Place, following: Place) -> bool:
-        cursor = await self.connection.execute(
+    @staticmethod
+    async def _move(tx: StateDB, guild_id: int, taken: Place, following: Place) -> bool:
+        moved = await tx.execute(
             "UPDATE schedules SET reading = ?, item = ?, position = ? "
             "WHERE guild_id = ? AND reading = ? AND item = ? AND position = ?",
             (*dataclasses.astuple(following), guild_id, *dataclasses.astuple(taken)),
         )
-        return cursor.rowcount > 0
+        return moved > 0

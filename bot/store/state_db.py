@@ -41,15 +41,20 @@ class StateDB(Protocol):
 
 
 class SqliteState:
-    """State in the SQLite file of the content, through the store's write connection."""
+    """State in the SQLite file of the content: writes through the store's write connection,
+    reads outside a transaction through `reader` (the read-only pool, which a content build on
+    the write connection never holds up) when given."""
 
     dialect = SQLITE
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, reader: database.Queryable | None = None
+    ) -> None:
         self.connection = connection
+        self.reader = reader or connection
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return await database.fetch_all(self.connection, sql, params)
+        return await database.fetch_all(self.reader, sql, params)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         cursor = await self.connection.execute(sql, params)
@@ -61,7 +66,7 @@ class SqliteState:
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteState]:
         async with database.transaction(self.connection):
-            yield self
+            yield SqliteState(self.connection)  # reads inside see the transaction's writes
 
 
 _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?")

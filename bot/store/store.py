@@ -34,7 +34,6 @@ from bot.store.publications import Publications
 from bot.store.quotes import Quotes
 from bot.store.readers import ReadPool
 from bot.store.search import FullTextSearch
-from bot.store.state_db import SqliteState, StateDB
 from bot.store.suggestions import Suggestions
 from bot.store.sync import SyncReport, sync_content
 from bot.store.sync_process import sync_in_a_process
@@ -58,8 +57,6 @@ class Store(ContentFace, LibraryFace, GuildState):
         """A store over an open, migrated connection whose content is built; see `open`."""
         super().__init__(connection, readers or connection)
         self.connection = connection
-        # The guilds' and members' state: in this file unless a server database was chosen.
-        self.state: StateDB = SqliteState(connection)
         self.data_dir = data_dir
         self._readers = readers
         self._reader: database.Queryable = readers or connection

@@ -3,11 +3,9 @@ and removing the reading a schedule stands in moves that schedule to the next on
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.store.answers import Place
-from bot.store.database import Queryable, fetch_all, transaction
 from bot.store.errors import UserError, shown
+from bot.store.state_db import StateDB
 
 SYLLABUS_MAX = 100  # readings one syllabus holds at most
 PAST_END = 2**31  # an index past any reading's end: the walk goes on to the next reading
@@ -16,22 +14,20 @@ PAST_END = 2**31  # an index past any reading's end: the walk goes on to the nex
 class Syllabi:
     """Reads and writes of syllabi."""
 
-    def __init__(self, connection: aiosqlite.Connection, reader: Queryable) -> None:
-        self.connection = connection  # writes, and reads inside their transactions
-        self.reader = reader
+    def __init__(self, db: StateDB) -> None:
+        self.db = db
 
-    async def readings(self, guild_id: int, via: Queryable | None = None) -> list[str]:
+    async def readings(self, guild_id: int, via: StateDB | None = None) -> list[str]:
         """The ids on the guild's syllabus, in order (some may be out of the library)."""
-        rows = await fetch_all(
-            via or self.reader,
-            "SELECT reading FROM syllabus WHERE guild_id = ? ORDER BY position",
-            (guild_id,),
+        rows = await (via or self.db).fetch(
+            "SELECT reading FROM syllabus WHERE guild_id = ? ORDER BY position", (guild_id,)
         )
         return [row[0] for row in rows]
 
-    async def _write(self, guild_id: int, readings: list[str], moderator_id: int) -> None:
-        await self.connection.execute("DELETE FROM syllabus WHERE guild_id = ?", (guild_id,))
-        await self.connection.executemany(
+    @staticmethod
+    async def _write(tx: StateDB, guild_id: int, readings: list[str], moderator_id: int) -> None:
+        await tx.execute("DELETE FROM syllabus WHERE guild_id = ?", (guild_id,))
+        await tx.executemany(
             "INSERT INTO syllabus (guild_id, reading, position, added_by) VALUES (?, ?, ?, ?)",
             [(guild_id, reading, n, moderator_id) for n, reading in enumerate(readings)],
         )
@@ -40,35 +36,35 @@ class Syllabi:
         self, guild_id: int, reading: str, position: int | None, moderator_id: int
     ) -> list[str]:
         """Put `reading` on the syllabus at `position` (1-based; the end if None)."""
-        async with transaction(self.connection):
-            readings = await self.readings(guild_id, self.connection)
+        async with self.db.transaction() as tx:
+            readings = await self.readings(guild_id, tx)
             if reading in readings:
                 raise UserError(f"“{shown(reading)}” is already on the syllabus: /syllabus move.")
             if len(readings) >= SYLLABUS_MAX:
                 raise UserError(f"A syllabus holds at most {SYLLABUS_MAX} readings.")
             at = len(readings) if position is None else _index(position, len(readings) + 1)
             readings.insert(at, reading)
-            await self._write(guild_id, readings, moderator_id)
+            await self._write(tx, guild_id, readings, moderator_id)
         return readings
 
     async def move(
         self, guild_id: int, reading: str, position: int, moderator_id: int
     ) -> list[str]:
         """Move `reading` to `position` (1-based) on the syllabus."""
-        async with transaction(self.connection):
-            readings = await self.readings(guild_id, self.connection)
+        async with self.db.transaction() as tx:
+            readings = await self.readings(guild_id, tx)
             if reading not in readings:
                 raise UserError(f"“{shown(reading)}” is not on the syllabus: /syllabus add.")
             readings.remove(reading)
             readings.insert(_index(position, len(readings) + 1), reading)
-            await self._write(guild_id, readings, moderator_id)
+            await self._write(tx, guild_id, readings, moderator_id)
         return readings
 
     async def remove(self, guild_id: int, reading: str, moderator_id: int) -> list[str]:
         """Take `reading` off the syllabus; a schedule standing in it goes on with the reading
         that followed it (or, past the last, to the end of the walk)."""
-        async with transaction(self.connection):
-            readings = await self.readings(guild_id, self.connection)
+        async with self.db.transaction() as tx:
+            readings = await self.readings(guild_id, tx)
             if reading not in readings:
                 raise UserError(f"“{shown(reading)}” is not on the syllabus.")
             at = readings.index(reading)
@@ -79,12 +75,12 @@ class Syllabi:
                     if at < len(readings)
                     else Place(readings[-1], "", PAST_END)
                 )
-                await self.connection.execute(
+                await tx.execute(
                     "UPDATE schedules SET reading = ?, item = ?, position = ? "
                     "WHERE guild_id = ? AND reading = ?",
                     (after.reading, after.item, after.index, guild_id, reading),
                 )
-            await self._write(guild_id, readings, moderator_id)
+            await self._write(tx, guild_id, readings, moderator_id)
         return readings
 
 

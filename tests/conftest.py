@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,6 +43,34 @@ COMMAND_NAMES = {
     "forget-me",
     "Save to my notes",
 }
+
+
+BACKENDS = ("sqlite", "postgres")  # where the guilds' state can be kept
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One real PostgreSQL for the whole run, from the pgserver package's own binaries (nothing
+    installed by hand, no Docker); started when a test first needs it, stopped at the end."""
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Any) -> str:
+    """A new, empty database on the tests' PostgreSQL."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    postgres_server.psql(f"CREATE DATABASE {name};")
+    return postgres_server.get_uri(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def state_url(request: pytest.FixtureRequest) -> str | None:
+    """Where a store keeps the guilds' state: its own SQLite file (None), or PostgreSQL."""
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture(scope="session")

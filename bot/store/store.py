@@ -34,6 +34,7 @@ from bot.store.publications import Publications
 from bot.store.quotes import Quotes
 from bot.store.readers import ReadPool
 from bot.store.search import FullTextSearch
+from bot.store.state_db import PostgresState, StateDB, open_state
 from bot.store.suggestions import Suggestions
 from bot.store.sync import SyncReport, sync_content
 from bot.store.sync_process import sync_in_a_process
@@ -53,9 +54,12 @@ class Store(ContentFace, LibraryFace, GuildState):
         path: Path | str = ":memory:",
         data_dir: Path | None = None,
         readers: ReadPool | None = None,
+        state: StateDB | None = None,
     ) -> None:
-        """A store over an open, migrated connection whose content is built; see `open`."""
-        super().__init__(connection, readers or connection)
+        """A store over an open, migrated connection whose content is built; see `open`. The
+        guilds' state is in `state` (PostgreSQL, say) or else in this same file."""
+        super().__init__(connection, readers or connection, state)
+        self._own_state = state
         self.connection = connection
         self.data_dir = data_dir
         self._readers = readers
@@ -125,27 +129,33 @@ class Store(ContentFace, LibraryFace, GuildState):
         self._overview: list[ReadingOverview] | None = None
 
     @classmethod
-    async def open(cls, database_path: Path | str, data_dir: Path) -> Self:
+    async def open(
+        cls, database_path: Path | str, data_dir: Path, state_url: str | None = None
+    ) -> Self:
         """Open the database, bringing the content up to date with the data folder (after any
         build another process is doing on the same file). A reading that fails validation is
-        not served; with no reading to serve, ContentError names every problem."""
+        not served; with no reading to serve, ContentError names every problem. With
+        `state_url` (postgresql://...), the guilds' state is kept there, migrated."""
         connection = await database.connect(database_path)
         readers = None
+        state: PostgresState | None = None
         try:
             report = await sync_content(connection, data_dir)
             await _require_readings(connection, data_dir, report)
             if not str(database_path).startswith((":memory:", "file::memory:")):
                 readers = await ReadPool.open(database_path)
-            store = cls(connection, database_path, data_dir, readers)
+            if state_url:
+                state = await open_state(state_url)
+            store = cls(connection, database_path, data_dir, readers, state)
             await store._current()
         except sqlite3.DatabaseError as error:  # a full disk while building, say: one line
-            await _close(connection, readers)
+            await _close(connection, readers, state)
             unusable = explained(error, database_path)
             if unusable is None:
                 raise
             raise unusable from error
         except BaseException:
-            await _close(connection, readers)
+            await _close(connection, readers, state)
             raise
         return store
 
@@ -225,7 +235,7 @@ class Store(ContentFace, LibraryFace, GuildState):
             await checkpoints.Checkpoints(self._files[1], self.connection).run(interval)
 
     async def close(self) -> None:
-        await _close(self.connection, self._readers)
+        await _close(self.connection, self._readers, self._own_state)
 
     async def __aenter__(self) -> Self:
         return self
@@ -248,7 +258,11 @@ async def _require_readings(
     raise ContentError(problems)
 
 
-async def _close(connection: aiosqlite.Connection, readers: ReadPool | None) -> None:
+async def _close(
+    connection: aiosqlite.Connection, readers: ReadPool | None, state: StateDB | None = None
+) -> None:
+    if isinstance(state, PostgresState):
+        await state.close()
     if readers is not None:
         await readers.close()
     await connection.close()

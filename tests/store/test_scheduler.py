@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -48,6 +49,14 @@ class FakePoster:
 
     def local_dates(self, zone: str) -> list[date]:
         return [when.astimezone(ZoneInfo(zone)).date() for *_, when in self.posts]
+
+
+@pytest.fixture
+async def store(tmp_path: Path, data_dir: Path, state_url: str | None) -> AsyncIterator[Store]:
+    """A store of the shipped data, its guild state in SQLite or in PostgreSQL: every test
+    here runs on both."""
+    async with await Store.open(tmp_path / "store.db", data_dir, state_url) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -22,8 +22,9 @@ NK_INFO = "north-korea-information-access"
 
 
 @pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "walk.db", library_copy(tmp_path))
+async def library(tmp_path: Path, state_url: str | None) -> AsyncIterator[Store]:
+    """The test library, its syllabi and schedules in SQLite or in PostgreSQL (both run)."""
+    store = await Store.open(tmp_path / "walk.db", library_copy(tmp_path), state_url)
     yield store
     await store.close()
 

@@ -23,6 +23,7 @@ from bot.curate import cli as curate_cli
 from bot.doctor import diagnose
 from bot.endpoints import use_endpoints
 from bot.invite import InviteError, application_id, invite_text
+from bot.migrate_state import migrate_state
 from bot.reload import ReloadOnHangup, reload_command
 from bot.startup import exit_code, login
 from bot.store import Store
@@ -72,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "invite": lambda: _invite(settings, args.minimal, args.application_id),
         "doctor": lambda: _doctor(settings),
         "reload": lambda: _reload(settings),
+        "migrate-state": lambda: migrate_state(settings, args.to),
     }
     try:
         return handlers[args.command or "run"]()
@@ -104,6 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--application-id", type=int, help="when the token does not carry it")
     sub.add_parser("doctor", help="check a live setup: data, token, commands, permissions")
     sub.add_parser("reload", help="make the running bot load changed readings, no restart")
+    migrate = sub.add_parser(
+        "migrate-state", help="copy the guilds' state from DATABASE_PATH into an empty PostgreSQL"
+    )
+    migrate.add_argument("--to", required=True, metavar="URL", help="postgresql://...")
     return parser
 
 
@@ -205,7 +211,9 @@ async def _until_signalled(coroutine: object) -> int:
 
 async def _serve(settings: Settings) -> None:
     async with (
-        await Store.open(settings.database_path, settings.data_dir) as store,
+        await Store.open(
+            settings.database_path, settings.data_dir, settings.database_url or None
+        ) as store,
         ReadingRoomBot(settings, store) as bot,
     ):
         await store.register_process(int(time.time()))
@@ -226,7 +234,9 @@ def _sync(settings: Settings, guild_id: int | None) -> int:
 
     async def sync() -> None:
         async with (
-            await Store.open(settings.database_path, settings.data_dir) as store,
+            await Store.open(
+                settings.database_path, settings.data_dir, settings.database_url or None
+            ) as store,
             ReadingRoomBot(settings, store) as bot,
         ):
             await login(bot, settings.token)

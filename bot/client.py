@@ -21,6 +21,7 @@ from bot.posting import DiscordPoster
 from bot.reminding import DiscordReminders
 from bot.store import Store
 from bot.store.database_faults import watch_file
+from bot.store.guild_state import COMMANDS_HASH_KEY
 from bot.store.rate_budget import RateBudget
 from bot.store.scheduler import Scheduler, SchedulerConfig
 from bot.study import Study
@@ -42,7 +43,6 @@ EXTENSIONS = (
     "cogs.cite",
     "cogs.forget",
 )
-COMMANDS_HASH_KEY = "global_commands_hash"
 SCHEDULER_INTERVAL = 20.0  # seconds between looks for due excerpts
 
 

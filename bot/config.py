@@ -29,10 +29,12 @@ class Settings:
     gateway_url: str = ""
     excerpt_grace_hours: float = 6.0
     post_rate: float = 40.0
+    database_url: str = ""  # postgresql://...: the guilds' state there, not in database_path
 
     def __repr__(self) -> str:
         hidden = "<set>" if self.token else "<empty>"
-        return f"Settings(token={hidden}, database_path={self.database_path!s}, ...)"
+        state = ", database_url=<set>" if self.database_url else ""  # it may hold a password
+        return f"Settings(token={hidden}, database_path={self.database_path!s}{state}, ...)"
 
 
 def load_settings(
@@ -55,6 +57,9 @@ def load_settings(
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
     grace = _number("EXCERPT_GRACE_HOURS", get("EXCERPT_GRACE_HOURS"), 6.0, 0.5, 24 * 7)
     rate = _number("POST_RATE_PER_SECOND", get("POST_RATE_PER_SECOND"), 40.0, 0.1, 49)
+    url = get("DATABASE_URL")
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("DATABASE_URL must be a postgresql:// address (or unset for SQLite).")
     return Settings(
         token=get("DISCORD_TOKEN"),
         database_path=Path(get("DATABASE_PATH") or PROJECT_ROOT / "reading-room.db"),
@@ -65,6 +70,7 @@ def load_settings(
         gateway_url=get("DISCORD_GATEWAY_URL"),
         excerpt_grace_hours=grace,
         post_rate=rate,
+        database_url=url,
     )
 
 

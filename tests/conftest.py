@@ -4,6 +4,7 @@ logged in to the local Discord sandbox."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import shutil
 import uuid
@@ -54,6 +55,7 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     installed by hand, no Docker); started when a test first needs it, stopped at the end."""
     import pgserver
 
+    logging.getLogger("pgserver").disabled = True  # its exit hook logs after pytest's streams
     server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
     yield server
     server.cleanup()

@@ -58,3 +58,14 @@ def test_every_env_file_but_the_example_is_kept_out_of_git() -> None:
         check=False,
     )
     assert done.stdout.split() == [".env", ".env.local", ".env.production"]
+
+
+def test_a_postgresql_state_is_named_by_database_url_and_never_shown() -> None:
+    url = "postgresql://bot:hunter2@db.internal:5432/reading_room"
+    settings = load_settings({"DATABASE_URL": url}, env_file=None)
+    assert settings.database_url == url
+    assert "hunter2" not in repr(settings)
+    assert "database_url=<set>" in repr(settings)
+    assert load_settings({}, env_file=None).database_url == ""  # SQLite, the default
+    with pytest.raises(ConfigError, match="postgresql://"):
+        load_settings({"DATABASE_URL": "mysql://x"}, env_file=None)

@@ -14,6 +14,10 @@ from bot.store.state_db import SqliteState, StateDB
 from bot.store.syllabi import Syllabi
 from bot.store.sync import SyncReport
 
+COMMANDS_HASH_KEY = "global_commands_hash"  # the commands last synced globally
+# The values the bot keeps in the state (SQLite's meta table also holds the content's own).
+STATE_KEYS = (COMMANDS_HASH_KEY,)
+
 
 class GuildState:
     """The half of `Store` that keeps what guilds chose, what was posted, and the bot's state."""

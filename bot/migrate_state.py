@@ -1,0 +1,36 @@
+"""`python -m bot migrate-state --to URL`: the guilds' state moved from the SQLite file to an
+empty PostgreSQL, each table's count checked."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from bot.config import Settings
+from bot.store import Store
+from bot.store.errors import UserError
+from bot.store.state_copy import copy_state
+from bot.store.state_db import open_state
+
+
+def migrate_state(settings: Settings, url: str) -> int:
+    """Copy the state of the SQLite file into the empty PostgreSQL at `url`, verify each
+    table's count, and print them."""
+
+    async def migrate() -> dict[str, int]:
+        async with await Store.open(settings.database_path, settings.data_dir) as store:
+            target = await open_state(url)
+            try:
+                return await copy_state(store.state, target)
+            finally:
+                await target.close()
+
+    try:
+        counts = asyncio.run(migrate())
+    except UserError as error:  # a target that already holds state: nothing was written
+        print(error, file=sys.stderr)
+        return 1
+    for table, count in counts.items():
+        print(f"{table}: {count} row(s) copied, counts match")
+    print("ok: the state is in PostgreSQL; set DATABASE_URL to it and restart the bot")
+    return 0

@@ -108,16 +108,30 @@ def intents_text(flags: discord.ApplicationFlags) -> str:
     return ", ".join(granted)
 
 
-def scheduled_channels(settings: Settings) -> dict[int, tuple[int, bool, int | None]]:
-    """Each server's excerpt schedule (channel, thread, role), read without writing."""
-    if not settings.database_path.is_file():
+SCHEDULED = "SELECT guild_id, channel_id, open_thread, mention_role_id FROM schedules"
+
+
+async def scheduled_channels(settings: Settings) -> dict[int, tuple[int, bool, int | None]]:
+    """Each server's excerpt schedule (channel, thread, role), read without writing: from the
+    PostgreSQL of DATABASE_URL when set (none there yet if it was never migrated), else from
+    the SQLite file."""
+    if settings.database_url:
+        import asyncpg
+
+        connection = await asyncpg.connect(settings.database_url)
+        try:
+            rows = await connection.fetch(SCHEDULED)
+        except asyncpg.UndefinedTableError:
+            rows = []
+        finally:
+            await connection.close()
+    elif settings.database_path.is_file():
+        uri = f"file:{settings.database_path}?mode=ro"
+        with sqlite3.connect(uri, uri=True) as sqlite:
+            rows = sqlite.execute(SCHEDULED).fetchall()
+        sqlite.close()
+    else:
         return {}
-    uri = f"file:{settings.database_path}?mode=ro"
-    with sqlite3.connect(uri, uri=True) as connection:
-        rows = connection.execute(
-            "SELECT guild_id, channel_id, open_thread, mention_role_id FROM schedules"
-        ).fetchall()
-    connection.close()
     return {guild: (channel, bool(thread), role) for guild, channel, thread, role in rows}
 
 
@@ -137,7 +151,7 @@ async def check_discord(settings: Settings, store: Store) -> list[Finding]:
             else Finding(True, "intents: no privileged intent granted, none needed")
         )
         findings.append(await _commands_finding(bot, app.id, settings))
-        findings += await _servers(bot, scheduled_channels(settings))
+        findings += await _servers(bot, await scheduled_channels(settings))
     finally:
         await bot.close()
     return findings

@@ -8,17 +8,19 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
 
 from bot.client import ReadingRoomBot
 from bot.config import Settings
-from bot.doctor import compare_commands, intents_text
+from bot.doctor import compare_commands, intents_text, scheduled_channels
 from bot.invite import application_id, invite_text
 from bot.permissions import NEEDS, bot_permissions
 from bot.sandbox import LocalDiscord, run_bot_against
 from bot.store import Store
+from bot.store.scheduler import Scheduler
 from tests.conftest import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,3 +146,16 @@ async def test_doctor_on_a_live_setup_names_the_channel_and_the_permission(tmp_p
     (fix,) = [line for line in out.splitlines() if line.startswith("FIX")]
     assert fix.endswith("#study lacks Embed Links for daily excerpts; grant it there")
     assert "sandbox-token" not in out + err
+
+
+async def test_scheduled_channels_are_read_from_postgresql_when_it_holds_the_state(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    settings = Settings(database_path=tmp_path / "absent.db", database_url=postgres_url)
+    assert await scheduled_channels(settings) == {}  # never migrated: no table, nothing planned
+    async with await Store.open(tmp_path / "content.db", DATA_DIR, postgres_url) as store:
+        scheduler = Scheduler(store, None, lambda: datetime(2026, 3, 1, tzinfo=UTC))  # type: ignore[arg-type]
+        await scheduler.plan(
+            guild_id=7, channel_id=70, local_time="09:00", timezone="UTC", moderator_id=1
+        )
+    assert await scheduled_channels(settings) == {7: (70, False, None)}

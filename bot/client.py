@@ -74,12 +74,14 @@ class ReadingRoomBot(commands.Bot):
         self.store = store
         self.now = now  # the time every command and button reads
         self.study = Study(store)
-        self.reminders = DiscordReminders(self, self.study, now)
+        self.reminders = DiscordReminders(self, self.study, now, settings.shards)
         self.scheduler = Scheduler(
             store,
             DiscordPoster(self, RateBudget(settings.post_rate)),
             now,
-            SchedulerConfig(grace=timedelta(hours=settings.excerpt_grace_hours)),
+            SchedulerConfig(
+                grace=timedelta(hours=settings.excerpt_grace_hours), shards=settings.shards
+            ),
         )
         self.scheduler.also.append(self.reminders.send_due)
         self.answers = Answers()  # those whose pages the buttons turn (bot/ui.py)

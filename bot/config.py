@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
+
+from bot.store.shards import Shards, parse_shards
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -30,6 +32,7 @@ class Settings:
     excerpt_grace_hours: float = 6.0
     post_rate: float = 40.0
     database_url: str = ""  # postgresql://...: the guilds' state there, not in database_path
+    shards: Shards = field(default_factory=Shards)  # SHARD_COUNT, SHARD_IDS: this process's
 
     def __repr__(self) -> str:
         hidden = "<set>" if self.token else "<empty>"
@@ -57,6 +60,10 @@ def load_settings(
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
     grace = _number("EXCERPT_GRACE_HOURS", get("EXCERPT_GRACE_HOURS"), 6.0, 0.5, 24 * 7)
     rate = _number("POST_RATE_PER_SECOND", get("POST_RATE_PER_SECOND"), 40.0, 0.1, 49)
+    try:
+        shards = parse_shards(get("SHARD_COUNT"), get("SHARD_IDS"))
+    except ValueError as error:
+        raise ConfigError(f"{error}.") from None
     url = get("DATABASE_URL")
     if url and not url.startswith(("postgresql://", "postgres://")):
         raise ConfigError("DATABASE_URL must be a postgresql:// address (or unset for SQLite).")
@@ -71,6 +78,7 @@ def load_settings(
         excerpt_grace_hours=grace,
         post_rate=rate,
         database_url=url,
+        shards=shards,
     )
 
 

@@ -12,16 +12,24 @@ import discord
 
 from bot.render import study as study_render
 from bot.store.clock import load_zone, local_date
+from bot.store.shards import Shards
 from bot.study import Study
 
 log = logging.getLogger(__name__)
 
 
 class DiscordReminders:
-    def __init__(self, client: discord.Client, study: Study, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        study: Study,
+        now: Callable[[], datetime],
+        shards: Shards | None = None,
+    ) -> None:
         self.client = client
         self.study = study
         self.now = now
+        self.shards = shards or Shards()  # the servers whose members this process reminds
 
     async def send_due(self) -> int:
         """Send the reminders due now to members with cards due today; how many were sent. One
@@ -29,7 +37,7 @@ class DiscordReminders:
         stops before sending it is not sent that day: it waits for its next time."""
         now = self.now()
         sent = 0
-        for reminder in await self.study.due_reminders(now):
+        for reminder in await self.study.due_reminders(now, self.shards):
             if not await self.study.claim_reminder(reminder, now):
                 continue  # another process took it, or the member changed it meanwhile
             if local_date(now, load_zone(reminder.timezone)).isoformat() != reminder.next_date:

@@ -10,6 +10,7 @@ from bot.store import processes
 from bot.store.answers import Claim, Place, Schedule
 from bot.store.database import Queryable
 from bot.store.schedules import Schedules
+from bot.store.shards import Shards
 from bot.store.state_db import SqliteState, StateDB
 from bot.store.syllabi import Syllabi
 from bot.store.sync import SyncReport
@@ -92,9 +93,12 @@ class GuildState:
     async def delete_schedule(self, guild_id: int) -> bool:
         return await self._schedules.delete(guild_id)
 
-    async def due_schedules(self, now: int, limit: int) -> list[Schedule]:
-        """Unpaused schedules whose post time has come (and whose retry wait is over)."""
-        return await self._schedules.due(now, limit)
+    async def due_schedules(
+        self, now: int, limit: int, shards: Shards | None = None
+    ) -> list[Schedule]:
+        """Unpaused schedules whose post time has come (and whose retry wait is over), of the
+        servers on `shards` (all by default)."""
+        return await self._schedules.due(now, limit, shards or Shards())
 
     async def pause_schedule(self, guild_id: int, reason: str) -> bool:
         return await self._schedules.pause(guild_id, reason)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.store import clock
@@ -25,6 +25,7 @@ from bot.store.answers import (
 )
 from bot.store.errors import UserError
 from bot.store.poster import Poster, PostError, post_nonce
+from bot.store.shards import Shards
 from bot.store.store import Store
 
 PREVIEW_MAX = 10  # excerpts one preview shows at most
@@ -43,6 +44,7 @@ class SchedulerConfig:
     retry_cap: int = 3600
     transient_tries: int = 6  # 5xx and timeouts: give up (pause) after this many
     permanent_tries: int = 3  # 403/404: pause after this many, never a loop of invalid requests
+    shards: Shards = field(default_factory=Shards)  # the servers this process posts for
 
 
 class ScheduleCommands:

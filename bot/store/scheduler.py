@@ -104,7 +104,7 @@ class Scheduler(ScheduleCommands):
         now = self.now()
         # Those under way are due still: look past them for a whole batch of others.
         wanted = self.config.batch + len(self._sending)
-        due = await self.store.due_schedules(clock.epoch(now), wanted)
+        due = await self.store.due_schedules(clock.epoch(now), wanted, self.config.shards)
         started = []
         for schedule in due:
             if schedule.guild_id not in self._sending and len(started) < self.config.batch:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from bot.store.answers import FINISHED, START, Claim, Place, Schedule
+from bot.store.shards import Shards
 from bot.store.state_db import Row, StateDB
+
+ALL = Shards()
 
 _COLUMNS = [f.name for f in dataclasses.fields(Schedule)]
 _OPEN_THREAD, _PAUSED = _COLUMNS.index("open_thread"), _COLUMNS.index("paused")
@@ -69,13 +72,15 @@ class Schedules:
             deleted = await tx.execute("DELETE FROM schedules WHERE guild_id = ?", (guild_id,))
         return deleted > 0
 
-    async def due(self, now: int, limit: int) -> list[Schedule]:
-        """Unpaused schedules whose post time has come (and whose retry wait is over)."""
+    async def due(self, now: int, limit: int, shards: Shards = ALL) -> list[Schedule]:
+        """Unpaused schedules whose post time has come (and whose retry wait is over), of the
+        servers on `shards`."""
+        mine, params = shards.condition()
         rows = await self.db.fetch(
             f"SELECT {', '.join(_COLUMNS)} FROM schedules "
             "WHERE paused = 0 AND next_run <= ? AND (retry_at IS NULL OR retry_at <= ?) "
-            "ORDER BY next_run LIMIT ?",
-            (now, now, limit),
+            f"AND {mine} ORDER BY next_run LIMIT ?",
+            (now, now, *params, limit),
         )
         return [_schedule(row) for row in rows]
 

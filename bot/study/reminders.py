@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.store.clock import epoch, load_zone, next_occurrence, parse_local_time
+from bot.store.shards import Shards
 from bot.store.state_db import StateDB
 
 
@@ -81,10 +82,15 @@ class Reminders:
             )
         return deleted > 0
 
-    async def due(self, now: datetime, limit: int = 100) -> list[Reminder]:
+    async def due(
+        self, now: datetime, shards: Shards | None = None, limit: int = 100
+    ) -> list[Reminder]:
+        """The reminders due at `now`, of the servers on `shards` (all by default)."""
+        mine, params = (shards or Shards()).condition()
         rows = await self.db.fetch(
-            "SELECT * FROM review_reminders WHERE next_run <= ? ORDER BY next_run LIMIT ?",
-            (epoch(now), limit),
+            f"SELECT * FROM review_reminders WHERE next_run <= ? AND {mine} "
+            "ORDER BY next_run LIMIT ?",
+            (epoch(now), *params, limit),
         )
         return [Reminder(**dict(row)) for row in rows]
 

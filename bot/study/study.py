@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from bot.store import Store
 from bot.store.clock import epoch, load_zone, local_date, occurrence_on
 from bot.store.errors import UserError, shown
+from bot.store.shards import Shards
 from bot.store.state_db import StateDB
 from bot.study import members
 from bot.study.citations import STYLES, Citation, Work, cite
@@ -164,8 +165,9 @@ class Study:
     async def remind_off(self, guild_id: int, member_id: int) -> bool:
         return await self._reminders.remove(guild_id, member_id)
 
-    async def due_reminders(self, now: datetime) -> list[Reminder]:
-        return await self._reminders.due(now)
+    async def due_reminders(self, now: datetime, shards: Shards | None = None) -> list[Reminder]:
+        """The reminders due now, of the servers on `shards` (all by default)."""
+        return await self._reminders.due(now, shards)
 
     async def claim_reminder(self, reminder: Reminder, now: datetime) -> bool:
         return await self._reminders.claim(reminder, now)

@@ -18,6 +18,7 @@ from bot.store.errors import UserError
 from bot.store.poster import Posted, PostError, post_nonce
 from bot.store.rate_budget import RateBudget
 from bot.store.scheduler import PREVIEW_MAX, Scheduler, SchedulerConfig
+from bot.store.shards import Shards
 from tests.conftest import DATA_DIR, READING_ID, FakeClock
 
 GUILD, CHANNEL, MODERATOR = 1, 2, 3
@@ -404,10 +405,10 @@ async def test_the_loop_ticks_every_interval_and_outlives_a_failed_round(
     await plan(scheduler, "09:00", "UTC")
     real_due, failures = store.due_schedules, [RuntimeError("the database went away")]
 
-    async def due_schedules(now: int, limit: int) -> list[Schedule]:
+    async def due_schedules(now: int, limit: int, shards: Shards | None = None) -> list[Schedule]:
         if failures:
             raise failures.pop()
-        return await real_due(now, limit)
+        return await real_due(now, limit, shards)
 
     store.due_schedules = due_schedules  # type: ignore[method-assign]
     loop = asyncio.create_task(scheduler.run(interval=600))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.client import ReadingRoomBot
+from bot.client import ReadingRoomBot, bot_class
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import HELP, ConsoleError, callback_bodies_json, format_reply, open_console
 from bot.curate import cli as curate_cli
@@ -214,7 +214,7 @@ async def _serve(settings: Settings) -> None:
         await Store.open(
             settings.database_path, settings.data_dir, settings.database_url or None
         ) as store,
-        ReadingRoomBot(settings, store) as bot,
+        bot_class(settings.shards)(settings, store) as bot,
     ):
         await store.register_process(int(time.time()))
         reloads = ReloadOnHangup(store)

@@ -24,6 +24,7 @@ from bot.store.database_faults import watch_file
 from bot.store.guild_state import COMMANDS_HASH_KEY
 from bot.store.rate_budget import RateBudget
 from bot.store.scheduler import Scheduler, SchedulerConfig
+from bot.store.shards import Shards
 from bot.study import Study
 from bot.tree import ReadingRoomTree
 from bot.ui import BUTTONS as PAGE_BUTTONS
@@ -69,6 +70,7 @@ class ReadingRoomBot(commands.Bot):
             max_messages=None,
             member_cache_flags=discord.MemberCacheFlags.none(),
             chunk_guilds_at_startup=False,
+            **shard_options(settings.shards),
         )
         self.settings = settings
         self.store = store
@@ -144,6 +146,23 @@ class ReadingRoomBot(commands.Bot):
         synced = await self.tree.sync()
         await self.store.set_state(COMMANDS_HASH_KEY, commands_hash(self.command_payload()))
         log.info("synced %d global commands", len(synced))
+
+
+class ShardedReadingRoomBot(ReadingRoomBot, commands.AutoShardedBot):
+    """The bot running some of the shards (SHARD_IDS of SHARD_COUNT) in this process, one
+    gateway connection each: Discord sends each its servers' events."""
+
+
+def bot_class(shards: Shards) -> type[ReadingRoomBot]:
+    """The client for this process: sharded when the shards are split across processes."""
+    return ReadingRoomBot if shards.count == 1 else ShardedReadingRoomBot
+
+
+def shard_options(shards: Shards) -> dict[str, Any]:
+    """What discord.py is told of the shards: nothing for a bot of one shard."""
+    if shards.count == 1:
+        return {}
+    return {"shard_ids": list(shards.ids), "shard_count": shards.count}
 
 
 def _guard_parsers(parsers: dict[str, Callable[[Any], None]]) -> None:

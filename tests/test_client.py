@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from bot.client import ReadingRoomBot
+from bot.client import ReadingRoomBot, ShardedReadingRoomBot, bot_class
 from bot.config import DEFAULT_DATA_DIR, Settings
 from bot.sandbox import LocalDiscord, run_bot_against
 from bot.store import Store
+from bot.store.shards import Shards
 from tests.conftest import Sandbox
 
 GLOBAL_PUT = r"^/applications/\d+/commands$"
@@ -63,3 +65,21 @@ async def test_retries_a_rate_limited_or_failing_route(sandbox: Sandbox) -> None
     assert failing.hits == 1
     assert response["data"]["embeds"]
     assert 0.2 in sandbox.run.http_sleeps
+
+
+async def test_a_process_running_shards_answers_its_servers(tmp_path: Path) -> None:
+    """SHARD_COUNT 2, SHARD_IDS 0-1: both shards in one process, one connection each; the
+    sandbox's server lies on one of them, and its commands are answered."""
+    settings = Settings(database_path=tmp_path / "bot.db", shards=Shards(2, (0, 1)))
+    async with (
+        LocalDiscord() as server,
+        await Store.open(settings.database_path, DEFAULT_DATA_DIR) as store,
+    ):
+        bot = bot_class(settings.shards)(replace(settings, dev_guild_id=server.guild_id), store)
+        assert isinstance(bot, ShardedReadingRoomBot)
+        async with run_bot_against(server, bot):
+            await bot.sync_on_start()
+            assert sorted(bot.shards) == [0, 1]
+            record = await server.invoke("define", {"term": "civil society"})
+            response = await record.first_response(within=5)
+            assert response["data"]["embeds"][0]["title"] == "Civil society"

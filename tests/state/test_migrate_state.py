@@ -60,20 +60,31 @@ async def rows(db: StateDB) -> dict[str, list[tuple]]:
     return found
 
 
-async def test_every_kind_of_row_is_copied_and_checked(
-    tmp_path: Path,
-    postgres_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture
+async def source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple]]:
+    """A bot's SQLite file holding every kind of row, as DATABASE_PATH; its rows."""
     database = tmp_path / "bot.db"
     async with await Store.open(database, DATA_DIR) as store:
         await fill(store)
-        before = await rows(store.state)
-    assert all(before.values()), {table: len(found) for table, found in before.items()}
+        found = await rows(store.state)
     monkeypatch.setenv("DATABASE_PATH", str(database))
     monkeypatch.setenv("READING_ROOM_DATA", str(DATA_DIR))
-    assert await asyncio.to_thread(main, ["migrate-state", "--to", postgres_url]) == 0
+    return found
+
+
+async def migrate(url: str) -> int:
+    return await asyncio.to_thread(main, ["migrate-state", "--to", url])
+
+
+async def test_every_kind_of_row_is_copied_and_checked(
+    tmp_path: Path,
+    postgres_url: str,
+    source: dict[str, list[tuple]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = source
+    assert all(before.values()), {table: len(found) for table, found in before.items()}
+    assert await migrate(postgres_url) == 0
     printed = capsys.readouterr().out
     assert "notes: 1 row(s) copied, counts match" in printed
     target = await open_state(postgres_url)
@@ -92,17 +103,12 @@ async def test_every_kind_of_row_is_copied_and_checked(
 async def test_a_target_holding_state_is_refused_and_left_alone(
     tmp_path: Path,
     postgres_url: str,
-    monkeypatch: pytest.MonkeyPatch,
+    source: dict[str, list[tuple]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    database = tmp_path / "bot.db"
-    async with await Store.open(database, DATA_DIR) as store:
-        await fill(store)
     async with await Store.open(tmp_path / "other.db", DATA_DIR, postgres_url) as elsewhere:
         await elsewhere.syllabus_add(99, READING_ID, None, 1)
-    monkeypatch.setenv("DATABASE_PATH", str(database))
-    monkeypatch.setenv("READING_ROOM_DATA", str(DATA_DIR))
-    assert await asyncio.to_thread(main, ["migrate-state", "--to", postgres_url]) != 0
+    assert await migrate(postgres_url) != 0
     assert "already holds state" in capsys.readouterr().err
     target = await open_state(postgres_url)
     try:

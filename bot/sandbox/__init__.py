@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "LocalDiscord": "bot.sandbox.server",
     "Fault": "bot.sandbox.faults",
+    "GuildInfo": "bot.sandbox.guilds",
     "ManualClock": "bot.sandbox.clock",
     "InteractionRecord": "bot.sandbox.records",
     "RecordedRequest": "bot.sandbox.records",
@@ -29,6 +30,7 @@ __all__ = [
     "BotRun",
     "Fault",
     "GatewayFrame",
+    "GuildInfo",
     "InteractionRecord",
     "InteractionRejectedError",
     "InteractionTimeoutError",
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
         UnknownCommandError,
     )
     from bot.sandbox.faults import Fault
+    from bot.sandbox.guilds import GuildInfo
     from bot.sandbox.harness import BotCrashedError, BotRun, run_bot_against
     from bot.sandbox.records import (
         GatewayFrame,

@@ -21,7 +21,6 @@ from bot.sandbox.permissions import (
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,
     VIEW_CHANNEL,
-    permissions_in,
 )
 from bot.sandbox.protocol import GUILDS_INTENT, THREAD_TYPES
 from bot.sandbox.records import Notifier
@@ -71,7 +70,7 @@ class ChannelRoutes:
             return channel_id
         if channel_id not in self.world.channels:
             raise ApiError(404, 10003, "Unknown Channel")
-        perms = permissions_in(self.world, self.world.bot_id, channel_id)
+        perms = self.world.permissions_in(self.world.bot_id, channel_id)  # the channel's guild
         if not perms & VIEW_CHANNEL:
             raise ApiError(403, 50001, "Missing Access")
         if any(not perms & need for need in needs):

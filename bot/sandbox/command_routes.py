@@ -29,7 +29,7 @@ class CommandHost(Protocol):
 
 
 class CommandRoutes:
-    """GET and PUT the global and the guild's application commands."""
+    """GET and PUT the global application commands and those of any of the sandbox's guilds."""
 
     def __init__(self, host: CommandHost) -> None:
         self.host = host
@@ -50,7 +50,7 @@ class CommandRoutes:
         if "guild_id" not in request.match_info:
             return self.host.global_commands, None
         guild_id = int(request.match_info["guild_id"])
-        if guild_id != self.world.guild_id:
+        if guild_id not in self.world.guilds:
             raise ApiError(404, 10004, "Unknown Guild")
         return self.host.guild_commands.setdefault(guild_id, []), guild_id
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,24 +96,30 @@ GLOBAL_EXEMPT = re.compile(r"^/interactions/\d+/[^/]+/callback$")
 
 @dataclass
 class GlobalRateLimit:
-    """At most `limit` REST requests in any trailing second (interaction callbacks exempt)."""
+    """At most `limit` REST requests in any trailing second per key (interaction callbacks
+    exempt). The server keys requests by bot token, so every process and connection of one bot
+    shares its limit, as on Discord."""
 
     limit: int
     window: float = 1.0
-    passed: deque[float] = field(default_factory=deque)
+    passed: defaultdict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     refused: int = 0
+    refused_by: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def check(self, path: str, now: float) -> web.Response | None:
-        """None if the request may pass (it is counted); otherwise the global 429 to send."""
+    def check(self, path: str, now: float, key: str = "") -> web.Response | None:
+        """None if the request may pass (it is counted against `key`); otherwise the global 429
+        to send."""
         if GLOBAL_EXEMPT.match(path):
             return None
-        while self.passed and self.passed[0] <= now - self.window:
-            self.passed.popleft()
-        if len(self.passed) < self.limit:
-            self.passed.append(now)
+        passed = self.passed[key]
+        while passed and passed[0] <= now - self.window:
+            passed.popleft()
+        if len(passed) < self.limit:
+            passed.append(now)
             return None
         self.refused += 1
-        retry_after = round(max(self.passed[0] + self.window - now, 0.001), 3)
+        self.refused_by[key] += 1
+        retry_after = round(max(passed[0] + self.window - now, 0.001), 3)
         body = {
             "message": "You are being rate limited.",
             "retry_after": retry_after,

@@ -1,4 +1,6 @@
-"""The sandbox gateway: HELLO, heartbeats, IDENTIFY/READY, RESUME with replay, dispatches."""
+"""The sandbox gateway: HELLO, heartbeats, IDENTIFY/READY, RESUME with replay, and dispatches
+routed by shard: a guild's events go to the sessions whose shard owns the guild, events with no
+guild (DMs) to shard 0, as Discord does."""
 
 from __future__ import annotations
 
@@ -6,11 +8,12 @@ import asyncio
 import json
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.sandbox.guilds import check_shard, shard_of
 from bot.sandbox.protocol import (
     DISPATCH,
     HEARTBEAT,
@@ -28,6 +31,17 @@ REPLAY_BUFFER = 2000
 
 # Records a frame: direction ("send" or "recv"), the frame, time.perf_counter_ns() at the socket.
 FrameRecorder = Callable[[str, dict[str, Any], int], None]
+# Events whose data is the guild itself (its id is "id", not "guild_id").
+GUILD_OBJECT_EVENTS = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
+
+
+def event_guild(event: str, data: Any) -> int | None:
+    """The guild an event is about (its data's guild_id, or id for GUILD_CREATE/UPDATE/DELETE);
+    None for an event with no (readable) guild, such as a DM's."""
+    if not isinstance(data, Mapping):
+        return None
+    raw = data.get("id") if event in GUILD_OBJECT_EVENTS else data.get("guild_id")
+    return int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else None
 
 
 def _dumps(payload: Any) -> str:
@@ -37,15 +51,28 @@ def _dumps(payload: Any) -> str:
 class GatewaySession:
     """One identified session: its sequence, intents, replay buffer and current socket."""
 
-    def __init__(self, session_id: str, intents: int, record: FrameRecorder) -> None:
+    def __init__(
+        self,
+        session_id: str,
+        intents: int,
+        record: FrameRecorder,
+        shard: tuple[int, int] = (0, 1),
+    ) -> None:
         self.id = session_id
         self.intents = intents
+        self.shard = shard
         self.seq = 0
         self.ws: web.WebSocketResponse | None = None
         self.ended = False
         self.buffer: deque[tuple[int, str, dict[str, Any]]] = deque(maxlen=REPLAY_BUFFER)
         self._record = record
         self._lock = asyncio.Lock()
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this session's shard gets the events of `guild_id` (None: events with no guild,
+        which Discord sends to shard 0 only)."""
+        index, count = self.shard
+        return index == 0 if guild_id is None else shard_of(guild_id, count) == index
 
     async def _write(self, text: str, frame: dict[str, Any]) -> None:
         ws = self.ws
@@ -97,6 +124,10 @@ class Gateway:
         """Sessions that can still receive events (connected, or resumable)."""
         return [s for s in self.sessions.values() if not s.ended]
 
+    def owners(self, guild_id: int | None) -> list[GatewaySession]:
+        """Live sessions whose shard gets the events of `guild_id` (None: shard 0's)."""
+        return [s for s in self.live_sessions if s.owns(guild_id)]
+
     async def _send(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         text = _dumps(frame)
         written_ns = time.perf_counter_ns()
@@ -141,21 +172,24 @@ class Gateway:
         if intents & PRIVILEGED_INTENTS:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return None
+        try:
+            shard = check_shard(data.get("shard") or [0, 1])
+        except ValueError:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return None
         self.identifies += 1
-        session = GatewaySession(f"sandbox-session-{self.identifies}", intents, self._record)
+        session = GatewaySession(f"sandbox-session-{self.identifies}", intents, self._record, shard)
         self.sessions[session.id] = session
         session.ws = ws
-        shard = data.get("shard") or [0, 1]
-        in_shard = (self.world.guild_id >> 22) % shard[1] == shard[0]
-        guilds = [{"id": str(self.world.guild_id), "unavailable": True}] if in_shard else []
+        guild_ids = [guild_id for guild_id in self.world.guilds if session.owns(guild_id)]
         ready = {
             "v": 10,
             "user": {**self.world.user(self.world.bot_id), "verified": True, "mfa_enabled": False},
-            "guilds": guilds,
+            "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in guild_ids],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self._url(),
-            "shard": shard,
+            "shard": list(shard),
             "application": {"id": str(self.world.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
@@ -163,8 +197,8 @@ class Gateway:
             "_trace": ["sandbox"],
         }
         await session.dispatch("READY", ready)
-        if in_shard:
-            await session.dispatch("GUILD_CREATE", self.world.guild())
+        for guild_id in guild_ids:
+            await session.dispatch("GUILD_CREATE", self.world.guild_payload(guild_id))
         return session
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict) -> GatewaySession | None:
@@ -180,9 +214,14 @@ class Gateway:
         await session.dispatch("RESUMED", {"_trace": ["sandbox"]})
         return session
 
-    async def dispatch(self, event: str, data: Any, intent: int | None = None) -> int:
-        """Send an event to every live session that has `intent`; return how many got it."""
-        targets = [s for s in self.live_sessions if intent is None or s.intents & intent]
+    async def dispatch(
+        self, event: str, data: Any, intent: int | None = None, guild_id: int | None = None
+    ) -> int:
+        """Send an event to the live sessions that have `intent` and whose shard owns its guild
+        (`guild_id`, else the one its data names; shard 0 for an event with no guild); return how
+        many got it."""
+        guild_id = event_guild(event, data) if guild_id is None else guild_id
+        targets = [s for s in self.owners(guild_id) if intent is None or s.intents & intent]
         for session in targets:
             await session.dispatch(event, data)
         return len(targets)

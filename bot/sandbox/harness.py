@@ -97,17 +97,26 @@ async def run_bot_against(
     ready_timeout: float = 10.0,
     guild_ready_timeout: float | None = 0.05,
     max_http_sleep: float | None = 0.05,
+    shard: tuple[int, int] | None = None,
 ) -> AsyncIterator[BotRun]:
     """Log `client` in to `server`, connect it, wait until it is ready, and close it on exit.
 
     guild_ready_timeout shortens discord.py's wait after the last GUILD_CREATE; max_http_sleep caps
     its HTTP retry sleeps (requested delays are kept in BotRun.http_sleeps). Errors logged by
-    discord.py (e.g. exceptions in commands) are kept in BotRun.logged_errors.
+    discord.py (e.g. exceptions in commands) are kept in BotRun.logged_errors; with several
+    clients running at once, each run sees every client's errors (discord.py logs to one logger).
+    shard=(shard_id, shard_count) makes a plain discord.Client identify as that shard, as
+    Client(shard_id=..., shard_count=...) does. Several clients may run against one server at once:
+    nest their runs (each restores the patched endpoints on exit, innermost first); the innermost
+    run's http_sleeps then records every client's HTTP sleeps.
     """
     saved_base = discord.http.Route.BASE
     saved_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     discord.http.Route.BASE = server.api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(server.gateway_url)
+    if shard is not None:
+        client.shard_id, client.shard_count = shard
+        client._connection.shard_count = shard[1]
     if guild_ready_timeout is not None:
         # Client(guild_ready_timeout=...) stores it here; the default of 2 s slows every start.
         client._connection.guild_ready_timeout = guild_ready_timeout

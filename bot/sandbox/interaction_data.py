@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.sandbox.errors import OptionError, UnknownCommandError
-from bot.sandbox.permissions import permissions_in
 from bot.sandbox.protocol import (
     ATTACHMENT,
     BOOLEAN,
@@ -61,31 +60,34 @@ def _snowflake(value: Any, label: str) -> int:
 
 
 class _Resolver:
-    """Converts option values to Discord's wire form and collects `resolved` data."""
+    """Converts option values to Discord's wire form and collects `resolved` data (members, roles
+    and channels of the guild the command is run in)."""
 
     def __init__(self, world: World, channel_id: int) -> None:
         self.world = world
         self.channel_id = channel_id
+        self.guild = world.guild_of(channel_id)
         self.resolved: dict[str, dict[str, Any]] = {}
 
     def _add(self, kind: str, key: int, value: dict[str, Any]) -> None:
         self.resolved.setdefault(kind, {})[str(key)] = value
 
     def user(self, user_id: int, label: str) -> None:
-        if user_id not in self.world.members:
-            raise OptionError(f"{label}: no member with id {user_id}")
+        if user_id not in self.guild.members:
+            raise OptionError(f"{label}: no member with id {user_id} in this guild")
         self._add("users", user_id, self.world.user(user_id))
         member = self.world.member(user_id, channel_id=self.channel_id, with_user=False)
         self._add("members", user_id, member)
 
     def role(self, role_id: int, label: str) -> None:
-        if role_id not in self.world.roles:
-            raise OptionError(f"{label}: no role with id {role_id}")
-        self._add("roles", role_id, dict(self.world.roles[role_id]))
+        if role_id not in self.guild.roles:
+            raise OptionError(f"{label}: no role with id {role_id} in this guild")
+        self._add("roles", role_id, dict(self.guild.roles[role_id]))
 
     def channel(self, channel_id: int, label: str, allowed: Sequence[int]) -> None:
-        if channel_id not in self.world.channels:
-            raise OptionError(f"{label}: no channel with id {channel_id}")
+        channel = self.world.channels.get(channel_id)
+        if channel is None or channel["guild_id"] != str(self.guild.guild_id):
+            raise OptionError(f"{label}: no channel with id {channel_id} in this guild")
         channel = self.world.channel(channel_id)
         if allowed and channel["type"] not in allowed:
             raise OptionError(f"{label}: channel type {channel['type']} not in {list(allowed)}")
@@ -93,7 +95,7 @@ class _Resolver:
         if channel["type"] in THREAD_TYPES:
             keys += ["owner_id", "thread_metadata", "member_count", "message_count"]
         value = {k: channel.get(k) for k in keys}
-        value["permissions"] = str(permissions_in(self.world, self.world.bot_id, channel_id))
+        value["permissions"] = str(self.world.permissions_in(self.world.bot_id, channel_id))
         self._add("channels", channel_id, value)
 
     def attachment(self, value: Any, label: str) -> int:
@@ -151,7 +153,7 @@ class _Resolver:
             self.role(value, label)
         elif kind == MENTIONABLE:
             value = _snowflake(value, label)
-            if value in self.world.roles:
+            if value in self.guild.roles:
                 self.role(value, label)
             else:
                 self.user(value, label)
@@ -223,16 +225,21 @@ def command_data(
 
 
 def context_menu_data(
-    world: World, command: Mapping[str, Any], target: int | Mapping[str, Any]
+    world: World,
+    command: Mapping[str, Any],
+    target: int | Mapping[str, Any],
+    *,
+    guild_id: int | None = None,
 ) -> dict[str, Any]:
-    """The `data` of a user (type 2) or message (type 3) context menu interaction."""
+    """The `data` of a user (type 2) or message (type 3) context menu interaction run in a guild
+    (the first one without an id)."""
     label = f"context menu {command['name']!r}"
     target_id = _snowflake(target, label)
     resolved: dict[str, dict[str, Any]] = {}
     if command["type"] == USER_COMMAND:
-        if target_id not in world.members:
-            raise OptionError(f"{label}: no member with id {target_id}")
-        member = world.member(target_id, with_user=False)
+        if target_id not in world.guild_state(guild_id).members:
+            raise OptionError(f"{label}: no member with id {target_id} in this guild")
+        member = world.member(target_id, with_user=False, guild_id=guild_id)
         resolved = {
             "users": {str(target_id): world.user(target_id)},
             "members": {str(target_id): member},

@@ -79,8 +79,8 @@ class InteractionDriver:
     ) -> InteractionRecord:
         """Send a slash command ("name" or "group sub") typed as the registered definition says."""
         parts = name.split() + (subcommand.split() if subcommand else [])
-        command = self.command(parts[0])
         channel = channel_id or self.world.general_id
+        command = self.command(parts[0], self.world.guild_of(channel).guild_id)
         data = command_data(self.world, command, parts[1:], options or {}, channel_id=channel)
         payload = self._payload(APPLICATION_COMMAND, data, user, channel)
         return await self._send(payload, " ".join(parts))
@@ -94,9 +94,10 @@ class InteractionDriver:
         channel_id: int | None = None,
     ) -> InteractionRecord:
         """Run a user context menu (target: a member id) or a message one (a message or its id)."""
-        command = self.command(name, kinds=(USER_COMMAND, MESSAGE_COMMAND))
         channel = channel_id or self.world.general_id
-        data = context_menu_data(self.world, command, target)
+        guild_id = self.world.guild_of(channel).guild_id
+        command = self.command(name, guild_id, kinds=(USER_COMMAND, MESSAGE_COMMAND))
+        data = context_menu_data(self.world, command, target, guild_id=guild_id)
         return await self._send(self._payload(APPLICATION_COMMAND, data, user, channel), name)
 
     async def send_autocomplete(
@@ -111,8 +112,8 @@ class InteractionDriver:
     ) -> InteractionRecord:
         """Send an AUTOCOMPLETE interaction for option `focused`, without waiting for choices."""
         parts = name.split() + (subcommand.split() if subcommand else [])
-        command = self.command(parts[0])
         channel = channel_id or self.world.general_id
+        command = self.command(parts[0], self.world.guild_of(channel).guild_id)
         data = command_data(
             self.world, command, parts[1:], options or {}, channel_id=channel, focused=focused
         )
@@ -204,18 +205,20 @@ class InteractionDriver:
     def _payload(
         self, kind: int, data: dict[str, Any], user: int | None, channel: int | None
     ) -> dict[str, Any]:
-        """A complete INTERACTION_CREATE payload: every field discord.py's parser reads."""
+        """A complete INTERACTION_CREATE payload: every field discord.py's parser reads, in the
+        channel's guild (its id, the member's roles and permissions there)."""
         world = self.world
         user_id = user or world.member_id
         channel_id = channel or world.general_id
-        if user_id not in world.members:
-            raise SandboxError(f"no member with id {user_id}")
         if channel_id not in world.channels:
             raise SandboxError(f"no channel with id {channel_id}")
+        guild = world.guild_of(channel_id)
+        if user_id not in guild.members:
+            raise SandboxError(f"no member with id {user_id} in guild {guild.guild_id}")
         interaction_id = world.next_id()
         channel_payload = world.channel(channel_id)
-        channel_payload["permissions"] = str(permissions_in(world, user_id, channel_id))
-        guild_id = str(world.guild_id)
+        channel_payload["permissions"] = str(permissions_in(guild, user_id, channel_id))
+        guild_id = str(guild.guild_id)
         return {
             "id": str(interaction_id),
             "application_id": str(world.application_id),
@@ -228,7 +231,7 @@ class InteractionDriver:
             "member": world.member(user_id, channel_id=channel_id),
             "token": f"sandbox-interaction-token-{interaction_id}",
             "version": 1,
-            "app_permissions": str(permissions_in(world, world.bot_id, channel_id)),
+            "app_permissions": str(permissions_in(guild, world.bot_id, channel_id)),
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
@@ -240,6 +243,10 @@ class InteractionDriver:
     async def _send(self, payload: dict[str, Any], name: str | None) -> InteractionRecord:
         if not self.gateway.live_sessions:
             raise SandboxError("no bot has identified on the gateway")
+        guild_id = int(payload["guild_id"])
+        if not self.gateway.owners(guild_id):
+            shards = [s.shard for s in self.gateway.live_sessions]
+            raise SandboxError(f"no live gateway session owns guild {guild_id}; shards: {shards}")
         record = InteractionRecord(
             id=int(payload["id"]),
             token=payload["token"],
@@ -253,5 +260,5 @@ class InteractionDriver:
         self.interactions.append(record)
         self.interactions_by_id[record.id] = record
         self.interactions_by_token[record.token] = record
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=guild_id)
         return record

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.sandbox.permissions import MENTION_EVERYONE, permissions_in
+from bot.sandbox.permissions import MENTION_EVERYONE
 from bot.sandbox.protocol import DEFAULT_MESSAGE, FLAG_LOADING, REPLY_MESSAGE, THREAD_TYPES
 from bot.sandbox.world import World, snowflake_time
 
@@ -27,14 +27,14 @@ def create_message(
     extra: Mapping[str, Any] | None = None,
     visible: bool = True,
 ) -> dict[str, Any]:
-    """Store a new message by the bot; visible ones are also listed in channel_messages. A message
-    in a DM channel carries no guild_id."""
+    """Store a new message by the bot; visible ones are also listed in channel_messages. It
+    carries its channel's guild_id (none in a DM channel)."""
     message_id = world.next_id()
     channel = world.channels.get(channel_id) or world.dm_channels[channel_id]
     message: dict[str, Any] = {
         "id": str(message_id),
         "channel_id": str(channel_id),
-        **({} if channel_id in world.dm_channels else {"guild_id": str(world.guild_id)}),
+        **({"guild_id": channel["guild_id"]} if "guild_id" in channel else {}),
         "author": world.user(world.bot_id),
         "content": "",
         "timestamp": snowflake_time(message_id),
@@ -108,13 +108,13 @@ def _apply_body(
     if "flags" in body and body["flags"] is not None:
         keep = int(message.get("flags", 0)) & ~FLAG_LOADING
         message["flags"] = keep | (int(body["flags"]) & ~FLAG_LOADING)
-    in_guild = "guild_id" in message
-    can_everyone = in_guild and bool(
-        permissions_in(world, world.bot_id, int(message["channel_id"])) & MENTION_EVERYONE
+    guild_id = int(message["guild_id"]) if "guild_id" in message else None
+    can_everyone = guild_id is not None and bool(
+        world.permissions_in(world.bot_id, int(message["channel_id"])) & MENTION_EVERYONE
     )
     allowed = body.get("allowed_mentions")
     users, roles, everyone = _mentions(
-        world, message["content"] or "", allowed, can_everyone, in_guild=in_guild
+        world, message["content"] or "", allowed, can_everyone, guild_id=guild_id
     )
     message.update(mentions=users, mention_roles=roles, mention_everyone=everyone)
 
@@ -125,22 +125,24 @@ def _mentions(
     allowed: Mapping[str, Any] | None,
     can_everyone: bool,
     *,
-    in_guild: bool,
+    guild_id: int | None,
 ) -> tuple[list[dict[str, Any]], list[str], bool]:
-    """Mentioned members, roles and @everyone in a guild; in a DM, mentioned users only."""
+    """Mentioned members, roles and @everyone in a guild; in a DM (no guild_id), mentioned users
+    only."""
     parse = {"users", "roles", "everyone"} if allowed is None else set(allowed.get("parse", []))
     users_allowed = set((allowed or {}).get("users") or [])
     roles_allowed = set((allowed or {}).get("roles") or [])
-    known = world.members if in_guild else world.users
+    guild = None if guild_id is None else world.guild_state(guild_id)
+    known = world.users if guild is None else guild.members
     users = [
-        {**world.user(int(uid)), **_member_of(world, int(uid), in_guild)}
+        {**world.user(int(uid)), **_member_of(world, int(uid), guild_id)}
         for uid in dict.fromkeys(USER_MENTION.findall(content))
         if int(uid) in known and ("users" in parse or uid in users_allowed)
     ]
     roles = [
         rid
         for rid in dict.fromkeys(ROLE_MENTION.findall(content))
-        if in_guild and int(rid) in world.roles and ("roles" in parse or rid in roles_allowed)
+        if guild and int(rid) in guild.roles and ("roles" in parse or rid in roles_allowed)
     ]
     everyone = (
         ("@everyone" in content or "@here" in content) and "everyone" in parse and can_everyone
@@ -148,8 +150,10 @@ def _mentions(
     return users, roles, everyone
 
 
-def _member_of(world: World, user_id: int, in_guild: bool) -> dict[str, Any]:
-    return {"member": world.member(user_id, with_user=False)} if in_guild else {}
+def _member_of(world: World, user_id: int, guild_id: int | None) -> dict[str, Any]:
+    if guild_id is None:
+        return {}
+    return {"member": world.member(user_id, with_user=False, guild_id=guild_id)}
 
 
 def _attachments(

@@ -18,16 +18,10 @@ from bot.sandbox.direct_messages import DirectMessageRoutes, DirectMessages
 from bot.sandbox.errors import ApiError, SandboxError
 from bot.sandbox.faults import Fault, GlobalRateLimit, make_fault
 from bot.sandbox.gateway import Gateway
+from bot.sandbox.guild_admin import GuildAdmin
 from bot.sandbox.interaction_driver import InteractionDriver
 from bot.sandbox.login_routes import LoginRoutes
-from bot.sandbox.permissions import set_overwrite
-from bot.sandbox.protocol import (
-    DIRECT_MESSAGES_INTENT,
-    FLAG_EPHEMERAL,
-    GUILD_MESSAGES_INTENT,
-    GUILDS_INTENT,
-    THREAD_TYPES,
-)
+from bot.sandbox.protocol import DIRECT_MESSAGES_INTENT, FLAG_EPHEMERAL, GUILD_MESSAGES_INTENT
 from bot.sandbox.records import GatewayFrame, InteractionRecord, Notifier, RecordedRequest
 from bot.sandbox.response_routes import ResponseRoutes
 from bot.sandbox.rest import API_PREFIX, BODY, FILES, INTERACTION, JSON, json_response, read_body
@@ -36,9 +30,10 @@ from bot.sandbox.world import World
 _log = logging.getLogger(__name__)
 
 
-class LocalDiscord(InteractionDriver, DirectMessages):
-    """One application, one bot, one guild and its DMs; REST and gateway on loopback; records
-    everything."""
+class LocalDiscord(InteractionDriver, DirectMessages, GuildAdmin):
+    """One application, one bot, its guilds (one to start with; add_guild adds more, on a chosen
+    shard) and DMs; REST and gateway on loopback; records everything. The guild ids here are the
+    first guild's."""
 
     def __init__(
         self,
@@ -50,7 +45,8 @@ class LocalDiscord(InteractionDriver, DirectMessages):
         world = World()
         gateway = Gateway(world, self._record_frame, url=lambda: self.gateway_url, token=token)
         super().__init__(world, gateway, Notifier(), clock)
-        # Opt-in: answer a global 429 beyond this many REST requests in a trailing second.
+        # Opt-in: answer a global 429 beyond this many REST requests in a trailing second, counted
+        # per bot token across every client and connection (unauthenticated ones per address).
         self.rate_limit = None if global_rate_limit is None else GlobalRateLimit(global_rate_limit)
         self.application_id: int = world.application_id
         self.bot_id: int = world.bot_id
@@ -159,7 +155,7 @@ class LocalDiscord(InteractionDriver, DirectMessages):
             request[BODY], request[FILES] = await read_body(request)
             limited = None
             if fault is None and self.rate_limit is not None:
-                limited = self.rate_limit.check(path, self.clock())
+                limited = self.rate_limit.check(path, self.clock(), _limit_key(request))
             if fault is not None:
                 fault.remaining -= 1
                 fault.hits += 1
@@ -210,10 +206,14 @@ class LocalDiscord(InteractionDriver, DirectMessages):
 
     # events
 
-    async def dispatch(self, event: str, data: Any, intent: int | None = None) -> int:
+    async def dispatch(
+        self, event: str, data: Any, intent: int | None = None, *, guild_id: int | None = None
+    ) -> int:
         """Send a dispatch (any, even a malformed one) to the live sessions that have `intent`
-        (all of them without one); return how many got it."""
-        return await self.gateway.dispatch(event, data, intent)
+        (any, without one) on the shard of its guild: `guild_id`, else the guild its data names
+        (guild_id, or id for GUILD_CREATE/UPDATE/DELETE); with no guild, shard 0 (as Discord sends
+        DMs). A session identified without a shard owns every guild. Return how many got it."""
+        return await self.gateway.dispatch(event, data, intent, guild_id)
 
     async def dispatch_message(self, event: str, message: Mapping[str, Any]) -> None:
         """MESSAGE_CREATE/UPDATE/DELETE for a non-ephemeral message (GUILD_MESSAGES intent, or
@@ -227,8 +227,11 @@ class LocalDiscord(InteractionDriver, DirectMessages):
         else:
             data = copy.deepcopy(dict(message))
             author_id = int(message["author"]["id"])
-            if in_guild and author_id in self.world.members:
-                data["member"] = self.world.member(author_id, with_user=False)
+            guild = self.world.guilds.get(int(message["guild_id"])) if in_guild else None
+            if guild is not None and author_id in guild.members:
+                data["member"] = self.world.member(
+                    author_id, with_user=False, guild_id=guild.guild_id
+                )
         intent = GUILD_MESSAGES_INTENT if in_guild else DIRECT_MESSAGES_INTENT
         await self.dispatch(event, data, intent)
 
@@ -292,28 +295,9 @@ class LocalDiscord(InteractionDriver, DirectMessages):
         """Wait (real seconds, for I/O) until predicate() is truthy after some recorded event."""
         return await self.notifier.wait_for(predicate, within, getattr(predicate, "__name__", ""))
 
-    # changing the guild
 
-    async def add_channel(self, name: str) -> int:
-        """Add a text channel (CHANNEL_CREATE is dispatched); return its id."""
-        channel_id = self.world.add_channel(name, parent_id=self.world.category_id)
-        await self.dispatch("CHANNEL_CREATE", self.world.channel(channel_id), GUILDS_INTENT)
-        return channel_id
-
-    async def delete_channel(self, channel_id: int) -> dict[str, Any]:
-        """Delete a channel (and its threads) or a thread; later requests to it get 404."""
-        for thread_id, thread in list(self.world.threads.items()):
-            if thread["parent_id"] == str(channel_id):
-                await self.delete_channel(thread_id)
-        channel = self.world.channels.pop(channel_id)
-        self.world.threads.pop(channel_id, None)
-        event = "THREAD_DELETE" if channel["type"] in THREAD_TYPES else "CHANNEL_DELETE"
-        await self.dispatch(event, channel, GUILDS_INTENT)
-        return channel
-
-    async def set_permissions(
-        self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0
-    ) -> None:
-        """Set a channel overwrite for a role or member (CHANNEL_UPDATE is dispatched)."""
-        set_overwrite(self.world, channel_id, target_id, allow, deny)
-        await self.dispatch("CHANNEL_UPDATE", self.world.channel(channel_id), GUILDS_INTENT)
+def _limit_key(request: web.Request) -> str:
+    """Whose global rate limit a request counts against: its bot token (shared by every process
+    and connection of that bot), else, unauthenticated, its address (as Discord does)."""
+    header = request.headers.get("Authorization", "")
+    return header if header.startswith("Bot ") else f"address {request.remote}"

@@ -1,5 +1,7 @@
-"""The sandbox's one guild: ids, users, roles, members, channels and threads, the bot's DM
-channels, and the store of messages and uploaded files, with the payloads Discord sends for them."""
+"""The sandbox's world: one application and its bot user, the users, the guilds (each a GuildState
+with its roles and members; the first one's ids are World attributes), every guild's channels and
+threads, the bot's DM channels, and the store of messages and uploaded files, with the payloads
+Discord sends for them."""
 
 from __future__ import annotations
 
@@ -9,13 +11,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from bot.sandbox.errors import SandboxError
+from bot.sandbox.guilds import GuildState, check_shard, shard_of
 from bot.sandbox.permissions import (
     BOT_ROLE_PERMISSIONS,
     EVERYONE_PERMISSIONS,
     MODERATOR_PERMISSIONS,
     permissions_in,
 )
-from bot.sandbox.protocol import DM, GUILD_CATEGORY, GUILD_TEXT, PUBLIC_THREAD, THREAD_TYPES
+from bot.sandbox.protocol import DM, GUILD_CATEGORY, GUILD_TEXT, PUBLIC_THREAD
 
 DISCORD_EPOCH_MS = 1420070400000
 START_MS = 1735689600000  # 2025-01-01T00:00:00Z: ids are deterministic, one millisecond apart
@@ -29,15 +33,15 @@ def snowflake_time(snowflake: int) -> str:
 
 
 class World:
-    """One application, its bot user, one guild with roles, channels, members and messages."""
+    """One application, its bot user, guilds with roles, channels, members and messages. `roles`,
+    `members`, `guild_id` and the other guild ids here are the first guild's."""
 
     def __init__(self) -> None:
         self._counter = 0
         self._touches = 0
         self.users: dict[int, dict[str, Any]] = {}
-        self.members: dict[int, dict[str, Any]] = {}
-        self.roles: dict[int, dict[str, Any]] = {}
-        self.channels: dict[int, dict[str, Any]] = {}
+        self.guilds: dict[int, GuildState] = {}
+        self.channels: dict[int, dict[str, Any]] = {}  # every guild's channels and threads
         self.threads: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         self.channel_messages: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -49,17 +53,21 @@ class World:
         self.attachment_contents: dict[int, bytes] = {}  # uploaded bytes, by attachment id
 
         self.application_id = self.bot_id = self.next_id()
-        self.guild_id = self.next_id()
         self.users[self.bot_id] = self._user_payload(self.bot_id, "Reading Room", bot=True)
-        self.roles[self.guild_id] = self._role(self.guild_id, "@everyone", EVERYONE_PERMISSIONS, 0)
-        self.bot_role_id = self.add_role("Reading Room", BOT_ROLE_PERMISSIONS, managed=True)
-        self.moderator_role_id = self.add_role("Moderator", MODERATOR_PERMISSIONS)
-        self.owner_id = self.add_member("owner")
+        first = self._new_guild(GUILD_NAME, self.next_id())
+        self.guild_id = first.guild_id
+        self.roles = first.roles
+        self.members = first.members
+        self.bot_role_id = first.bot_role_id
+        self.moderator_role_id = first.moderator_role_id
+        self.owner_id = first.owner_id = self.add_member("owner")
         self.member_id = self.add_member("reader")
         self.moderator_id = self.add_member("moderator", [self.moderator_role_id])
-        self.members[self.bot_id] = self._member_record(self.bot_id, [self.bot_role_id])
-        self.category_id = self.add_channel("Text Channels", type_=GUILD_CATEGORY)
-        self.general_id = self.add_channel("general", parent_id=self.category_id)
+        first.add_member(self.bot_id, [self.bot_role_id], snowflake_time(self.bot_id))
+        self.category_id = first.category_id = self.add_channel(
+            "Text Channels", type_=GUILD_CATEGORY
+        )
+        self.general_id = first.general_id = self.add_channel("general", parent_id=self.category_id)
         self.study_id = self.add_channel("study", parent_id=self.category_id)
 
     # ids and bookkeeping
@@ -75,7 +83,66 @@ class World:
         self._touches += 1
         self.touched[message_id] = self._touches
 
-    # building the guild
+    # the guilds
+
+    def _new_guild(self, name: str, guild_id: int) -> GuildState:
+        """A guild with @everyone, the bot's managed role and a moderator role (no members)."""
+        guild = GuildState(guild_id, name, self.channels)
+        self.guilds[guild_id] = guild
+        guild.add_role(guild_id, "@everyone", EVERYONE_PERMISSIONS)
+        guild.bot_role_id = self.add_role(
+            "Reading Room", BOT_ROLE_PERMISSIONS, managed=True, guild_id=guild_id
+        )
+        guild.moderator_role_id = self.add_role(
+            "Moderator", MODERATOR_PERMISSIONS, guild_id=guild_id
+        )
+        return guild
+
+    def create_guild(self, name: str, shard: tuple[int, int] | None = None) -> GuildState:
+        """Another guild like the first (roles, a general channel; the owner, reader, moderator
+        and bot are members), its id on shard `shard[0]` of `shard[1]` when given."""
+        try:
+            index, count = (0, 1) if shard is None else check_shard(shard)
+        except ValueError as error:
+            raise SandboxError(str(error)) from None
+        guild_id = self.next_id()
+        while shard_of(guild_id, count) != index:  # ids are 1 ms apart: at most count - 1 skips
+            guild_id = self.next_id()
+        guild = self._new_guild(name, guild_id)
+        guild.owner_id = self.owner_id
+        joined_at = snowflake_time(guild_id)
+        for user_id, roles in (
+            (self.owner_id, []),
+            (self.member_id, []),
+            (self.moderator_id, [guild.moderator_role_id]),
+            (self.bot_id, [guild.bot_role_id]),
+        ):
+            guild.add_member(user_id, roles, joined_at)
+        guild.category_id = self.add_channel(
+            "Text Channels", type_=GUILD_CATEGORY, guild_id=guild_id
+        )
+        guild.general_id = self.add_channel("general", parent_id=guild.category_id)
+        return guild
+
+    def guild_state(self, guild_id: int | None = None) -> GuildState:
+        """A guild (the first one without an id)."""
+        guild = self.guilds.get(self.guild_id if guild_id is None else guild_id)
+        if guild is None:
+            raise SandboxError(f"no guild with id {guild_id}; guilds: {list(self.guilds)}")
+        return guild
+
+    def guild_of(self, channel_id: int) -> GuildState:
+        """The guild a guild channel or thread belongs to."""
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            raise SandboxError(f"no guild channel with id {channel_id}")
+        return self.guilds[int(channel["guild_id"])]
+
+    def permissions_in(self, user_id: int, channel_id: int) -> int:
+        """A member's permissions in a guild channel or thread (its own guild's roles)."""
+        return permissions_in(self.guild_of(channel_id), user_id, channel_id)
+
+    # building the guilds
 
     def _user_payload(self, user_id: int, username: str, *, bot: bool = False) -> dict[str, Any]:
         return {
@@ -89,52 +156,44 @@ class World:
             "flags": 0,
         }
 
-    def _role(self, role_id: int, name: str, permissions: int, position: int) -> dict[str, Any]:
-        return {
-            "id": str(role_id),
-            "name": name,
-            "permissions": str(permissions),
-            "position": position,
-            "color": 0,
-            "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
-            "hoist": False,
-            "icon": None,
-            "unicode_emoji": None,
-            "managed": False,
-            "mentionable": False,
-            "flags": 0,
-        }
-
-    def _member_record(self, user_id: int, roles: Iterable[int]) -> dict[str, Any]:
-        return {"roles": [str(r) for r in roles], "joined_at": snowflake_time(user_id)}
-
-    def add_role(self, name: str, permissions: int, *, managed: bool = False) -> int:
-        """Add a role above the existing ones; return its id."""
+    def add_role(
+        self, name: str, permissions: int, *, managed: bool = False, guild_id: int | None = None
+    ) -> int:
+        """Add a role above the existing ones in a guild (the first by default); return its id."""
+        guild = self.guild_state(guild_id)
         role_id = self.next_id()
-        role = self._role(role_id, name, permissions, len(self.roles))
-        if managed:
-            role["managed"] = True
-            role["tags"] = {"bot_id": str(self.bot_id)}
-        self.roles[role_id] = role
+        guild.add_role(role_id, name, permissions, bot_id=self.bot_id if managed else None)
         return role_id
 
-    def add_member(self, username: str, roles: Iterable[int] = ()) -> int:
-        """Add a human user to the guild with the given role ids; return the user id."""
+    def add_member(
+        self, username: str, roles: Iterable[int] = (), *, guild_id: int | None = None
+    ) -> int:
+        """Add a human user to a guild (the first by default) with these role ids; return the
+        user id."""
         user_id = self.next_id()
         self.users[user_id] = self._user_payload(user_id, username)
-        self.members[user_id] = self._member_record(user_id, roles)
+        self.guild_state(guild_id).add_member(user_id, list(roles), snowflake_time(user_id))
         return user_id
 
     def add_channel(
-        self, name: str, *, type_: int = GUILD_TEXT, parent_id: int | None = None
+        self,
+        name: str,
+        *,
+        type_: int = GUILD_TEXT,
+        parent_id: int | None = None,
+        guild_id: int | None = None,
     ) -> int:
-        """Add a guild channel (text by default); return its id."""
+        """Add a guild channel (text by default) to the parent's guild, else `guild_id`'s, else the
+        first; return its id."""
+        if parent_id is not None:
+            guild_id = self.guild_of(parent_id).guild_id
+        guild = self.guild_state(guild_id)
         channel_id = self.next_id()
-        siblings = [c for c in self.channels.values() if c.get("parent_id") == _str(parent_id)]
+        siblings = [c for c in guild.own_channels() if c.get("parent_id") == _str(parent_id)]
         self.channels[channel_id] = {
             "id": str(channel_id),
             "type": type_,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(guild.guild_id),
             "name": name,
             "position": len(siblings),
             "parent_id": _str(parent_id),
@@ -156,7 +215,7 @@ class World:
         now = snowflake_time(self.next_id())
         thread = {
             "id": str(thread_id),
-            "guild_id": str(self.guild_id),
+            "guild_id": self.channels[parent_id]["guild_id"],
             "parent_id": str(parent_id),
             "owner_id": str(owner_id),
             "name": name,
@@ -208,10 +267,17 @@ class World:
         return copy.deepcopy(self.users[user_id])
 
     def member(
-        self, user_id: int, *, channel_id: int | None = None, with_user: bool = True
+        self,
+        user_id: int,
+        *,
+        channel_id: int | None = None,
+        with_user: bool = True,
+        guild_id: int | None = None,
     ) -> dict[str, Any]:
-        """A guild member object; with channel_id it carries the member's permissions there."""
-        record = self.members[user_id]
+        """A guild member object, in the channel's guild (else `guild_id`'s, else the first's);
+        with channel_id it carries the member's permissions there."""
+        guild = self.guild_of(channel_id) if channel_id is not None else self.guild_state(guild_id)
+        record = guild.members[user_id]
         member: dict[str, Any] = {
             "roles": list(record["roles"]),
             "joined_at": record["joined_at"],
@@ -228,60 +294,18 @@ class World:
         if with_user:
             member["user"] = self.user(user_id)
         if channel_id is not None:
-            member["permissions"] = str(permissions_in(self, user_id, channel_id))
+            member["permissions"] = str(permissions_in(guild, user_id, channel_id))
         return member
 
     def channel(self, channel_id: int) -> dict[str, Any]:
         """A channel, thread or DM channel object."""
         return copy.deepcopy(self.channels.get(channel_id) or self.dm_channels[channel_id])
 
-    def guild(self) -> dict[str, Any]:
-        """The full guild object sent in GUILD_CREATE."""
-        channels = [c for c in self.channels.values() if c["type"] not in THREAD_TYPES]
-        threads = [t for t in self.threads.values() if not t["thread_metadata"]["archived"]]
-        return {
-            "id": str(self.guild_id),
-            "name": GUILD_NAME,
-            "icon": None,
-            "splash": None,
-            "discovery_splash": None,
-            "banner": None,
-            "description": None,
-            "owner_id": str(self.owner_id),
-            "afk_channel_id": None,
-            "afk_timeout": 300,
-            "verification_level": 1,
-            "default_message_notifications": 1,
-            "explicit_content_filter": 0,
-            "mfa_level": 0,
-            "nsfw_level": 0,
-            "premium_tier": 0,
-            "premium_subscription_count": 0,
-            "premium_progress_bar_enabled": False,
-            "preferred_locale": "en-US",
-            "system_channel_id": str(self.general_id),
-            "system_channel_flags": 0,
-            "rules_channel_id": None,
-            "public_updates_channel_id": None,
-            "safety_alerts_channel_id": None,
-            "vanity_url_code": None,
-            "features": [],
-            "roles": copy.deepcopy(list(self.roles.values())),
-            "emojis": [],
-            "stickers": [],
-            "joined_at": self.members[self.bot_id]["joined_at"],
-            "large": False,
-            "unavailable": False,
-            "member_count": len(self.members),
-            "members": [self.member(user_id) for user_id in self.members],
-            "channels": copy.deepcopy(channels),
-            "threads": copy.deepcopy(threads),
-            "voice_states": [],
-            "presences": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "soundboard_sounds": [],
-        }
+    def guild_payload(self, guild_id: int | None = None) -> dict[str, Any]:
+        """The full guild object sent in GUILD_CREATE (the first guild without an id)."""
+        guild = self.guild_state(guild_id)
+        members = [self.member(u, guild_id=guild.guild_id) for u in guild.members]
+        return guild.payload(members, self.bot_id)
 
 
 def _str(value: int | None) -> str | None:

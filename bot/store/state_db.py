@@ -10,6 +10,7 @@ committed together or not at all.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any, Protocol
@@ -35,9 +36,21 @@ class StateDB(Protocol):
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
-    def transaction(self) -> contextlib.AbstractAsyncContextManager[StateDB]:
-        """One write transaction; statements go through the StateDB it gives."""
+    def transaction(
+        self, lock: int | None = None
+    ) -> contextlib.AbstractAsyncContextManager[StateDB]:
+        """One write transaction; statements go through the StateDB it gives. With `lock`
+        (see `lock_key`), transactions of the same key, in any process, run one at a time:
+        what SQLite's single writer gives every transaction, PostgreSQL gives those that read
+        before they write."""
         ...
+
+
+def lock_key(*parts: object) -> int:
+    """A transaction lock's key for what it guards (e.g. "syllabus", guild_id): a signed
+    64-bit number, the same in every process."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class SqliteState:
@@ -48,25 +61,39 @@ class SqliteState:
     dialect = SQLITE
 
     def __init__(
-        self, connection: aiosqlite.Connection, reader: database.Queryable | None = None
+        self,
+        connection: aiosqlite.Connection,
+        reader: database.Queryable | None = None,
+        *,
+        in_transaction: bool = False,
     ) -> None:
         self.connection = connection
         self.reader = reader or connection
+        self._in_transaction = in_transaction
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return await database.fetch_all(self.reader, sql, params)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        if not self._in_transaction:  # a write of its own: never inside another task's
+            async with self.transaction() as tx:
+                return await tx.execute(sql, params)
         cursor = await self.connection.execute(sql, params)
         return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        if not self._in_transaction:
+            async with self.transaction() as tx:
+                await tx.executemany(sql, rows)
+            return
         await self.connection.executemany(sql, rows)
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqliteState]:
+    async def transaction(self, lock: int | None = None) -> AsyncIterator[SqliteState]:
+        # One writer at a time already: `lock` adds nothing here.
         async with database.transaction(self.connection):
-            yield SqliteState(self.connection)  # reads inside see the transaction's writes
+            # Reads inside see the transaction's writes.
+            yield SqliteState(self.connection, in_transaction=True)
 
 
 _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?")
@@ -110,8 +137,10 @@ class PostgresConnection:
         await self.connection.executemany(numbered(sql), [tuple(row) for row in rows])
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PostgresConnection]:
+    async def transaction(self, lock: int | None = None) -> AsyncIterator[PostgresConnection]:
         async with self.connection.transaction():  # a savepoint inside another
+            if lock is not None:
+                await self.connection.execute("SELECT pg_advisory_xact_lock($1)", lock)
             yield self
 
 
@@ -136,8 +165,10 @@ class PostgresState:
             await PostgresConnection(connection).executemany(sql, rows)
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PostgresConnection]:
+    async def transaction(self, lock: int | None = None) -> AsyncIterator[PostgresConnection]:
         async with self.pool.acquire() as connection, connection.transaction():
+            if lock is not None:  # held until the transaction ends
+                await connection.execute("SELECT pg_advisory_xact_lock($1)", lock)
             yield PostgresConnection(connection)
 
     async def close(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.store.answers import Place
 from bot.store.errors import UserError, shown
-from bot.store.state_db import StateDB
+from bot.store.state_db import StateDB, lock_key
 
 SYLLABUS_MAX = 100  # readings one syllabus holds at most
 PAST_END = 2**31  # an index past any reading's end: the walk goes on to the next reading
@@ -36,7 +36,7 @@ class Syllabi:
         self, guild_id: int, reading: str, position: int | None, moderator_id: int
     ) -> list[str]:
         """Put `reading` on the syllabus at `position` (1-based; the end if None)."""
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(lock_key("syllabus", guild_id)) as tx:
             readings = await self.readings(guild_id, tx)
             if reading in readings:
                 raise UserError(f"“{shown(reading)}” is already on the syllabus: /syllabus move.")
@@ -51,7 +51,7 @@ class Syllabi:
         self, guild_id: int, reading: str, position: int, moderator_id: int
     ) -> list[str]:
         """Move `reading` to `position` (1-based) on the syllabus."""
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(lock_key("syllabus", guild_id)) as tx:
             readings = await self.readings(guild_id, tx)
             if reading not in readings:
                 raise UserError(f"“{shown(reading)}” is not on the syllabus: /syllabus add.")
@@ -63,7 +63,7 @@ class Syllabi:
     async def remove(self, guild_id: int, reading: str, moderator_id: int) -> list[str]:
         """Take `reading` off the syllabus; a schedule standing in it goes on with the reading
         that followed it (or, past the last, to the end of the walk)."""
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(lock_key("syllabus", guild_id)) as tx:
             readings = await self.readings(guild_id, tx)
             if reading not in readings:
                 raise UserError(f"“{shown(reading)}” is not on the syllabus.")

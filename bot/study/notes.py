@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 
 from bot.store.errors import UserError
-from bot.store.state_db import StateDB
+from bot.store.state_db import StateDB, lock_key
 
 NOTES_MAX = 1000  # notes one member keeps on one server
 NOTE_TEXT_MAX = 4000  # characters of a note's body kept
@@ -39,7 +39,7 @@ class Notes:
         """Keep a note; the note and True, or the one already kept and False."""
         title, body = title.strip()[:256], body.strip()[:NOTE_TEXT_MAX]
         digest = hashlib.blake2b(f"{title}\n{body}".encode(), digest_size=16).hexdigest()
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(lock_key("notes", guild_id, member_id)) as tx:
             found = await self._find(tx, guild_id, member_id, "digest = ?", (digest,))
             if found:
                 return found[0], False

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from bot.store.errors import UserError
 from bot.store.library import ReadingMeta
-from bot.store.state_db import Row, StateDB
+from bot.store.state_db import Row, StateDB, lock_key
 from bot.study import questions
 from bot.study.material import Material
 from bot.study.questions import KINDS, Question, Source
@@ -182,8 +182,8 @@ class Quiz:
         self, number: int, guild_id: int, member_id: int, chosen: int, now: int
     ) -> Answered:
         """Record the member's answer to question `number` (once: a second click is told the
-        first answer), with their score and streak."""
-        async with self.db.transaction() as tx:
+        first answer), with their score and streak. Two clicks at once count once."""
+        async with self.db.transaction(lock_key("quiz question", number)) as tx:
             rows = await tx.fetch(
                 "SELECT id, guild_id, member_id, question, chosen FROM quiz_questions WHERE id = ?",
                 (number,),
@@ -201,7 +201,8 @@ class Quiz:
                 raise UserError("That is not one of the question's answers.")
             right = int(chosen == asked.question.answer)
             await tx.execute(
-                "UPDATE quiz_questions SET chosen = ?, answered_at = ? WHERE id = ?",
+                "UPDATE quiz_questions SET chosen = ?, answered_at = ? "
+                "WHERE id = ? AND chosen IS NULL",
                 (chosen, now, number),
             )
             await tx.execute(

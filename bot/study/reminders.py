@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from bot.store.clock import epoch, load_zone, next_occurrence, parse_local_time
 from bot.store.shards import Shards
-from bot.store.state_db import StateDB
+from bot.store.state_db import StateDB, lock_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class Reminders:
         """Remind the member daily at `local_time` in `timezone` (user errors name a bad one)."""
         at = parse_local_time(local_time)
         zone = load_zone(timezone)
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(lock_key("reminder", guild_id, member_id)) as tx:
             rows = await tx.fetch(
                 "SELECT last_date FROM review_reminders WHERE guild_id = ? AND member_id = ?",
                 (guild_id, member_id),

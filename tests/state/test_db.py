@@ -3,9 +3,13 @@ transactions that commit whole or not at all, and placeholders numbered for Post
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 
-from bot.store.state_db import StateDB, numbered
+from bot.store import database
+from bot.store.state_db import SqliteState, StateDB, numbered
 from bot.store.state_migrations import migrations
 
 
@@ -69,3 +73,33 @@ async def test_a_transaction_commits_whole_or_not_at_all(state: StateDB) -> None
 def test_the_postgres_migrations_are_numbered_from_one() -> None:
     numbers = [number for number, _ in migrations()]
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+async def test_a_write_of_its_own_never_joins_another_tasks_transaction(tmp_path: Path) -> None:
+    """On SQLite all writes share one connection: a write outside a transaction waits for
+    the one under way, so that transaction's rollback cannot take it along."""
+    connection = await database.connect(tmp_path / "state.db")
+    state = SqliteState(connection)
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def failing() -> None:
+        async with state.transaction() as tx:
+            await tx.execute(INSERT, ("rolled back", "1"))
+            inside.set()
+            await release.wait()
+            raise RuntimeError("the other task's transaction fails")
+
+    try:
+        task = asyncio.create_task(failing())
+        await inside.wait()
+        write = asyncio.create_task(state.execute(INSERT, ("kept", "1")))
+        await asyncio.sleep(0.05)
+        release.set()
+        with pytest.raises(RuntimeError):
+            await task
+        await write
+        keys = {row[0] for row in await state.fetch("SELECT key FROM meta")}
+        assert "kept" in keys
+        assert "rolled back" not in keys
+    finally:
+        await connection.close()

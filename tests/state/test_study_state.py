@@ -3,6 +3,7 @@ own file: quizzes, review decks, reminders, notes and forgetting behave the same
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -12,9 +13,10 @@ import pytest
 
 from bot.store import Store
 from bot.store.state_db import StateDB
+from bot.store.syllabi import Syllabi
 from bot.study import Study
 from bot.study.quiz import NotYoursError
-from tests.conftest import DATA_DIR, READING_ID
+from tests.conftest import DATA_DIR, READING_ID, library_copy
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 GUILD, MEMBER, OTHER = 7, 1001, 1002
@@ -89,3 +91,23 @@ async def test_notes_are_kept_once_and_forgetting_leaves_nothing(study: Study) -
     assert deleted == held
     assert not any((await study.held(GUILD, MEMBER)).values())
     assert len((await study.notes(GUILD, OTHER)).notes) == 1
+
+
+async def test_two_clicks_at_once_count_once(study: Study) -> None:
+    asked = await study.ask(GUILD, MEMBER, "", "concept", NOW)
+    right = asked.question.answer
+    both = await asyncio.gather(
+        *(study.answer(asked.number, GUILD, MEMBER, right, NOW) for _ in range(2))
+    )
+    assert sorted(a.first_time for a in both) == [False, True]
+    assert (await study.score(GUILD, MEMBER)).answered == 1
+
+
+async def test_two_moderators_adding_at_once_keep_both_readings(
+    tmp_path: Path, state: StateDB
+) -> None:
+    async with await Store.open(tmp_path / "library.db", library_copy(tmp_path), None) as store:
+        syllabi = Syllabi(state)
+        readings = [r.id for r in (await store.fresh_catalog()).current]
+        await asyncio.gather(*(syllabi.add(GUILD, r, None, 1) for r in readings))
+        assert sorted(await syllabi.readings(GUILD)) == sorted(readings)

@@ -25,7 +25,7 @@ CREATE TABLE schedules (
     open_thread INTEGER NOT NULL DEFAULT 0,
     source TEXT NOT NULL DEFAULT 'passages' CHECK (source IN ('passages', 'quotes')),
     at_end TEXT NOT NULL DEFAULT 'wrap' CHECK (at_end IN ('wrap', 'stop')),
-    position INTEGER NOT NULL DEFAULT 0,
+    position BIGINT NOT NULL DEFAULT 0,     -- past a reading's end is 2**31 (syllabi.PAST_END)
     next_run BIGINT NOT NULL,
     next_date TEXT NOT NULL,
     paused INTEGER NOT NULL DEFAULT 0,
@@ -44,7 +44,7 @@ CREATE INDEX schedules_due ON schedules (next_run) WHERE paused = 0;
 CREATE TABLE posts (
     guild_id BIGINT NOT NULL,
     local_date TEXT NOT NULL,
-    position INTEGER NOT NULL,
+    position BIGINT NOT NULL,
     nonce TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'missed', 'failed')),
     claimed_at BIGINT NOT NULL,

@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser(
         "migrate-state", help="copy the guilds' state from DATABASE_PATH into an empty PostgreSQL"
     )
-    migrate.add_argument("--to", required=True, metavar="URL", help="postgresql://...")
+    migrate.add_argument("--to", metavar="URL", help="postgresql://... (default: DATABASE_URL)")
     return parser
 
 

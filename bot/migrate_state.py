@@ -13,15 +13,21 @@ from bot.store.state_copy import copy_state
 from bot.store.state_db import open_state
 
 
-def migrate_state(settings: Settings, url: str) -> int:
-    """Copy the state of the SQLite file into the empty PostgreSQL at `url`, verify each
-    table's count, and print them."""
+def migrate_state(settings: Settings, url: str | None) -> int:
+    """Copy the state of the SQLite file into the empty PostgreSQL at `url` (by default
+    DATABASE_URL's, which keeps a password out of the shell's history), verify each table's
+    count, and print them. Stop the bot first: what it writes meanwhile would not be copied."""
+    url = url or settings.database_url
+    if not url:
+        print("Name the PostgreSQL: --to URL, or DATABASE_URL in .env.", file=sys.stderr)
+        return 2
 
     async def migrate() -> dict[str, int]:
         async with await Store.open(settings.database_path, settings.data_dir) as store:
             target = await open_state(url)
             try:
-                return await copy_state(store.state, target)
+                async with store.snapshot():  # every table as of one moment
+                    return await copy_state(store.state, target)
             finally:
                 await target.close()
 

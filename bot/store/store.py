@@ -109,6 +109,10 @@ class Store(ContentFace, LibraryFace, GuildState):
         self._catalog.know(readings)
         self._swapped.clear()
 
+    def snapshot(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """One read transaction for the reads of the task inside it (on this file)."""
+        return self._snapshot()
+
     def _snapshot(self) -> contextlib.AbstractAsyncContextManager[None]:
         """One read transaction for an answer's queries (none for a database in memory)."""
         return self._readers.snapshot() if self._readers else contextlib.nullcontext()
@@ -261,8 +265,12 @@ async def _require_readings(
 async def _close(
     connection: aiosqlite.Connection, readers: ReadPool | None, state: StateDB | None = None
 ) -> None:
-    if isinstance(state, PostgresState):
-        await state.close()
-    if readers is not None:
-        await readers.close()
-    await connection.close()
+    try:
+        if isinstance(state, PostgresState):
+            await state.close()
+    finally:
+        try:
+            if readers is not None:
+                await readers.close()
+        finally:
+            await connection.close()

@@ -72,8 +72,9 @@ async def source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, l
     return found
 
 
-async def migrate(url: str) -> int:
-    return await asyncio.to_thread(main, ["migrate-state", "--to", url])
+async def migrate(url: str | None) -> int:
+    """`python -m bot migrate-state`, to `url` or (None) to DATABASE_URL."""
+    return await asyncio.to_thread(main, ["migrate-state", *(["--to", url] if url else [])])
 
 
 async def test_every_kind_of_row_is_copied_and_checked(
@@ -105,10 +106,12 @@ async def test_a_target_holding_state_is_refused_and_left_alone(
     postgres_url: str,
     source: dict[str, list[tuple]],
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async with await Store.open(tmp_path / "other.db", DATA_DIR, postgres_url) as elsewhere:
         await elsewhere.syllabus_add(99, READING_ID, None, 1)
-    assert await migrate(postgres_url) != 0
+    monkeypatch.setenv("DATABASE_URL", postgres_url)  # no --to: the URL stays out of argv
+    assert await migrate(None) != 0
     assert "already holds state" in capsys.readouterr().err
     target = await open_state(postgres_url)
     try:

@@ -181,13 +181,16 @@ async def test_restart_does_not_repost(
 
 
 async def test_two_processes_on_one_database_post_once(
-    tmp_path: Path, poster: FakePoster, fake_clock: FakeClock
+    tmp_path: Path, poster: FakePoster, fake_clock: FakeClock, state_url: str | None
 ) -> None:
+    """Two processes compete for each claim: on one SQLite file, or each with its own content
+    file and one PostgreSQL state."""
     db = tmp_path / "shared.db"
+    other = db if state_url is None else tmp_path / "other.db"
     fake_clock.set("2026-03-10T08:00", "UTC")
     async with (
-        await Store.open(db, DATA_DIR) as first,
-        await Store.open(db, DATA_DIR) as second,
+        await Store.open(db, DATA_DIR, state_url) as first,
+        await Store.open(other, DATA_DIR, state_url) as second,
     ):
         one, two = Scheduler(first, poster, fake_clock), Scheduler(second, poster, fake_clock)
         await plan(one, "09:00", "UTC")

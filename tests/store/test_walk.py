@@ -14,6 +14,7 @@ from bot.store import Store
 from bot.store.answers import START, Excerpt, Place, Schedule
 from bot.store.poster import Posted, PostError
 from bot.store.scheduler import Scheduler
+from bot.store.syllabi import PAST_END
 from tests.conftest import READING_ID, library_copy
 
 GUILD = 7
@@ -61,6 +62,19 @@ async def test_removing_the_current_reading_goes_on_with_the_next(library: Store
     assert schedule.place == Place(NK_INFO, "", 0)
     (first,) = await ids(library, schedule.place, 1)
     assert first[0] == NK_INFO
+
+
+async def test_removing_the_last_reading_stands_past_the_end_of_the_one_before(
+    library: Store,
+) -> None:
+    """The place past a reading's end is a large index, kept by either database."""
+    await library.syllabus_add(GUILD, NK_INFO, None, 1)
+    await library.syllabus_add(GUILD, VANTOR, None, 1)
+    await library.save_schedule(_schedule(Place(VANTOR, "", 2)))
+    await library.syllabus_remove(GUILD, VANTOR, 1)
+    schedule = await library.schedule(GUILD)
+    assert schedule.place == Place(NK_INFO, "", PAST_END)
+    assert await ids(library, schedule.place, 1) == []  # the walk is finished, no wrap
 
 
 async def test_an_edited_reading_keeps_the_place_by_item(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ from discord.ext import commands
 from bot.client import ReadingRoomBot
 from bot.render import study as study_render
 from bot.study import Study
-from bot.study.citations import STYLES
 from bot.ui import send_embed
 
 
@@ -22,9 +21,7 @@ class Cite(commands.Cog):
         what="A reading, a quote or a publication (default: the first reading studied here)",
         style="Citation style (default: APA 7)",
     )
-    @app_commands.choices(
-        style=[app_commands.Choice(name=label, value=key) for key, label in STYLES.items()]
-    )
+    @app_commands.choices(style=study_render.style_choices())
     async def cite(
         self, interaction: discord.Interaction, what: str | None = None, style: str = "apa"
     ) -> None:

@@ -14,11 +14,9 @@ from bot.keep import save_message
 from bot.permissions import guild_of
 from bot.render import study as study_render
 from bot.study import Study
-from bot.study.citations import STYLES
 from bot.ui import Answers, Args, Pages, send_answer
 
 NOT_OURS = "Only the bot's own posts can be saved to your notes."
-StyleChoices = [app_commands.Choice(name=label, value=key) for key, label in STYLES.items()]
 
 
 @app_commands.guild_only()
@@ -40,7 +38,7 @@ class Notes(commands.GroupCog, group_name="notes"):
 
     @app_commands.command()
     @app_commands.describe(style="How to cite each note's reading (default: APA 7)")
-    @app_commands.choices(style=StyleChoices)
+    @app_commands.choices(style=study_render.style_choices())
     async def export(self, interaction: discord.Interaction, style: str = "apa") -> None:
         """Your notes as a Markdown file, each with its reading's citation."""
         export = await self.study.export_notes(guild_of(interaction), interaction.user.id, style)

@@ -43,9 +43,7 @@ async def _show_next(interaction: discord.Interaction[ReadingRoomBot], note: str
     bot = interaction.client
     found = await bot.study.next_card(guild_of(interaction), interaction.user.id, bot.now())
     if found.card is None:
-        embed = study_render.nothing_due_embed(found.stats)
-        if note:
-            embed.description = f"{note}\n\n{embed.description}"
+        embed = study_render.nothing_due_embed(found.stats, note)
         await interaction.response.edit_message(**as_page(interaction, embed), view=None)
         return
     embed = study_render.card_front_embed(found.card, note)

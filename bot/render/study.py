@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import discord
+from discord import app_commands
 
 from bot.limits import (
     BUTTON_LABEL_MAX,
@@ -173,8 +174,12 @@ def stats_embed(stats: DeckStats, title: str = "Your review deck") -> discord.Em
     return _embed(title, "\n".join(lines), "Scheduled by FSRS · only you see this")
 
 
-def nothing_due_embed(stats: DeckStats) -> discord.Embed:
-    return stats_embed(stats, "Nothing to review now")
+def nothing_due_embed(stats: DeckStats, note: str = "") -> discord.Embed:
+    """The deck's figures when no card is due, under `note` (how the last rating went)."""
+    embed = stats_embed(stats, "Nothing to review now")
+    if note:
+        embed.description = clip(f"{note}\n\n{embed.description}", EMBED_DESCRIPTION_MAX)
+    return embed
 
 
 def added_text(added: bool) -> str:
@@ -204,6 +209,11 @@ def reminder_off_text(removed: bool) -> str:
 
 
 # Citations
+
+
+def style_choices() -> list[app_commands.Choice[str]]:
+    """The citation styles, as a command's fixed choices."""
+    return [app_commands.Choice(name=label, value=key) for key, label in STYLES.items()]
 
 
 def citation_embed(citation: Citation, what: str) -> discord.Embed:

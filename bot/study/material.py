@@ -9,7 +9,7 @@ import functools
 import random
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,9 @@ from bot.store.normalize import words
 FRAGMENT_MAX = 60  # characters of a quote that narrow the search for the same words
 KEYS_MAX = 2000  # lookup keys one query asks for at most
 READINGS_KEPT = 128  # readings whose speakers, concepts and publications are kept in memory
+# What is kept of one reading: its speakers, concepts, publications, concept rows, and the ids of
+# its concepts and of its quotes.
+KINDS_KEPT = 6
 _QUOTE = (
     "SELECT q.item, s.item, s.id, p.item, p.section FROM quotes q "
     "JOIN speakers s ON s.rowid = q.speaker JOIN passages p ON p.rowid = q.passage "
@@ -49,22 +52,33 @@ class Material:
         self.reader = reader
         self._kept: OrderedDict[tuple[str, int], list[Any]] = OrderedDict()
 
-    async def _all(self, table: str, cls: type, reading: ReadingMeta) -> list[Any]:
-        key = (table, reading.row)
+    async def _kept_or(
+        self, key: tuple[str, int], load: Callable[[], Awaitable[list[Any]]]
+    ) -> list[Any]:
+        """What is kept under `key`, or what `load()` reads, kept (the last read kept longest)."""
         if key in self._kept:
             self._kept.move_to_end(key)
             return self._kept[key]
+        self._kept[key] = value = await load()
+        while len(self._kept) > READINGS_KEPT * KINDS_KEPT:
+            self._kept.popitem(last=False)
+        return value
+
+    async def _column(self, table: str, column: str, reading: ReadingMeta) -> list[Any]:
+        """`column` of the reading's rows of `table`, in reading order."""
         rows = await fetch_all(
             self.reader,
-            f"SELECT item FROM {table} WHERE reading = ? ORDER BY rowid",
+            f"SELECT {column} FROM {table} WHERE reading = ? ORDER BY rowid",
             (reading.row,),
         )
+        return [row[0] for row in rows]
+
+    async def _decoded(self, table: str, cls: type, reading: ReadingMeta) -> list[Any]:
         decode = speaker_from_json if cls is Speaker else functools.partial(item_from_json, cls)
-        items = [decode(row[0]) for row in rows]
-        self._kept[key] = items
-        while len(self._kept) > READINGS_KEPT * 3:
-            self._kept.popitem(last=False)
-        return items
+        return [decode(item) for item in await self._column(table, "item", reading)]
+
+    async def _all(self, table: str, cls: type, reading: ReadingMeta) -> list[Any]:
+        return await self._kept_or((table, reading.row), lambda: self._decoded(table, cls, reading))
 
     async def speakers(self, reading: ReadingMeta) -> list[Speaker]:
         return await self._all("speakers", Speaker, reading)
@@ -92,15 +106,9 @@ class Material:
 
     async def ids(self, table: str, reading: ReadingMeta) -> list[str]:
         """The ids of the reading's concepts or quotes (`table`), in reading order."""
-        key = (f"{table} ids", reading.row)
-        if key not in self._kept:
-            rows = await fetch_all(
-                self.reader,
-                f"SELECT id FROM {table} WHERE reading = ? ORDER BY rowid",
-                (reading.row,),
-            )
-            self._kept[key] = [row[0] for row in rows]
-        return self._kept[key]
+        return await self._kept_or(
+            (f"{table} ids", reading.row), lambda: self._column(table, "id", reading)
+        )
 
     async def concept_sample(
         self, reading: ReadingMeta, count: int, rng: random.Random
@@ -112,13 +120,9 @@ class Material:
     async def _sample(
         self, table: str, cls: type, reading: ReadingMeta, count: int, rng: random.Random
     ) -> list[Any]:
-        key = (f"{table} rows", reading.row)
-        rows = self._kept.get(key)
-        if rows is None:
-            found = await fetch_all(
-                self.reader, f"SELECT rowid FROM {table} WHERE reading = ?", (reading.row,)
-            )
-            rows = self._kept[key] = [row[0] for row in found]
+        rows = await self._kept_or(
+            (f"{table} rows", reading.row), lambda: self._column(table, "rowid", reading)
+        )
         chosen = rng.sample(rows, min(count, len(rows)))
         if not chosen:
             return []

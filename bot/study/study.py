@@ -69,12 +69,12 @@ class Study:
         """A new question for the member from the server's readings (or `reading`)."""
         readings = await self.store.readings_in_scope(guild_id, reading)
         question, meta = await make_question(self._material, readings, kind, self.rng)
-        return await self._quiz.record(guild_id, member_id, question, meta.title, _at(now))
+        return await self._quiz.record(guild_id, member_id, question, meta.title, epoch(now))
 
     async def answer(
         self, number: int, guild_id: int, member_id: int, chosen: int, now: datetime
     ) -> Answered:
-        return await self._quiz.answer(number, guild_id, member_id, chosen, _at(now))
+        return await self._quiz.answer(number, guild_id, member_id, chosen, epoch(now))
 
     async def board(self, guild_id: int) -> list[Score]:
         return await self._quiz.board(guild_id)
@@ -93,18 +93,18 @@ class Study:
             syllabus = await self.store.readings_in_scope(guild_id)
         except UserError:  # the syllabus's readings are all out of the library: no new cards
             syllabus = []
+        catalog = await self.store.fresh_catalog()
         card = await self._deck.next_card(
             guild_id,
             member_id,
             self._material,
-            await self.store.fresh_catalog(),
+            catalog,
             syllabus,
             now,
             start,
         )
         if card is not None:
             return NextCard(card)
-        catalog = await self.store.fresh_catalog()
         return NextCard(None, await self._deck.stats(guild_id, member_id, now, end, catalog))
 
     async def card(self, number: int, guild_id: int, member_id: int) -> Card:
@@ -231,7 +231,7 @@ class Study:
         """Keep what the member saw as a note, with the readings whose titles it names."""
         catalog = await self.store.fresh_catalog()
         readings = tuple(r.id for r in catalog.current if r.title in named_readings(title, body))
-        return await self._notes.save(guild_id, member_id, readings, title, body, _at(now))
+        return await self._notes.save(guild_id, member_id, readings, title, body, epoch(now))
 
     async def notes(self, guild_id: int, member_id: int) -> NotesView:
         """The member's notes, newest first, with the titles of the library's readings."""
@@ -279,7 +279,3 @@ def named_readings(title: str, body: str) -> set[str]:
         parts.update(lines[-1].strip("*").split(" · "))
     parts.update(re.findall(r"^\*([^*].*?)\*$", body, re.MULTILINE))
     return {re.sub(r"\\(.)", r"\1", part).strip() for part in parts} | {title}
-
-
-def _at(now: datetime) -> int:
-    return epoch(now)

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import discord
 
@@ -26,7 +27,7 @@ from bot.invite import InviteError, application_id, invite_text
 from bot.migrate_state import migrate_state
 from bot.reload import ReloadOnHangup, reload_command
 from bot.startup import exit_code, login
-from bot.store import Store
+from bot.store import Store, clock
 from bot.store.export import library_to_dict
 from bot.store.loader import (
     READINGS_DIR,
@@ -214,7 +215,12 @@ async def _serve(settings: Settings) -> None:
         await Store.open(
             settings.database_path, settings.data_dir, settings.database_url or None
         ) as store,
-        bot_class(settings.shards)(settings, store) as bot,
+        bot_class(settings.shards)(
+            settings,
+            store,
+            now=clock.read_from(settings.clock_file) if settings.clock_file else _system_now,
+            scheduler_interval=settings.excerpt_check_seconds,
+        ) as bot,
     ):
         await store.register_process(int(time.time()))
         reloads = ReloadOnHangup(store)
@@ -225,6 +231,10 @@ async def _serve(settings: Settings) -> None:
         finally:
             reloads.stop()
             await store.unregister_process()
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _sync(settings: Settings, guild_id: int | None) -> int:

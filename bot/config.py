@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.store import clock
 from bot.store.shards import Shards, parse_shards
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,8 @@ class Settings:
     post_rate: float = 40.0
     database_url: str = ""  # postgresql://...: the guilds' state there, not in database_path
     shards: Shards = field(default_factory=Shards)  # SHARD_COUNT, SHARD_IDS: this process's
+    excerpt_check_seconds: float = 20.0  # between the scheduler's looks for due posts
+    clock_file: Path | None = None  # rehearsals and tests: the bot's time is read from it
 
     def __repr__(self) -> str:
         hidden = "<set>" if self.token else "<empty>"
@@ -64,6 +67,13 @@ def load_settings(
         shards = parse_shards(get("SHARD_COUNT"), get("SHARD_IDS"))
     except ValueError as error:
         raise ConfigError(f"{error}.") from None
+    check = _number("EXCERPT_CHECK_SECONDS", get("EXCERPT_CHECK_SECONDS"), 20.0, 0.05, 3600)
+    clock_file = get("CLOCK_FILE")
+    if clock_file:
+        try:
+            clock.read_from(Path(clock_file))
+        except ValueError as error:
+            raise ConfigError(f"CLOCK_FILE: {error}.") from None
     url = get("DATABASE_URL")
     if url and not url.startswith(("postgresql://", "postgres://")):
         raise ConfigError("DATABASE_URL must be a postgresql:// address (or unset for SQLite).")
@@ -79,6 +89,8 @@ def load_settings(
         post_rate=rate,
         database_url=url,
         shards=shards,
+        excerpt_check_seconds=check,
+        clock_file=Path(clock_file) if clock_file else None,
     )
 
 

@@ -69,3 +69,27 @@ def test_a_postgresql_state_is_named_by_database_url_and_never_shown() -> None:
     assert load_settings({}, env_file=None).database_url == ""  # SQLite, the default
     with pytest.raises(ConfigError, match="postgresql://"):
         load_settings({"DATABASE_URL": "mysql://x"}, env_file=None)
+
+
+def test_the_scheduler_looks_every_excerpt_check_seconds() -> None:
+    assert load_settings({}, env_file=None).excerpt_check_seconds == 20.0
+    quick = load_settings({"EXCERPT_CHECK_SECONDS": "0.5"}, env_file=None)
+    assert quick.excerpt_check_seconds == 0.5
+    for wrong in ("0", "soon", "7200"):
+        with pytest.raises(ConfigError, match="EXCERPT_CHECK_SECONDS"):
+            load_settings({"EXCERPT_CHECK_SECONDS": wrong}, env_file=None)
+
+
+def test_clock_file_sets_the_bots_time_and_a_bad_one_is_refused(tmp_path: Path) -> None:
+    assert load_settings({}, env_file=None).clock_file is None
+    clock_file = tmp_path / "now"
+    clock_file.write_text("2026-03-02T09:00:00+01:00\n")
+    settings = load_settings({"CLOCK_FILE": str(clock_file)}, env_file=None)
+    assert settings.clock_file == clock_file
+    for content in ("tomorrow", "2026-03-02T09:00:00"):  # no offset: which 09:00?
+        clock_file.write_text(content)
+        with pytest.raises(ConfigError, match="CLOCK_FILE") as caught:
+            load_settings({"CLOCK_FILE": str(clock_file)}, env_file=None)
+        assert "\n" not in str(caught.value)
+    with pytest.raises(ConfigError, match="CLOCK_FILE"):
+        load_settings({"CLOCK_FILE": str(tmp_path / "missing")}, env_file=None)

@@ -1,7 +1,9 @@
-"""Injected failures: the next N matching requests get an error status, as Discord sends it."""
+"""Injected failures: the next N matching requests get an error status, as Discord sends it, or
+are carried out with their reply kept back."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 import time
@@ -133,3 +135,35 @@ class GlobalRateLimit:
             "X-RateLimit-Scope": "global",
         }
         return json_response(body, status=429, headers=headers)
+
+
+@dataclass
+class Hold:
+    """The next `remaining` requests matching method and path are carried out (a message is
+    created and dispatched) but their reply is kept back until `release()`: Discord took the
+    request and its sender has not heard so yet, the moment a sender can die in. `held` counts
+    the requests kept back so far."""
+
+    method: str
+    pattern: re.Pattern[str]
+    remaining: int
+    held: int = 0
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def matches(self, method: str, path: str) -> bool:
+        method_ok = self.method in ("*", method)
+        return self.remaining > 0 and method_ok and bool(self.pattern.search(path))
+
+    def take(self) -> None:
+        """Count a request as kept back."""
+        self.remaining -= 1
+        self.held += 1
+
+    async def wait(self) -> None:
+        """Until released."""
+        await self._released.wait()
+
+    def release(self) -> None:
+        """Send the replies kept back, and those of any request held from now on."""
+        self.remaining = 0
+        self._released.set()

@@ -16,7 +16,7 @@ from bot.sandbox.channel_routes import ChannelRoutes
 from bot.sandbox.command_routes import CommandRoutes
 from bot.sandbox.direct_messages import DirectMessageRoutes, DirectMessages
 from bot.sandbox.errors import ApiError, SandboxError
-from bot.sandbox.faults import Fault, GlobalRateLimit, make_fault
+from bot.sandbox.faults import Fault, GlobalRateLimit, Hold, make_fault
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.guild_admin import GuildAdmin
 from bot.sandbox.interaction_driver import InteractionDriver
@@ -60,6 +60,7 @@ class LocalDiscord(InteractionDriver, DirectMessages, GuildAdmin):
         self.requests: list[RecordedRequest] = []
         self.frames: list[GatewayFrame] = []
         self.faults: list[Fault] = []
+        self.holds: list[Hold] = []
         self.internal_errors: list[Exception] = []
         self.token = token
         self._runner: web.AppRunner | None = None
@@ -90,6 +91,8 @@ class LocalDiscord(InteractionDriver, DirectMessages, GuildAdmin):
 
     async def close(self) -> None:
         """Close gateway sockets and stop listening."""
+        for hold in self.holds:
+            hold.release()
         if self._runner is not None:
             await self.gateway.close()
             await self._runner.cleanup()
@@ -166,6 +169,11 @@ class LocalDiscord(InteractionDriver, DirectMessages, GuildAdmin):
                 raise ApiError(401, 0, "401: Unauthorized")
             else:
                 response = await handler(request)
+                hold = next((h for h in self.holds if h.matches(request.method, path)), None)
+                if hold is not None:
+                    hold.take()
+                    self.notifier.notify()
+                    await hold.wait()
         except ApiError as error:
             response = json_response(error.body(), status=error.status)
         except web.HTTPException as error:
@@ -255,6 +263,13 @@ class LocalDiscord(InteractionDriver, DirectMessages, GuildAdmin):
         fault = make_fault(method, path_regex, status, times, retry_after, code, message, is_global)
         self.faults.append(fault)
         return fault
+
+    def hold(self, method: str, path_regex: str, times: int = 1) -> Hold:
+        """Carry out the next `times` requests matching method ("*" for any) and path, but keep
+        their replies back until the Hold is released (or the server closes)."""
+        hold = Hold(method.upper() if method != "*" else "*", re.compile(path_regex), times)
+        self.holds.append(hold)
+        return hold
 
     # looking at what happened
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from pathlib import Path
 
 from bot.store.errors import NotFoundError, UserError, shown, visible
 
@@ -24,6 +26,7 @@ __all__ = [
     "next_occurrence",
     "occurrence_on",
     "parse_local_time",
+    "read_from",
     "zone_suggestions",
 ]
 
@@ -183,6 +186,22 @@ def is_within_grace(now: datetime, due: datetime, grace: timedelta) -> bool:
         raise ValueError(f"grace must not be negative, got {grace}")
     late = _utc(now) - _utc(due)
     return timedelta(0) <= late <= grace
+
+
+def read_from(path: Path) -> Callable[[], datetime]:
+    """A clock whose time is the ISO 8601 instant, with its offset, in the file at `path`, read at
+    each call: a rehearsal or a test moves the bot's time by replacing the file (atomically).
+    Raises ValueError at once if the file does not hold such an instant."""
+
+    def now() -> datetime:
+        try:
+            return _utc(datetime.fromisoformat(path.read_text(encoding="utf-8").strip()))
+        except (OSError, ValueError) as error:
+            example = "2026-03-02T09:00+00:00"
+            raise ValueError(f"{path} does not hold a time such as {example}") from error
+
+    now()
+    return now
 
 
 def _utc(instant: datetime) -> datetime:

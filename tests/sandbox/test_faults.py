@@ -3,6 +3,7 @@ N REST requests per trailing second, then a global 429."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -64,6 +65,27 @@ async def test_fault_defaults(
     got, _, body = await get_json(http, f"{server.api_base}/channels/{server.general_id}")
     assert (got, body["code"]) == (status, code)
     assert (await get_json(http, f"{server.api_base}/channels/{server.general_id}"))[0] == 200
+
+
+async def test_a_held_request_is_carried_out_and_its_reply_kept_back(
+    server: LocalDiscord, http: aiohttp.ClientSession
+) -> None:
+    hold = server.hold("POST", rf"^/channels/{server.general_id}/messages$")
+    url = f"{server.api_base}/channels/{server.general_id}/messages"
+
+    async def send(text: str) -> dict:
+        async with http.post(url, json={"content": text}) as response:
+            return await response.json()
+
+    sending = asyncio.create_task(send("held"))
+    await server.wait_until(lambda: hold.held == 1)
+    (message,) = server.channel_messages[server.general_id]
+    assert message["content"] == "held"
+    assert (await send("not held"))["content"] == "not held"  # only the next one is held
+    assert not sending.done()
+    hold.release()
+    assert (await sending)["id"] == message["id"]
+    assert hold.held == 1
 
 
 @pytest.fixture

@@ -634,3 +634,16 @@ def test_is_within_grace(now: datetime, grace: timedelta, expected: bool) -> Non
 def test_is_within_grace_refuses_negative_grace() -> None:
     with pytest.raises(ValueError, match="negative"):
         is_within_grace(DUE, DUE, timedelta(seconds=-1))
+
+
+def test_read_from_takes_the_time_written_in_the_file_at_each_call(tmp_path) -> None:
+    path = tmp_path / "now"
+    path.write_text("2026-03-02T09:00:00+01:00")
+    now = clock.read_from(path)
+    assert now() == datetime(2026, 3, 2, 8, tzinfo=UTC)
+    path.write_text("2026-03-03T00:00:30Z\n")
+    assert now() == datetime(2026, 3, 3, 0, 0, 30, tzinfo=UTC)
+    assert now().tzinfo is UTC
+    path.write_text("2026-03-03T00:00:30")  # naive: refused, never taken as some local time
+    with pytest.raises(ValueError, match="2026-03-02T09:00"):
+        now()

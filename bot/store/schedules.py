@@ -6,7 +6,7 @@ import dataclasses
 
 from bot.store.answers import FINISHED, START, Claim, Place, Schedule
 from bot.store.shards import Shards
-from bot.store.state_db import Row, StateDB
+from bot.store.state_db import POSTGRES, Row, StateDB
 
 ALL = Shards()
 
@@ -88,6 +88,19 @@ class Schedules:
         """Claim the post for the schedule's next local date before sending it."""
         key = (schedule.guild_id, schedule.next_date)
         async with self.db.transaction() as tx:
+            # On PostgreSQL the schedule's row is locked first, as by every write of a post
+            # (one order: no deadlock), and one another process is writing is skipped, not
+            # waited for. SQLite has one writer at a time already.
+            if tx.dialect == POSTGRES:
+                mine = await self._one(
+                    "SELECT 1 FROM schedules WHERE guild_id = ? FOR UPDATE SKIP LOCKED",
+                    key[:1],
+                    tx,
+                )
+                if mine is None and await self._one(
+                    "SELECT 1 FROM schedules WHERE guild_id = ?", key[:1], tx
+                ):
+                    return Claim.BUSY
             current = await self._one(
                 "SELECT 1 FROM schedules WHERE guild_id = ? AND next_date = ? AND paused = 0",
                 key,
@@ -139,12 +152,7 @@ class Schedules:
         """The post from `taken` went out: mark it, move on to `following` unless the schedule
         moved on meanwhile (a post by hand), stop when finished, and move to the next date
         unless a moderator changed the schedule meanwhile."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE posts SET status = 'sent', message_id = ? "
-                "WHERE guild_id = ? AND local_date = ?",
-                (message_id, schedule.guild_id, schedule.next_date),
-            )
+        async with self.db.transaction() as tx:  # the schedule's row first, then the post's
             await self._move(tx, schedule.guild_id, taken, following)
             await tx.execute(
                 "UPDATE schedules SET paused = CASE WHEN ? = 1 THEN 1 ELSE paused END, "
@@ -154,6 +162,11 @@ class Schedules:
                 (int(finished), int(finished), FINISHED, now, schedule.guild_id),
             )
             await self._advance(tx, schedule, next_run, next_date)
+            await tx.execute(
+                "UPDATE posts SET status = 'sent', message_id = ? "
+                "WHERE guild_id = ? AND local_date = ?",
+                (message_id, schedule.guild_id, schedule.next_date),
+            )
 
     @staticmethod
     async def _advance(tx: StateDB, schedule: Schedule, next_run: int, next_date: str) -> None:
@@ -174,7 +187,12 @@ class Schedules:
         self, schedule: Schedule, next_run: int, next_date: str, now: int
     ) -> None:
         """The bot was down past the grace window: record the date as missed and move on."""
-        async with self.db.transaction() as tx:
+        async with self.db.transaction() as tx:  # the schedule's row first, then the post's
+            await tx.execute(
+                "UPDATE schedules SET next_run = ?, next_date = ?, last_result = 'missed', "
+                "last_error = NULL, last_run = ? WHERE guild_id = ?",
+                (next_run, next_date, now, schedule.guild_id),
+            )
             await tx.execute(
                 "INSERT INTO posts (guild_id, local_date, reading, item, position, nonce, status, "
                 "claimed_at) VALUES (?, ?, ?, ?, ?, '', 'missed', ?) ON CONFLICT DO NOTHING",
@@ -187,11 +205,6 @@ class Schedules:
                     now,
                 ),
             )
-            await tx.execute(
-                "UPDATE schedules SET next_run = ?, next_date = ?, last_result = 'missed', "
-                "last_error = NULL, last_run = ? WHERE guild_id = ?",
-                (next_run, next_date, now, schedule.guild_id),
-            )
 
     async def advance_date(self, schedule: Schedule, next_run: int, next_date: str) -> None:
         """Another process already handled this date: only move to the next one."""
@@ -202,17 +215,17 @@ class Schedules:
         self, schedule: Schedule, error: str, next_run: int, next_date: str, now: int
     ) -> None:
         """Retries ran out for this date: record it as failed and go on with the next date."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE posts SET status = 'failed' WHERE guild_id = ? AND local_date = ?",
-                (schedule.guild_id, schedule.next_date),
-            )
+        async with self.db.transaction() as tx:  # the schedule's row first, then the post's
             await tx.execute(
                 "UPDATE schedules SET failures = 0, retry_at = NULL, last_result = 'failed', "
                 "last_error = ?, last_run = ? WHERE guild_id = ?",
                 (error, now, schedule.guild_id),
             )
             await self._advance(tx, schedule, next_run, next_date)
+            await tx.execute(
+                "UPDATE posts SET status = 'failed' WHERE guild_id = ? AND local_date = ?",
+                (schedule.guild_id, schedule.next_date),
+            )
 
     async def record_failure(
         self, schedule: Schedule, error: str, retry_at: int | None, now: int

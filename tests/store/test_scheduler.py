@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.store import Store
-from bot.store.answers import FINISHED, START, Excerpt, Place, Schedule
+from bot.store.answers import FINISHED, START, Claim, Excerpt, Place, Schedule
 from bot.store.errors import UserError
 from bot.store.poster import Posted, PostError, post_nonce
 from bot.store.rate_budget import RateBudget
@@ -593,3 +593,25 @@ async def test_a_manual_post_that_does_not_finish_leaves_the_excerpt_next(
         if outcome == "too slow":
             assert "did not take it within 0.2 s" in str(posting.exception())
     assert (await store.schedule(GUILD)).position == 0
+
+
+async def test_on_postgresql_a_schedule_another_process_is_writing_is_skipped_not_waited_for(
+    tmp_path: Path, poster: FakePoster, fake_clock: FakeClock, postgres_url: str
+) -> None:
+    import asyncpg
+
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    async with await Store.open(tmp_path / "content.db", DATA_DIR, postgres_url) as store:
+        await plan(Scheduler(store, poster, fake_clock), "09:00", "UTC")
+        now = int(datetime(2026, 3, 10, 9, tzinfo=UTC).timestamp())
+        (due,) = await store.due_schedules(now, 10)
+        nonce = post_nonce(GUILD, due.next_date)
+        other = await asyncpg.connect(postgres_url)
+        try:
+            async with other.transaction():  # another process, in the middle of a write
+                await other.execute("SELECT 1 FROM schedules WHERE guild_id = $1 FOR UPDATE", GUILD)
+                claim = await asyncio.wait_for(store.claim_post(due, nonce, now, 120), 5)
+                assert claim is Claim.BUSY
+            assert await store.claim_post(due, nonce, now, 120) is Claim.OURS
+        finally:
+            await other.close()

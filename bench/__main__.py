@@ -12,7 +12,9 @@ the curate benchmark (`bench.curate_bench`: quotations and speakers against gold
 the library benchmark (`bench.library_bench`: a full build beside the reload of one added
 or changed reading, lookups during reloads, lookups 50 at a time) at the largest size, or at
 `--library-quotes`, and the study benchmark (`bench.study_bench`: the next review card and a
-quiz question with `--study-cards` review cards) at the largest size. `--only` runs the
+quiz question with `--study-cards` review cards) at the largest size, and the PostgreSQL
+benchmark (`bench.postgres_bench`: the due query at `--pg-query-schedules` schedules, `--posts`
+posts from two bot processes sharing one budget). `--only` runs the
 benchmarks it names and no other, keeping the others' figures from the report already in
 `--json`. It writes every figure, the sizes and the machine to `--json`, and prints the issues'
 targets with the value measured against each, then each benchmark's own table.
@@ -34,6 +36,7 @@ from bench import (
     e2e_bench,
     library_bench,
     memory_bench,
+    postgres_bench,
     scheduler_bench,
     store_bench,
     study_bench,
@@ -47,7 +50,7 @@ DEFAULT_JSON = ROOT / "bench" / "results.json"
 # Posting runs at the configured budget (40/s): 2,000 posts take about 50 s.
 DEFAULT_POSTS = 2000
 GROWTH_TARGET = 2.0
-BENCHMARKS = ("store", "e2e", "scheduler", "memory", "curate", "library", "study")
+BENCHMARKS = ("store", "e2e", "scheduler", "memory", "curate", "library", "study", "postgres")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -58,6 +61,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--e2e-calls", type=int, default=200, help="interactions of each case")
     parser.add_argument("--posts", type=int, default=DEFAULT_POSTS, help="schedules posted")
     parser.add_argument("--query-schedules", default="10000,100000", help="due-query sizes")
+    parser.add_argument(
+        "--pg-query-schedules",
+        type=int,
+        default=postgres_bench.DEFAULT_QUERY_SCHEDULES,
+        help="due-query size on PostgreSQL",
+    )
     parser.add_argument(
         "--memory-answers", type=int, default=memory_bench.ANSWERS, help="lookups answered"
     )
@@ -136,6 +145,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         _progress(f"study benchmark, {quotes:,} quotes, {args.study_cards:,} cards ...")
         report["study"] = study_bench.run(
             quotes, cards=args.study_cards, calls=args.calls, workdir=args.workdir
+        )
+    if "postgres" in args.only:
+        _progress(
+            f"PostgreSQL benchmark, {args.pg_query_schedules:,} schedules, {args.posts:,} posts ..."
+        )
+        report["postgres"] = postgres_bench.run(
+            args.pg_query_schedules, args.posts, workdir=args.workdir
         )
     report["targets"] = targets(report)
     report["duration_s"] = time.perf_counter() - started
@@ -270,6 +286,8 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         found += library_bench.targets(report["library"])
     if "study" in report:
         found += study_bench.targets(report["study"])
+    if "postgres" in report:
+        found += postgres_bench.targets(report["postgres"])
     return found
 
 
@@ -302,6 +320,7 @@ def markdown(report: dict[str, Any]) -> str:
         ("curate", "Curate", lambda: curate_bench.table(report["curate"])),
         ("library", "Library", lambda: library_bench.markdown_table(report["library"])),
         ("study", "Study tools", lambda: study_bench.markdown_table(report["study"])),
+        ("postgres", "PostgreSQL", lambda: postgres_bench.markdown_table(report["postgres"])),
     ):
         if report.get(key):
             lines += ["", f"### {title}", "", table()]

@@ -26,10 +26,16 @@ INSERT_SQL = (
 
 
 def schedule_rows(
-    count: int, channel_ids: Sequence[int], *, mixed: bool, first_guild: int = FAKE_GUILDS
+    count: int,
+    channel_ids: Sequence[int],
+    *,
+    mixed: bool,
+    first_guild: int = FAKE_GUILDS,
+    guild_step: int = 1,
 ) -> list[tuple[Any, ...]]:
     """Rows for INSERT_SQL: all due in DUE's minute; with `mixed`, out of every 100 schedules
-    8 are paused, 8 due tomorrow and 2 retrying in an hour (82% due now)."""
+    8 are paused, 8 due tomorrow and 2 retrying in an hour (82% due now). Guild ids go up by
+    `guild_step` (1 << 22 spreads them over the shards: guild i is on shard i % count)."""
     rows = []
     due = clock.epoch(DUE)
     tomorrow = (DUE + timedelta(days=1)).date().isoformat()
@@ -45,7 +51,7 @@ def schedule_rows(
             failures, retry_at = 1, clock.epoch(NOW) + 3600
         rows.append(
             (
-                first_guild + i,
+                first_guild + i * guild_step,
                 channel_ids[i % len(channel_ids)],
                 "09:00",
                 "UTC",

@@ -10,6 +10,8 @@ from aiohttp import web
 from bot.sandbox.rest import json_response
 from bot.sandbox.world import World
 
+GUILDS_PER_SHARD = 1000  # what Discord's recommended shard count allows (at most 2,500)
+
 
 class LoginHost(Protocol):
     """What the login routes use of the server."""
@@ -61,8 +63,10 @@ class LoginRoutes:
         )
 
     async def gateway_bot(self, request: web.Request) -> web.Response:
-        """Gateway discovery for sharded bots."""
+        """Gateway discovery for sharded bots: the shards Discord recommends (one for every
+        1,000 guilds), or as many as the guilds were placed for, whichever is more."""
         limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        shards = max(self.world.shard_count, -(-len(self.world.guilds) // GUILDS_PER_SHARD))
         return json_response(
-            {"url": self.host.gateway_url, "shards": 1, "session_start_limit": limit}
+            {"url": self.host.gateway_url, "shards": shards, "session_start_limit": limit}
         )

@@ -41,6 +41,7 @@ class World:
         self._touches = 0
         self.users: dict[int, dict[str, Any]] = {}
         self.guilds: dict[int, GuildState] = {}
+        self.shard_count = 1  # the most shards any guild was placed for (add_guild's `shard`)
         self.channels: dict[int, dict[str, Any]] = {}  # every guild's channels and threads
         self.threads: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[str, Any]] = {}
@@ -105,6 +106,7 @@ class World:
             index, count = (0, 1) if shard is None else check_shard(shard)
         except ValueError as error:
             raise SandboxError(str(error)) from None
+        self.shard_count = max(self.shard_count, count)
         guild_id = self.next_id()
         while shard_of(guild_id, count) != index:  # ids are 1 ms apart: at most count - 1 skips
             guild_id = self.next_id()

@@ -16,6 +16,7 @@ from discord import app_commands
 from bot.sandbox import LocalDiscord, ManualClock, SandboxError, run_bot_against
 from bot.sandbox.guilds import shard_of
 from bot.sandbox.permissions import MANAGE_GUILD
+from tests.sandbox.conftest import get_json
 
 LIMIT = 5
 
@@ -142,6 +143,27 @@ async def test_an_auto_sharded_client_gets_each_guild_on_its_shard(
         for channel_id in (server.general_id, server.guild(second).general_id):
             await (await server.invoke("whoami", channel_id=channel_id)).first_response()
         assert bot.answered_on == [0, 1]
+
+
+class AskingShards(BothShards):
+    """Runs as many shards as Discord recommends (no shard_count given)."""
+
+    def __init__(self) -> None:
+        discord.AutoShardedClient.__init__(self, intents=discord.Intents.none())
+        self.tree = app_commands.CommandTree(self)
+
+
+async def test_a_client_asking_discord_runs_the_shards_the_guilds_are_on(
+    server: LocalDiscord, http: aiohttp.ClientSession
+) -> None:
+    _, _, alone = await get_json(http, f"{server.api_base}/gateway/bot")
+    assert alone["shards"] == 1
+    second = await server.add_guild("Second Room", shard=(1, 2))
+    bot = AskingShards()
+    async with run_bot_against(server, bot):
+        assert bot.shard_count == 2
+        assert sorted(s.shard for s in server.gateway.live_sessions) == [(0, 2), (1, 2)]
+        assert sorted(g.id for g in bot.guilds) == [server.guild_id, second]
 
 
 @pytest.fixture

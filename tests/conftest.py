@@ -170,15 +170,23 @@ def sent_within_limits(server: LocalDiscord) -> None:
 
 @contextlib.asynccontextmanager
 async def running_sandbox(
-    folder: Path, scheduler_interval: float | None = None, data_dir: Path = DATA_DIR
+    folder: Path,
+    scheduler_interval: float | None = None,
+    data_dir: Path = DATA_DIR,
+    state_url: str | None = None,
 ) -> AsyncIterator[Sandbox]:
-    """The real bot logged in to a fresh local Discord, its database in `folder`, its clock
-    fake; its own excerpt loop runs only when given an interval (in real seconds)."""
+    """The real bot logged in to a fresh local Discord, its database in `folder` (the state in
+    PostgreSQL at `state_url` when given), its clock fake; its own excerpt loop runs only when
+    given an interval (in real seconds)."""
     async with (
         LocalDiscord() as server,
-        await Store.open(folder / "e2e.db", data_dir) as store,
+        await Store.open(folder / "e2e.db", data_dir, state_url) as store,
     ):
-        settings = Settings(database_path=folder / "e2e.db", dev_guild_id=server.guild_id)
+        settings = Settings(
+            database_path=folder / "e2e.db",
+            dev_guild_id=server.guild_id,
+            database_url=state_url or "",
+        )
         clock = FakeClock(datetime(2026, 3, 1, 12, tzinfo=UTC))
         bot = ReadingRoomBot(settings, store, now=clock, scheduler_interval=scheduler_interval)
         async with run_bot_against(server, bot) as run:
@@ -189,9 +197,23 @@ async def running_sandbox(
         sent_within_limits(server)
 
 
+# On a test that uses `sandbox` or `library_sandbox`: run it with the state in SQLite and again
+# with the state in PostgreSQL.
+ON_BOTH_BACKENDS = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    async with running_sandbox(tmp_path) as opened:
+def backend(request: pytest.FixtureRequest) -> str | None:
+    """Where the sandbox's bot keeps the state: None (its SQLite file) unless a test is
+    parametrized by ON_BOTH_BACKENDS, then a new PostgreSQL database in turn."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path, backend: str | None) -> AsyncIterator[Sandbox]:
+    async with running_sandbox(tmp_path, state_url=backend) as opened:
         yield opened
 
 
@@ -206,7 +228,8 @@ def library_copy(folder: Path) -> Path:
 
 
 @pytest.fixture
-async def library_sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+async def library_sandbox(tmp_path: Path, backend: str | None) -> AsyncIterator[Sandbox]:
     """The sandbox with a library of three readings (see library_copy)."""
-    async with running_sandbox(tmp_path, data_dir=library_copy(tmp_path)) as opened:
+    data_dir = library_copy(tmp_path)
+    async with running_sandbox(tmp_path, data_dir=data_dir, state_url=backend) as opened:
         yield opened

@@ -9,7 +9,7 @@ from bot.client import ReadingRoomBot
 from bot.sandbox import run_bot_against
 from bot.store import Store
 from bot.store.loader import load_library
-from tests.conftest import DATA_DIR, Sandbox, running_sandbox
+from tests.conftest import DATA_DIR, ON_BOTH_BACKENDS, Sandbox, running_sandbox
 
 READING = load_library(DATA_DIR).readings[0]
 VIEW_CHANNEL = 1 << 10
@@ -89,13 +89,15 @@ async def test_scheduled_post_arrives_with_thread_and_only_the_chosen_ping(
     assert second["embeds"][0]["description"].startswith(READING.passages[1].text[:40])
 
 
+@ON_BOTH_BACKENDS
 async def test_a_restart_does_not_repost(sandbox: Sandbox) -> None:
     server = sandbox.server
     await schedule_study(sandbox)
     sandbox.clock.set("2026-03-10T09:00", "Europe/London")
     await sandbox.bot.scheduler.tick()
     settings = sandbox.bot.settings
-    async with await Store.open(settings.database_path, DATA_DIR) as store:
+    state_url = settings.database_url or None  # the same state, on either database
+    async with await Store.open(settings.database_path, DATA_DIR, state_url) as store:
         restarted = ReadingRoomBot(settings, store, now=sandbox.clock, scheduler_interval=None)
         async with run_bot_against(server, restarted):
             sandbox.clock.set("2026-03-10T09:30", "Europe/London")
@@ -175,6 +177,7 @@ async def test_schedule_refuses_a_bad_time_and_suggests_zones(sandbox: Sandbox) 
     assert zones[0]["value"] == "Europe/London"
 
 
+@ON_BOTH_BACKENDS
 async def test_post_preview_skip_pause_resume_unschedule(sandbox: Sandbox) -> None:
     server = sandbox.server
     await schedule_study(sandbox)

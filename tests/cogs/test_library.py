@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import READING_ID, Sandbox
+from tests.conftest import ON_BOTH_BACKENDS, READING_ID, Sandbox
 
 VANTOR = "vantor-chip-plant-delay"
 NK_INFO = "north-korea-information-access"
@@ -43,6 +43,7 @@ async def test_members_without_manage_server_cannot_change_the_syllabus(
     assert server.command("syllabus")["default_member_permissions"] in (32, "32")
 
 
+@ON_BOTH_BACKENDS
 async def test_a_moderator_builds_orders_and_trims_the_syllabus(library_sandbox: Sandbox) -> None:
     shown = await moderator(library_sandbox, "syllabus show")
     assert "no syllabus yet" in shown["data"]["embeds"][0]["description"]
@@ -129,6 +130,7 @@ async def test_an_expert_quoted_in_two_readings_is_one_expert(library_sandbox: S
     assert one["footer"]["text"] == NK_INFO_TITLE
 
 
+@ON_BOTH_BACKENDS
 async def test_daily_excerpts_walk_from_one_reading_into_the_next(
     library_sandbox: Sandbox,
 ) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import asyncpg
+
 from bot.sandbox.messages import create_message
-from tests.conftest import READING_ID, Sandbox
+from tests.conftest import ON_BOTH_BACKENDS, READING_ID, Sandbox
 
 EPHEMERAL = 1 << 6
 TITLE = "Can Markets Help Foster Civil Society in North Korea?"
@@ -36,6 +38,7 @@ async def post_excerpt(sandbox: Sandbox) -> dict:
     return posts[-1]
 
 
+@ON_BOTH_BACKENDS
 async def test_notes_from_a_lookup_and_an_excerpt_post_then_exported(sandbox: Sandbox) -> None:
     server = sandbox.server
     assert await save_from_define(sandbox, "civil society") == (
@@ -85,10 +88,11 @@ async def test_only_the_bots_own_posts_can_be_saved(sandbox: Sandbox) -> None:
     assert (await sandbox.bot.study.notes(server.guild_id, server.member_id)).notes == ()
 
 
-def rows_with(path, value: int) -> dict[str, int]:
-    """Rows of every table that hold `value` in any column."""
+async def rows_with(sandbox: Sandbox, value: int) -> dict[str, int]:
+    """Rows of every table that hold `value` in any column: in the bot's SQLite file and, when
+    the state is in PostgreSQL, in every table there."""
     found = {}
-    with sqlite3.connect(path) as connection:
+    with sqlite3.connect(sandbox.bot.settings.database_path) as connection:
         tables = [
             name
             for (name,) in connection.execute(
@@ -104,10 +108,35 @@ def rows_with(path, value: int) -> dict[str, int]:
             ).fetchone()
             if count:
                 found[table] = count
+    if sandbox.bot.settings.database_url:
+        found.update(await _postgres_rows_with(sandbox.bot.settings.database_url, value))
     return found
 
 
-async def test_forget_me_leaves_no_row_of_the_member(sandbox: Sandbox, tmp_path) -> None:
+async def _postgres_rows_with(url: str, value: int) -> dict[str, int]:
+    connection = await asyncpg.connect(url)
+    try:
+        columns: dict[str, list[str]] = {}
+        for table, column in await connection.fetch(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position"
+        ):
+            columns.setdefault(table, []).append(column)
+        found = {}
+        for table, names in columns.items():
+            condition = " OR ".join(f'"{c}"::text = $1' for c in names)
+            count = await connection.fetchval(
+                f'SELECT count(*) FROM "{table}" WHERE {condition}', str(value)
+            )
+            if count:
+                found[table] = count
+        return found
+    finally:
+        await connection.close()
+
+
+@ON_BOTH_BACKENDS
+async def test_forget_me_leaves_no_row_of_the_member(sandbox: Sandbox) -> None:
     server = sandbox.server
     member = server.member_id
     question = await sandbox.invoke("quiz ask", user=member)
@@ -122,8 +151,7 @@ async def test_forget_me_leaves_no_row_of_the_member(sandbox: Sandbox, tmp_path)
     other = await sandbox.invoke("quiz ask", user=server.moderator_id)  # someone else's data
     await other.first_response(within=3)
 
-    database = tmp_path / "e2e.db"
-    assert set(rows_with(database, member)) == {
+    assert set(await rows_with(sandbox, member)) == {
         "quiz_questions",
         "quiz_scores",
         "review_cards",
@@ -139,8 +167,8 @@ async def test_forget_me_leaves_no_row_of_the_member(sandbox: Sandbox, tmp_path)
     )
     await (await server.click(record, "Delete everything", user=member)).first_response(within=3)
     assert record.original["content"].startswith("Done: deleted 1 quiz questions")
-    assert rows_with(database, member) == {}
-    assert rows_with(database, server.moderator_id)  # nobody else's data went
+    assert await rows_with(sandbox, member) == {}
+    assert await rows_with(sandbox, server.moderator_id)  # nobody else's data went
     assert await sandbox.bot.store.syllabus(server.guild_id) == [READING_ID]
 
 

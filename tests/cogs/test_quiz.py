@@ -7,7 +7,7 @@ import json
 import random
 
 from bot.sandbox import InteractionRecord
-from tests.conftest import Sandbox
+from tests.conftest import ON_BOTH_BACKENDS, Sandbox
 
 EPHEMERAL = 1 << 6
 
@@ -28,6 +28,7 @@ async def answer(sandbox: Sandbox, record: InteractionRecord, label: str, user: 
     return followup
 
 
+@ON_BOTH_BACKENDS
 async def test_a_question_answered_right_then_wrong(sandbox: Sandbox) -> None:
     sandbox.bot.study.rng = random.Random(3)
     member = sandbox.server.member_id
@@ -87,6 +88,7 @@ async def test_a_second_click_does_not_count_twice(sandbox: Sandbox) -> None:
     assert again.score.answered == 1
 
 
+@ON_BOTH_BACKENDS
 async def test_the_leaderboard_shows_only_members_who_joined(sandbox: Sandbox) -> None:
     server = sandbox.server
     for user in (server.member_id, server.moderator_id):
@@ -109,7 +111,7 @@ async def test_the_leaderboard_shows_only_members_who_joined(sandbox: Sandbox) -
 
 async def question_of(sandbox: Sandbox, number: int) -> dict:
     """The question as the store keeps it (its options and which is right)."""
-    rows = await sandbox.bot.store.connection.execute_fetchall(
+    rows = await sandbox.bot.store.state.fetch(  # on either database
         "SELECT question FROM quiz_questions WHERE id = ?", (number,)
     )
     return json.loads(next(iter(rows))[0])

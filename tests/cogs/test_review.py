@@ -12,7 +12,7 @@ from bot.sandbox import InteractionRecord
 from bot.sandbox.world import GUILD_NAME
 from bot.store import Store
 from bot.study import Study
-from tests.conftest import DATA_DIR, Sandbox
+from tests.conftest import DATA_DIR, ON_BOTH_BACKENDS, Sandbox
 
 EPHEMERAL = 1 << 6
 WHEN = re.compile(r"next due <t:(\d+):f>")
@@ -40,6 +40,7 @@ async def review(sandbox: Sandbox) -> tuple[InteractionRecord, dict]:
     return record, data["embeds"][0]
 
 
+@ON_BOTH_BACKENDS
 async def test_good_lengthens_the_interval_and_again_brings_the_card_back(
     sandbox: Sandbox,
 ) -> None:
@@ -105,6 +106,7 @@ async def test_a_quote_card_asks_who_said_it(sandbox: Sandbox) -> None:
     assert "**Andrew Yeo**" in record.original["embeds"][0]["fields"][0]["value"]
 
 
+@ON_BOTH_BACKENDS
 async def test_a_reminder_goes_out_once_per_local_day_across_a_restart(
     sandbox: Sandbox, tmp_path
 ) -> None:
@@ -125,7 +127,8 @@ async def test_a_reminder_goes_out_once_per_local_day_across_a_restart(
     assert await sandbox.bot.reminders.send_due() == 0
 
     # A restart: another store and study on the same database know the day's reminder went.
-    async with await Store.open(tmp_path / "e2e.db", DATA_DIR) as restarted:
+    state_url = sandbox.bot.settings.database_url or None
+    async with await Store.open(tmp_path / "e2e.db", DATA_DIR, state_url) as restarted:
         again = DiscordReminders(sandbox.bot, Study(restarted), clock)
         clock.set("2026-03-02T21:00:00", "Europe/London")
         assert await again.send_due() == 0

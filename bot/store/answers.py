@@ -226,6 +226,7 @@ class ManualPost:
 class Claim(Enum):
     """What claiming a date's post found."""
 
-    OURS = "ours"  # claimed now, or taken over from a process that stopped mid-send
+    OURS = "ours"  # claimed now, the first attempt at the date's post
+    RESUMED = "resumed"  # ours after an earlier attempt, which may have gone out before it ended
     DONE = "done"  # already posted or recorded as missed
     BUSY = "busy"  # another process claimed it moments ago and is sending

@@ -123,6 +123,10 @@ class GuildState:
         """(place, nonce, status) of the post claimed for a local date."""
         return await self._schedules.post_of(guild_id, local_date)
 
+    async def last_post_message(self, guild_id: int) -> int | None:
+        """The message id of the guild's latest daily post that went out, if any."""
+        return await self._schedules.last_message(guild_id)
+
     async def record_sent(
         self,
         schedule: Schedule,

@@ -33,6 +33,15 @@ class Poster(Protocol):
         """Post the excerpt to the channel as the schedule says (ping, thread)."""
         ...
 
+    async def find(
+        self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str, after: int | None
+    ) -> Posted | None:
+        """The post in the channel, made by an earlier attempt that ended before it was recorded
+        (a crash, a timeout after Discord took it), looking only after message `after` (the
+        guild's previous daily post), else among the latest; None if it is not there or cannot
+        be looked for."""
+        ...
+
 
 def post_nonce(guild_id: int, occasion: str) -> str:
     """The same nonce for every attempt at one post (a local date's, or one manual request's),

@@ -152,7 +152,17 @@ class Scheduler(ScheduleCommands):
         excerpt = coming[0].excerpt
         try:
             async with asyncio.timeout(self.config.post_timeout):
-                posted = await self.poster.post(schedule.channel_id, schedule, excerpt, nonce)
+                # An earlier attempt may have gone out unrecorded; Discord's nonce check only
+                # covers the last few minutes, so look in the channel before sending again.
+                found = None
+                if claim is Claim.RESUMED:
+                    after = await store.last_post_message(schedule.guild_id)
+                    found = await self.poster.find(
+                        schedule.channel_id, schedule, excerpt, nonce, after
+                    )
+                posted = found or await self.poster.post(
+                    schedule.channel_id, schedule, excerpt, nonce
+                )
         except TimeoutError:
             error = PostError(
                 f"Discord did not take the post within {self.config.post_timeout:g} s",

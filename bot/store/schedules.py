@@ -122,8 +122,8 @@ class Schedules:
                 "AND (status = 'failed' OR (status = 'claimed' AND claimed_at <= ?))",
                 (now, *key, now - stale_after),
             )
-            if taken:
-                return Claim.OURS
+            if taken:  # after a failure, or from a process that stopped mid-send
+                return Claim.RESUMED
             row = await self._one(
                 "SELECT status FROM posts WHERE guild_id = ? AND local_date = ?", key, tx
             )
@@ -137,6 +137,14 @@ class Schedules:
             (guild_id, local_date),
         )
         return None if row is None else (Place(row[0], row[1], row[2]), row[3], row[4])
+
+    async def last_message(self, guild_id: int) -> int | None:
+        """The message id of the guild's latest daily post that went out, if any."""
+        row = await self._one(
+            "SELECT max(message_id) FROM posts WHERE guild_id = ? AND status = 'sent'",
+            (guild_id,),
+        )
+        return None if row is None or row[0] is None else int(row[0])
 
     async def record_sent(
         self,

@@ -219,7 +219,7 @@ async def test_two_processes_on_one_database_post_once(
     assert len(poster.posts) == 1
 
 
-async def test_crash_between_claim_and_send_resends_with_the_same_nonce(
+async def test_a_post_sent_before_a_crash_is_found_in_the_channel_not_sent_again(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
     fake_clock.set("2026-03-10T08:00", "UTC")

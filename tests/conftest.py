@@ -3,6 +3,7 @@ logged in to the local Discord sandbox."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -58,14 +59,24 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     logging.getLogger("pgserver").disabled = True  # its exit hook logs after pytest's streams
     server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
     yield server
+    # Its data goes with the temporary folder: an immediate shutdown, not a checkpoint writing
+    # out every page the run changed first (seconds); pgserver then only does its bookkeeping.
+    pgserver.pg_ctl(
+        ["-w", "-m", "immediate", "stop"], pgdata=server.pgdata, user=server.system_user
+    )
+    server.cleanup_mode = None
     server.cleanup()
 
 
 @pytest.fixture
 def postgres_url(postgres_server: Any) -> str:
-    """A new, empty database on the tests' PostgreSQL."""
+    """A new, empty database on the tests' PostgreSQL. Its commits do not wait for their WAL to
+    reach the disk (synchronous_commit off): what every session sees, and when, is the same;
+    only a crash of the server itself could lose the last commits."""
     name = f"test_{uuid.uuid4().hex[:12]}"
-    postgres_server.psql(f"CREATE DATABASE {name};")
+    postgres_server.psql(
+        f"CREATE DATABASE {name}; ALTER DATABASE {name} SET synchronous_commit = off;"
+    )
     return postgres_server.get_uri(name)
 
 
@@ -81,10 +92,42 @@ def data_dir() -> Path:
     return DATA_DIR
 
 
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped data built once by Store.open into a database file, closed; tests start from
+    copies of it (see built_copy) instead of building the same content again each time."""
+    path = tmp_path_factory.mktemp("built") / "store.db"
+
+    async def build() -> None:
+        async with await Store.open(path, DATA_DIR):
+            pass
+
+    loop = asyncio.new_event_loop()  # not asyncio.run: that would unset the tests' loop
+    try:
+        loop.run_until_complete(build())
+    finally:
+        loop.close()
+    assert [p.name for p in path.parent.iterdir()] == [path.name], "closed: all in one file"
+    return path
+
+
 @pytest.fixture
-async def store(tmp_path: Path, data_dir: Path) -> AsyncIterator[Store]:
-    """A store built from the shipped data, in a database of its own."""
-    async with await Store.open(tmp_path / "store.db", data_dir) as opened:
+def built_copy(tmp_path: Path, built_store: Path) -> Callable[[str], Path]:
+    """Copies built_store into tmp_path under the name given and returns the copy's path: a
+    database of the test's own, byte for byte what Store.open builds from the shipped data,
+    which Store.open then finds current and opens without building it again. (The build
+    itself is tested in tests/store/test_build.py and test_sync.py, on their own files.)"""
+
+    def copy(name: str) -> Path:
+        return Path(shutil.copyfile(built_store, tmp_path / name))
+
+    return copy
+
+
+@pytest.fixture
+async def store(built_copy: Callable[[str], Path], data_dir: Path) -> AsyncIterator[Store]:
+    """A store of the shipped data, in a database of its own (a copy of built_store)."""
+    async with await Store.open(built_copy("store.db"), data_dir) as opened:
         yield opened
 
 
@@ -212,7 +255,10 @@ def backend(request: pytest.FixtureRequest) -> str | None:
 
 
 @pytest.fixture
-async def sandbox(tmp_path: Path, backend: str | None) -> AsyncIterator[Sandbox]:
+async def sandbox(
+    tmp_path: Path, backend: str | None, built_copy: Callable[[str], Path]
+) -> AsyncIterator[Sandbox]:
+    built_copy("e2e.db")  # the database running_sandbox opens, its content already built
     async with running_sandbox(tmp_path, state_url=backend) as opened:
         yield opened
 

@@ -67,6 +67,11 @@ async def test_retries_a_rate_limited_or_failing_route(sandbox: Sandbox) -> None
     assert 0.2 in sandbox.run.http_sleeps
 
 
+async def identify_at_once(shard_id: int | None, *, initial: bool = False) -> None:
+    """discord.py waits 5 s before each IDENTIFY but a process's first, for Discord's limit of
+    one every 5 s; the sandbox has no such limit, so the second shard need not wait."""
+
+
 async def test_a_process_running_shards_answers_its_servers(tmp_path: Path) -> None:
     """SHARD_COUNT 2, SHARD_IDS 0-1: both shards in one process, one connection each; the
     sandbox's server lies on one of them, and its commands are answered."""
@@ -77,6 +82,7 @@ async def test_a_process_running_shards_answers_its_servers(tmp_path: Path) -> N
     ):
         bot = bot_class(settings.shards)(replace(settings, dev_guild_id=server.guild_id), store)
         assert isinstance(bot, ShardedReadingRoomBot)
+        bot.before_identify_hook = identify_at_once  # type: ignore[method-assign]
         async with run_bot_against(server, bot):
             await bot.sync_on_start()
             assert sorted(bot.shards) == [0, 1]

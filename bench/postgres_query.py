@@ -4,15 +4,13 @@ shard and for one running half of them."""
 
 from __future__ import annotations
 
-import statistics
 import time
 from typing import Any
 
 import asyncpg
 
-from bench.scheduler_query import due_sql
+from bench.scheduler_query import due_sql, summary, timed
 from bench.scheduler_rows import DEFAULT_CHANNELS, NOW, schedule_rows
-from bench.stats import latency_ms
 from bot.store import clock
 from bot.store.scheduler import SchedulerConfig
 from bot.store.schedules import Schedules
@@ -34,22 +32,6 @@ COLUMNS = (
     "retry_at",
 )
 HALF = Shards(2, (0,))  # one of two processes
-
-
-def _summary(samples_ms: list[float]) -> dict[str, float]:
-    figures = {**latency_ms(samples_ms), "mean_ms": statistics.fmean(samples_ms)}
-    return {key: round(value, 3) for key, value in figures.items()}
-
-
-async def _timed(call: Any, runs: int, warmup: int) -> list[float]:
-    for _ in range(warmup):
-        await call()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        await call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 async def insert_rows(url: str, rows: list[tuple[Any, ...]]) -> float:
@@ -80,8 +62,8 @@ async def run_query(url: str, count: int, *, runs: int = 300, warmup: int = 20) 
         half = await schedules.due(now, limit, HALF)
         sql, params = await due_sql(now, limit)
         plan = [row[0] for row in await state.fetch(f"EXPLAIN {numbered(sql)}", params)]
-        whole = await _timed(lambda: schedules.due(now, limit), runs, warmup)
-        sharded = await _timed(lambda: schedules.due(now, limit, HALF), runs, warmup)
+        whole = await timed(lambda: schedules.due(now, limit), runs, warmup)
+        sharded = await timed(lambda: schedules.due(now, limit, HALF), runs, warmup)
     finally:
         await state.close()
     return {
@@ -93,8 +75,8 @@ async def run_query(url: str, count: int, *, runs: int = 300, warmup: int = 20) 
         "half_all_on_shard": all(HALF.owns(s.guild_id) for s in half),
         "insert_s": round(insert_s, 3),
         "runs": runs,
-        "due": _summary(whole),
-        "due_half_of_shards": _summary(sharded),
+        "due": summary(whole),
+        "due_half_of_shards": summary(sharded),
         "plan": plan,
         "uses_index": any("schedules_due" in step for step in plan),
     }

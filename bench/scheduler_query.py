@@ -41,13 +41,13 @@ async def due_sql(now: int, limit: int) -> tuple[str, tuple[Any, ...]]:
     return capture.sql, capture.params
 
 
-def _summary(samples_ms: list[float]) -> dict[str, float]:
+def summary(samples_ms: list[float]) -> dict[str, float]:
     """p50/p99/max and the mean, in ms to the microsecond."""
     figures = {**latency_ms(samples_ms), "mean_ms": statistics.fmean(samples_ms)}
     return {key: round(value, 3) for key, value in figures.items()}
 
 
-async def _timed(call: Callable[[], Awaitable[Any]], runs: int, warmup: int) -> list[float]:
+async def timed(call: Callable[[], Awaitable[Any]], runs: int, warmup: int) -> list[float]:
     """The ms each of `runs` calls took, after `warmup` untimed ones."""
     for _ in range(warmup):
         await call()
@@ -80,9 +80,9 @@ async def run_query(
             due = await store.due_schedules(now, limit)
             expected = sum(1 for r in rows if not r[8] and r[4] <= now and r[11] is None)
             del rows  # not kept alive for the garbage collector to walk while timing
-            whole = await _timed(lambda: store.due_schedules(now, limit), runs, warmup)
-            smaller = await _timed(lambda: store.due_schedules(now, REFERENCE_LIMIT), runs, warmup)
-            rows_only = await _timed(
+            whole = await timed(lambda: store.due_schedules(now, limit), runs, warmup)
+            smaller = await timed(lambda: store.due_schedules(now, REFERENCE_LIMIT), runs, warmup)
+            rows_only = await timed(
                 lambda: store.connection.execute_fetchall(sql, params), runs, warmup
             )
         plain = sqlite3.connect(path)
@@ -102,11 +102,11 @@ async def run_query(
         "returned": len(due),
         "insert_s": round(insert_s, 3),
         "runs": runs,
-        "due": _summary(whole),
+        "due": summary(whole),
         "reference_limit": REFERENCE_LIMIT,
-        "due_reference_limit": _summary(smaller),
-        "aiosqlite_rows": _summary(rows_only),
-        "sql_only": _summary(sql_only),
+        "due_reference_limit": summary(smaller),
+        "aiosqlite_rows": summary(rows_only),
+        "sql_only": summary(sql_only),
         "plan": plan,
         "uses_index": any("schedules_due" in step for step in plan),
         "temp_sort": any("TEMP B-TREE" in step for step in plan),

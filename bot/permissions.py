@@ -31,6 +31,12 @@ NEEDS = (
     Need("send_messages", "Send Messages", "post the daily excerpt", EXCERPTS),
     Need("create_public_threads", "Create Public Threads", "open a thread on an excerpt", EXCERPTS),
     Need(
+        "read_message_history",
+        "Read Message History",
+        "after a crash, find an excerpt that went out before sending it again",
+        EXCERPTS,
+    ),
+    Need(
         "mention_everyone",
         "Mention All Roles",
         "ping a role a moderator chose that is not mentionable",

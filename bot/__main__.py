@@ -211,6 +211,8 @@ async def _until_signalled(coroutine: object) -> int:
 
 
 async def _serve(settings: Settings) -> None:
+    if settings.clock_file:
+        log.warning("the time is read from CLOCK_FILE %s, not the clock", settings.clock_file)
     async with (
         await Store.open(
             settings.database_path, settings.data_dir, settings.database_url or None

@@ -217,10 +217,23 @@ async def _servers(
     return findings
 
 
+def check_clock(settings: Settings) -> list[Finding]:
+    """A CLOCK_FILE left set freezes the bot's time: said, for a bot serving members."""
+    if settings.clock_file is None:
+        return []
+    return [
+        Finding(
+            False,
+            f"clock: the time is read from CLOCK_FILE {settings.clock_file} (rehearsals and "
+            "tests only); unset it to use the system clock",
+        )
+    ]
+
+
 async def diagnose(settings: Settings) -> list[Finding]:
     """Every finding, in order; those about Discord only once the data and database are fine.
     Nothing is written: the bot's commands are made over a store in memory."""
-    findings = check_data(settings)
+    findings = check_clock(settings) + check_data(settings)
     if not all(f.ok for f in findings):
         return findings
     async with await Store.open(":memory:", settings.data_dir) as store:

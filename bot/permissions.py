@@ -106,25 +106,27 @@ def missing_permissions(
     """What the bot lacks to post excerpts in `channel`, in words; empty when nothing."""
     if not isinstance(channel, discord.TextChannel):
         return "a text channel I can see"
-    return _lacking(channel.permissions_for(me), embeds=True, thread=thread, role=role)
+    return _lacking(channel.permissions_for(me), bot=True, thread=thread, role=role)
 
 
 def member_missing_permissions(
     channel: discord.TextChannel, member: discord.Member, *, thread: bool, role: discord.Role | None
 ) -> str:
     """What a moderator lacks to do themselves what they ask the bot to do in `channel`."""
-    return _lacking(channel.permissions_for(member), embeds=False, thread=thread, role=role)
+    return _lacking(channel.permissions_for(member), bot=False, thread=thread, role=role)
 
 
 def _lacking(
-    permissions: discord.Permissions, *, embeds: bool, thread: bool, role: discord.Role | None
+    permissions: discord.Permissions, *, bot: bool, thread: bool, role: discord.Role | None
 ) -> str:
-    """What these permissions lack to post (with embeds, a thread, a ping of `role`), in words.
-    Without View Channel and Send Messages Discord denies the rest too: only those are named."""
+    """What these permissions lack to post (a thread, a ping of `role`; the bot's with embeds,
+    and reading back what it posted), in words. Without View Channel and Send Messages Discord
+    denies the rest too: only those are named."""
     needed = {"view_channel": True, "send_messages": True}
     if permissions.view_channel and permissions.send_messages:
         needed |= {
-            "embed_links": embeds,
+            "embed_links": bot,
+            "read_message_history": bot,
             "create_public_threads": thread,
             "mention_everyone": role is not None and not role.mentionable,
         }

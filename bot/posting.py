@@ -14,15 +14,16 @@ from bot.store.rate_budget import RateBudget
 
 log = logging.getLogger(__name__)
 
-LOOK_BACK = 100  # messages read (one request) to find a post that went out unrecorded
+PAGE = 100  # messages Discord returns in one request
+FIND_MAX = 1000  # messages read, at most, after the previous daily post to find one unrecorded
 
 
-def _same_excerpt(message: discord.Message, wanted: discord.Embed) -> bool:
-    """Whether the message shows the excerpt `wanted` shows (a post whose nonce Discord did
-    not keep)."""
+def _same_excerpt(message: discord.Message, wanted: discord.Embed, label: str) -> bool:
+    """Whether the message shows the excerpt `wanted` shows: its section, its text, and its
+    footer, or the footer's reading and number (the total after them may have changed)."""
     return any(
-        (embed.title, embed.description, embed.footer.text)
-        == (wanted.title, wanted.description, wanted.footer.text)
+        (embed.title, embed.description) == (wanted.title, wanted.description)
+        and (embed.footer.text == wanted.footer.text or (embed.footer.text or "").startswith(label))
         for embed in message.embeds
     )
 
@@ -68,23 +69,29 @@ class DiscordPoster:
     async def find(
         self, channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str, after: int | None
     ) -> Posted | None:
-        """The bot's message with this nonce, or showing this very excerpt, among the channel's
-        first messages after message `after` (the guild's previous daily post: an older post of
-        the same excerpt, from before a wrap, is never taken for it), else among its latest;
-        None if there is none or the bot may not read the channel's history (then the nonce is
-        all that guards)."""
+        """The bot's daily post of this very excerpt in the channel, oldest first from message
+        `after` (the guild's previous daily post: an older post of the same excerpt, from before
+        a wrap, is never taken for it; at most FIND_MAX messages read), else among its latest;
+        its thread opened if the schedule wants one and it has none. None if there is none, or
+        if the bot may not read the channel's history (then the nonce is all that guards).
+        Answers to commands (a shared preview) are not daily posts."""
         channel = await self._channel(channel_id)
         wanted = render.excerpt_embed(excerpt, schedule.at_end)
+        label = f"{excerpt.reading} · excerpt {excerpt.number} of "  # the footer, less the total
         me = self.client.user
         since = discord.Object(after) if after is not None else None
+        found = None
         try:
-            await self.budget.acquire()
-            async for message in channel.history(limit=LOOK_BACK, after=since):
-                if me is None or message.author.id != me.id:
+            read = 0
+            async for message in channel.history(limit=FIND_MAX if since else PAGE, after=since):
+                if read % PAGE == 0:  # each page is a request: within the budget
+                    await self.budget.acquire()
+                read += 1
+                if me is None or message.author.id != me.id or message.interaction_metadata:
                     continue
-                if message.nonce == nonce or _same_excerpt(message, wanted):
-                    log.info("guild %s: the post was out already", schedule.guild_id)
-                    return Posted(message.id)
+                if message.nonce == nonce or _same_excerpt(message, wanted, label):
+                    found = message
+                    break
         except discord.Forbidden:
             log.warning("cannot read #%s's history to check for a post: resending", channel.name)
             return None
@@ -92,7 +99,13 @@ class DiscordPoster:
             raise PostError(
                 f"could not check whether the post went out: {error}", permanent=False
             ) from error
-        return None
+        if found is None:
+            return None
+        log.info("guild %s: the post was out already", schedule.guild_id)
+        thread_error = None
+        if schedule.open_thread and found.thread is None:
+            thread_error = await self._open_thread(found, excerpt)
+        return Posted(found.id, thread_error)
 
     async def _channel(self, channel_id: int) -> discord.TextChannel:
         """The channel from the cache, or from Discord while the cache may be incomplete."""

@@ -15,7 +15,7 @@ import discord
 
 from bot.client import ReadingRoomBot
 from bot.config import Settings
-from bot.doctor import compare_commands, intents_text, scheduled_channels
+from bot.doctor import check_clock, compare_commands, intents_text, scheduled_channels
 from bot.invite import application_id, invite_text
 from bot.permissions import NEEDS, bot_permissions
 from bot.sandbox import LocalDiscord, run_bot_against
@@ -172,3 +172,10 @@ async def test_scheduled_channels_are_read_from_postgresql_when_it_holds_the_sta
             guild_id=7, channel_id=70, local_time="09:00", timezone="UTC", moderator_id=1
         )
     assert await scheduled_channels(settings) == {7: (70, False, None)}
+
+
+def test_a_clock_file_left_set_is_a_finding(tmp_path: Path) -> None:
+    assert check_clock(Settings()) == []
+    (finding,) = check_clock(Settings(clock_file=tmp_path / "now"))
+    assert not finding.ok
+    assert str(finding).startswith("FIX  clock: the time is read from CLOCK_FILE")

@@ -1,12 +1,24 @@
 """The bot's poster against the local Discord: a post that went out unrecorded is found in the
-channel (by its nonce, or by showing the same excerpt), never one from before the guild's
-previous daily post, and nothing is found where the bot may not read the history."""
+channel by showing the same excerpt (Discord keeps no nonce to find it by), past a day of
+discussion, never one from before the guild's previous daily post nor a command's answer, with
+its thread opened if it has none; nothing is found where the bot may not read the history."""
 
 from __future__ import annotations
 
+import dataclasses
+
+from bot.sandbox.messages import create_message
 from bot.sandbox.permissions import READ_MESSAGE_HISTORY
 from bot.store.answers import START, Excerpt, Schedule
 from tests.conftest import Sandbox
+
+
+def chat(sandbox: Sandbox, channel_id: int, count: int) -> None:
+    """`count` messages by a member in the channel."""
+    world = sandbox.server.world
+    for n in range(count):
+        message = create_message(world, channel_id, {"content": f"chat {n}"}, files=[], flags=0)
+        message["author"] = world.user(sandbox.server.member_id)
 
 
 async def _schedule_and_excerpts(sandbox: Sandbox) -> tuple[Schedule, list[Excerpt]]:
@@ -40,6 +52,49 @@ async def test_a_post_that_went_out_is_found_by_nonce_or_by_its_excerpt(sandbox:
     later = await poster.post(server.study_id, schedule, second, "nonce-two")
     assert await poster.find(server.study_id, schedule, first, "x", later.message_id) is None
     assert len(server.channel_messages[server.study_id]) == 2
+    # The reading's total changed since (an edit): the same excerpt is still recognised.
+    grown = dataclasses.replace(second, total=second.total + 3)
+    assert await poster.find(server.study_id, schedule, grown, "y", posted.message_id) == later
+
+
+async def test_a_post_is_found_past_a_day_of_discussion(sandbox: Sandbox) -> None:
+    server, poster = sandbox.server, sandbox.bot.scheduler.poster
+    schedule, (first, second) = await _schedule_and_excerpts(sandbox)
+    yesterday = await poster.post(server.study_id, schedule, first, "day-one")
+    chat(sandbox, server.study_id, 150)
+    today = await poster.post(server.study_id, schedule, second, "day-two")
+    chat(sandbox, server.study_id, 30)
+    found = await poster.find(server.study_id, schedule, second, "day-two", yesterday.message_id)
+    assert found == today
+    pages = server.requests_to("GET", rf"^/channels/{server.study_id}/messages")
+    assert len(pages) == 2  # 100 messages a request, oldest first from yesterday's post
+
+
+async def test_a_commands_answer_is_not_taken_for_the_daily_post(sandbox: Sandbox) -> None:
+    server, poster = sandbox.server, sandbox.bot.scheduler.poster
+    schedule, (first, _) = await _schedule_and_excerpts(sandbox)
+    shown = await poster.post(server.study_id, schedule, first, "preview")
+    shown_message = server.messages[int(shown.message_id)]
+    shown_message["interaction_metadata"] = {  # as a shared preview is: a command's answer
+        "id": "1",
+        "type": 2,
+        "user": server.world.user(server.moderator_id),
+        "authorizing_integration_owners": {"0": str(server.guild_id)},
+    }
+    assert await poster.find(server.study_id, schedule, first, "daily", None) is None
+
+
+async def test_a_found_post_gets_the_thread_its_schedule_wants(sandbox: Sandbox) -> None:
+    server, poster = sandbox.server, sandbox.bot.scheduler.poster
+    schedule, (first, _) = await _schedule_and_excerpts(sandbox)
+    posted = await poster.post(server.study_id, schedule, first, "one")  # no thread then
+    threaded = dataclasses.replace(schedule, open_thread=True)
+    found = await poster.find(server.study_id, threaded, first, "one", None)
+    assert found is not None
+    assert found.message_id == posted.message_id
+    assert found.thread_error is None
+    (thread,) = server.threads.values()
+    assert thread["parent_id"] == str(server.study_id)
 
 
 async def test_without_read_message_history_nothing_is_found(sandbox: Sandbox) -> None:

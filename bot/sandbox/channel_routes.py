@@ -109,15 +109,18 @@ class ChannelRoutes:
         return json_response(self.world.channel(self._channel(request)))
 
     async def history(self, request: web.Request) -> web.Response:
-        """Messages newest first; honours limit, before and after."""
+        """Messages newest first, as Discord lists them: with `after` alone, the `limit` oldest
+        after it; else the newest (before `before`). Discord keeps no nonce: none is listed."""
         channel_id = self._channel(request, READ_MESSAGE_HISTORY)
-        listing = list(reversed(self.world.channel_messages.get(channel_id, [])))
-        if "before" in request.query:
-            listing = [m for m in listing if int(m["id"]) < int(request.query["before"])]
-        if "after" in request.query:
-            listing = [m for m in listing if int(m["id"]) > int(request.query["after"])]
-        limit = min(int(request.query.get("limit", 50)), 100)
-        return json_response(listing[:limit])
+        listing = list(self.world.channel_messages.get(channel_id, []))  # oldest first
+        query = request.query
+        if "before" in query:
+            listing = [m for m in listing if int(m["id"]) < int(query["before"])]
+        if "after" in query:
+            listing = [m for m in listing if int(m["id"]) > int(query["after"])]
+        limit = min(int(query.get("limit", 50)), 100)
+        page = listing[:limit] if "after" in query and "before" not in query else listing[-limit:]
+        return json_response([_unsent(m) for m in reversed(page)])
 
     async def create_message(self, request: web.Request) -> web.Response:
         """Post a message as the bot (validated, permission-checked, MESSAGE_CREATE dispatched)."""
@@ -206,3 +209,8 @@ class ChannelRoutes:
         await self.host.dispatch("THREAD_CREATE", {**thread, "newly_created": True}, GUILDS_INTENT)
         self.host.notifier.notify()
         return json_response(thread, status=201)
+
+
+def _unsent(message: dict[str, Any]) -> dict[str, Any]:
+    """A message as fetched later: without the nonce it was sent with."""
+    return {key: value for key, value in message.items() if key != "nonce"}

@@ -7,6 +7,7 @@ datetimes sharing one ZoneInfo compare and subtract by wall time and ignore `fol
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from functools import cache
 from pathlib import Path
 
 from bot.store.errors import NotFoundError, UserError, shown, visible
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "COMMON_ZONES",
@@ -191,16 +194,26 @@ def is_within_grace(now: datetime, due: datetime, grace: timedelta) -> bool:
 def read_from(path: Path) -> Callable[[], datetime]:
     """A clock whose time is the ISO 8601 instant, with its offset, in the file at `path`, read at
     each call: a rehearsal or a test moves the bot's time by replacing the file (atomically).
-    Raises ValueError at once if the file does not hold such an instant."""
+    Raises ValueError at once if the file does not hold such an instant; later, a file that
+    cannot be read (half written, say) leaves the time where it was, with a warning."""
+    example = "2026-03-02T09:00+00:00"
 
-    def now() -> datetime:
+    def read() -> datetime:
         try:
             return _utc(datetime.fromisoformat(path.read_text(encoding="utf-8").strip()))
         except (OSError, ValueError) as error:
-            example = "2026-03-02T09:00+00:00"
             raise ValueError(f"{path} does not hold a time such as {example}") from error
 
-    now()
+    last = read()
+
+    def now() -> datetime:
+        nonlocal last
+        try:
+            last = read()
+        except ValueError as error:
+            log.warning("%s; the time stays %s", error, last.isoformat())
+        return last
+
     return now
 
 

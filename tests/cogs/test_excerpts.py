@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.client import ReadingRoomBot
 from bot.sandbox import run_bot_against
+from bot.sandbox.permissions import READ_MESSAGE_HISTORY
 from bot.store import Store
 from bot.store.loader import load_library
 from tests.conftest import DATA_DIR, ON_BOTH_BACKENDS, Sandbox, running_sandbox
@@ -162,6 +163,17 @@ async def test_schedule_names_the_missing_permission(sandbox: Sandbox) -> None:
     response = await schedule_study(sandbox)
     assert response["data"]["content"] == (
         f"I can't post in <#{server.study_id}>: I need Send Messages there."
+    )
+
+
+async def test_schedule_asks_for_read_message_history_to_find_a_post_after_a_crash(
+    sandbox: Sandbox,
+) -> None:
+    server = sandbox.server
+    await server.set_permissions(server.study_id, server.bot_id, deny=READ_MESSAGE_HISTORY)
+    response = await schedule_study(sandbox)
+    assert response["data"]["content"] == (
+        f"I can't post in <#{server.study_id}>: I need Read Message History there."
     )
 
 

@@ -49,3 +49,26 @@ async def test_channel_errors(server: LocalDiscord, http: aiohttp.ClientSession)
     await server.delete_channel(server.study_id)
     async with http.post(f"{base}/{server.study_id}/messages", json={"content": "x"}) as response:
         assert (response.status, (await response.json())["code"]) == (404, 10003)
+
+
+async def test_history_lists_as_discord_does_and_keeps_no_nonce(
+    server: LocalDiscord, http: aiohttp.ClientSession
+) -> None:
+    url = f"{server.api_base}/channels/{server.general_id}/messages"
+    ids = []
+    for n in range(5):
+        async with http.post(url, json={"content": f"m{n}", "nonce": f"n{n}"}) as response:
+            sent = await response.json()
+            assert sent["nonce"] == f"n{n}"  # the answer to the send echoes it
+            ids.append(sent["id"])
+
+    async def listed(query: str) -> list[str]:
+        async with http.get(f"{url}?{query}") as response:
+            page = await response.json()
+        assert all("nonce" not in message for message in page)
+        return [message["id"] for message in page]
+
+    assert await listed("limit=2") == [ids[4], ids[3]]  # the newest, newest first
+    assert await listed(f"after={ids[0]}&limit=2") == [ids[2], ids[1]]  # the oldest after it
+    assert await listed(f"before={ids[4]}&limit=2") == [ids[3], ids[2]]
+    assert await listed(f"after={ids[0]}&before={ids[4]}&limit=2") == [ids[3], ids[2]]

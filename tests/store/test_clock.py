@@ -644,6 +644,12 @@ def test_read_from_takes_the_time_written_in_the_file_at_each_call(tmp_path) -> 
     path.write_text("2026-03-03T00:00:30Z\n")
     assert now() == datetime(2026, 3, 3, 0, 0, 30, tzinfo=UTC)
     assert now().tzinfo is UTC
-    path.write_text("2026-03-03T00:00:30")  # naive: refused, never taken as some local time
+    path.write_text("2026-03-03T00:00:30")  # naive: never taken as some local time
+    assert now() == datetime(2026, 3, 3, 0, 0, 30, tzinfo=UTC)  # the time stays
+    path.write_text("")  # half written
+    assert now() == datetime(2026, 3, 3, 0, 0, 30, tzinfo=UTC)
+    path.write_text("2026-03-04T10:00:00+00:00")
+    assert now() == datetime(2026, 3, 4, 10, tzinfo=UTC)
+    path.write_text("2026-03-03T00:00:30")
     with pytest.raises(ValueError, match="2026-03-02T09:00"):
-        now()
+        clock.read_from(path)  # refused at once when it starts so

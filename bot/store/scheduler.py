@@ -4,6 +4,7 @@ moderators' commands plan, pause, preview and post by hand through the same post
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
@@ -14,9 +15,10 @@ from bot.store.answers import (
     FINISHED,
     START,
     Claim,
+    Excerpt,
     Schedule,
 )
-from bot.store.poster import Poster, PostError, post_nonce
+from bot.store.poster import Posted, Poster, PostError, post_nonce
 from bot.store.schedule_commands import PREVIEW_MAX, ScheduleCommands, SchedulerConfig
 from bot.store.store import Store
 
@@ -151,28 +153,21 @@ class Scheduler(ScheduleCommands):
             return True
         excerpt = coming[0].excerpt
         try:
-            async with asyncio.timeout(self.config.post_timeout):
-                # An earlier attempt may have gone out unrecorded; Discord's nonce check only
-                # covers the last few minutes, so look in the channel before sending again.
-                found = None
-                if claim is Claim.RESUMED:
-                    after = await store.last_post_message(schedule.guild_id)
-                    found = await self.poster.find(
-                        schedule.channel_id, schedule, excerpt, nonce, after
-                    )
-                posted = found or await self.poster.post(
-                    schedule.channel_id, schedule, excerpt, nonce
-                )
-        except TimeoutError:
-            error = PostError(
-                f"Discord did not take the post within {self.config.post_timeout:g} s",
-                permanent=False,
-            )
-            await self._failed(schedule, error, now, following, following_date)
-            return True
+            # An earlier attempt may have gone out unrecorded; Discord's nonce check only covers
+            # the last few minutes, so a resumed claim looks in the channel before sending.
+            posted = await self._send(schedule, excerpt, nonce, look=claim is Claim.RESUMED)
         except PostError as error:
-            await self._failed(schedule, error, now, following, following_date)
-            return True
+            # Before giving the date up, the last try may have gone out all the same (a
+            # timeout after Discord took it): looked for, or the next date would repeat it.
+            found = None
+            if not error.permanent and schedule.failures + 1 >= self.config.transient_tries:
+                with contextlib.suppress(PostError):
+                    found = await self._send(schedule, excerpt, nonce, look=True, send=False)
+            if found is None:
+                await self._failed(schedule, error, now, following, following_date)
+                return True
+            posted = found
+        assert posted is not None  # sent, when not found
         await store.record_sent(
             schedule,
             place,
@@ -184,6 +179,28 @@ class Scheduler(ScheduleCommands):
             clock.epoch(now),
         )
         return True
+
+    async def _send(
+        self, schedule: Schedule, excerpt: Excerpt, nonce: str, *, look: bool, send: bool = True
+    ) -> Posted | None:
+        """The post found in the channel (if `look`), else sent (if `send`); a PostError if
+        Discord refuses or takes longer than post_timeout."""
+        try:
+            async with asyncio.timeout(self.config.post_timeout):
+                found = None
+                if look:
+                    after = await self.store.last_post_message(schedule.guild_id)
+                    found = await self.poster.find(
+                        schedule.channel_id, schedule, excerpt, nonce, after
+                    )
+                if found is not None or not send:
+                    return found
+                return await self.poster.post(schedule.channel_id, schedule, excerpt, nonce)
+        except TimeoutError:
+            raise PostError(
+                f"Discord did not take the post within {self.config.post_timeout:g} s",
+                permanent=False,
+            ) from None
 
     async def _failed(
         self,

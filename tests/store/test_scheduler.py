@@ -383,6 +383,30 @@ async def test_passing_failures_that_never_clear_give_up_the_date_not_the_schedu
     assert [number for _, number, _, _ in poster.posts] == [1], "the next day posts as usual"
 
 
+async def test_a_last_try_that_went_out_all_the_same_is_recorded_not_repeated(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    """The last passing failure before the date is given up was carried out by Discord (its
+    answer lost): the post is found and recorded, and the next day posts the next excerpt."""
+    fake_clock.set("2026-03-10T08:59", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    poster.failures = [PostError("502 Bad Gateway", permanent=False)] * 5
+    real_post = poster.post
+
+    async def last_try_lands(
+        channel_id: int, schedule: Schedule, excerpt: Excerpt, nonce: str
+    ) -> Posted:
+        posted = await real_post(channel_id, schedule, excerpt, nonce)
+        if poster.attempts == 6:  # Discord took it; the bot heard a timeout
+            raise PostError("Discord did not take the post within 30 s", permanent=False)
+        return posted
+
+    poster.post = last_try_lands  # type: ignore[method-assign]
+    await run_days(scheduler, fake_clock, 1.5, step_hours=1 / 60)
+    assert await store.claimed_post(GUILD, "2026-03-10") == (START, schedule_nonce(), "sent")
+    assert [number for _, number, _, _ in poster.posts] == [1, 2], "the next day, the next one"
+
+
 async def test_a_pause_made_while_a_post_is_sending_holds(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:

@@ -10,7 +10,6 @@ import json
 import logging
 import signal
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -19,7 +18,14 @@ import discord
 
 from bot.client import ReadingRoomBot, bot_class
 from bot.config import ConfigError, Settings, load_settings
-from bot.console import HELP, ConsoleError, callback_bodies_json, format_reply, open_console
+from bot.console import (
+    HELP,
+    ConsoleError,
+    Prompt,
+    callback_bodies_json,
+    format_reply,
+    open_console,
+)
 from bot.curate import cli as curate_cli
 from bot.doctor import diagnose
 from bot.endpoints import use_endpoints
@@ -128,7 +134,7 @@ def _console(settings: Settings) -> int:
     async def repl() -> None:
         async with open_console(settings) as console:
             print(HELP)
-            prompt = _Prompt("> ")
+            prompt = Prompt("> ")
             while (line := await prompt.read()) is not None:
                 if line.strip() in {"quit", "exit"}:
                     break
@@ -136,33 +142,6 @@ def _console(settings: Settings) -> int:
                     print(await console.handle(line))
 
     return asyncio.run(_until_signalled(repl()))
-
-
-class _Prompt:
-    """Typed lines, read by a daemon thread so Ctrl-C never waits for the Enter key."""
-
-    def __init__(self, prompt: str) -> None:
-        self._prompt = prompt
-        self._wanted = threading.Event()
-        self._loop = asyncio.get_running_loop()
-        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        while self._wanted.wait():
-            self._wanted.clear()
-            try:
-                line: str | None = input(self._prompt)
-            except EOFError:
-                line = None
-            self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
-            if line is None:
-                return
-
-    async def read(self) -> str | None:
-        """The next line, or None at the end of input."""
-        self._wanted.set()
-        return await self._lines.get()
 
 
 def _ask(settings: Settings, line: str | None, as_json: bool, autocomplete: str | None) -> int:

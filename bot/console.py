@@ -9,6 +9,7 @@ import json
 import re
 import tempfile
 import textwrap
+import threading
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -299,3 +300,30 @@ async def open_console(settings: Settings) -> AsyncIterator[Console]:
 def callback_bodies_json(record: InteractionRecord) -> str:
     """Exactly the interaction callback bodies the bot sent, in order."""
     return json.dumps(record.responses, indent=2, ensure_ascii=False)
+
+
+class Prompt:
+    """Typed lines, read by a daemon thread so Ctrl-C never waits for the Enter key."""
+
+    def __init__(self, prompt: str) -> None:
+        self._prompt = prompt
+        self._wanted = threading.Event()
+        self._loop = asyncio.get_running_loop()
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while self._wanted.wait():
+            self._wanted.clear()
+            try:
+                line: str | None = input(self._prompt)
+            except EOFError:
+                line = None
+            self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            if line is None:
+                return
+
+    async def read(self) -> str | None:
+        """The next line, or None at the end of input."""
+        self._wanted.set()
+        return await self._lines.get()

@@ -73,7 +73,8 @@ class DiscordPoster:
         `after` (the guild's previous daily post: an older post of the same excerpt, from before
         a wrap, is never taken for it; at most FIND_MAX messages read), else among its latest;
         its thread opened if the schedule wants one and it has none. None if there is none, or
-        if the bot may not read the channel's history (then the nonce is all that guards).
+        if Discord refuses to list the history (no Read Message History, say: then the nonce
+        is all that guards); a passing failure (5xx) is a transient PostError.
         Answers to commands (a shared preview) are not daily posts."""
         channel = await self._channel(channel_id)
         wanted = render.excerpt_embed(excerpt, schedule.at_end)
@@ -92,10 +93,15 @@ class DiscordPoster:
                 if message.nonce == nonce or _same_excerpt(message, wanted, label):
                     found = message
                     break
-        except discord.Forbidden:
-            log.warning("cannot read #%s's history to check for a post: resending", channel.name)
+        except discord.HTTPException as error:
+            if error.status >= 500 or error.status == 429:  # passing: looked for again later
+                raise PostError(
+                    f"could not check whether the post went out: {error}", permanent=False
+                ) from error
+            # Refused (no Read Message History, say): the nonce is all that guards.
+            log.warning("cannot read #%s's history (%s): sending again", channel.name, error)
             return None
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, TimeoutError) as error:
             raise PostError(
                 f"could not check whether the post went out: {error}", permanent=False
             ) from error

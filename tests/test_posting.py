@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from bot.sandbox.messages import create_message
 from bot.sandbox.permissions import READ_MESSAGE_HISTORY
 from bot.store.answers import START, Excerpt, Schedule
+from bot.store.poster import PostError
 from tests.conftest import Sandbox
 
 
@@ -105,3 +108,18 @@ async def test_without_read_message_history_nothing_is_found(sandbox: Sandbox) -
     assert await poster.find(server.study_id, schedule, first, "nonce-one", None) is None
     refused = server.requests_to("GET", rf"^/channels/{server.study_id}/messages")
     assert [r.status for r in refused] == [403]
+
+
+async def test_a_history_discord_refuses_means_none_a_passing_failure_means_later(
+    sandbox: Sandbox,
+) -> None:
+    server, poster = sandbox.server, sandbox.bot.scheduler.poster
+    schedule, (first, _) = await _schedule_and_excerpts(sandbox)
+    history = rf"^/channels/{server.study_id}/messages$"
+    # A Discord-like server that has no such route: the nonce is all that guards.
+    server.fail("GET", history, 404, code=0, message="404: Not Found")
+    assert await poster.find(server.study_id, schedule, first, "n", None) is None
+    server.fail("GET", history, 503, times=10)  # down for now: look again later
+    with pytest.raises(PostError) as caught:
+        await poster.find(server.study_id, schedule, first, "n", None)
+    assert not caught.value.permanent

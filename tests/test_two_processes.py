@@ -172,12 +172,13 @@ async def test_each_daily_excerpt_goes_out_once_when_a_process_dies_mid_post(
             assert (await answer.first_response(within=10))["data"]["embeds"]
             assert answer.errors == []
 
-            # Started again within the grace window: once the dead process's claim is stale
-            # (2 minutes), the new one takes it over, finds the post in the channel and records
-            # it, without sending it again (Discord's nonce check lasts only minutes).
+            # Started again: the claim's process is gone from this machine, so the new one
+            # takes it over at once (not after the 2 minutes a claim takes to go stale), finds
+            # the post in the channel and records it, without sending it again (Discord's
+            # nonce check lasts only minutes).
             processes[shard] = await start_shard(server, tmp_path, shard, postgres_url, **timing)
             await server.wait_until(lambda: len(server.gateway.live_sessions) == 2, within=60)
-            set_time(clock_file, "2026-03-02T09:03:00+00:00")
+            set_time(clock_file, "2026-03-02T09:00:40+00:00")
             await _wait_sent(postgres_url, 2)
             channel_messages = rf"^/channels/{dying_channel}/messages"
             assert len(server.requests_to("POST", channel_messages)) == 1

@@ -32,7 +32,7 @@ class GuildState:
         processes serving the file are always the file's own."""
         self._connection = connection
         self.state: StateDB = state or SqliteState(connection, reader)
-        self._schedules = Schedules(self.state)
+        self._schedules = Schedules(self.state, processes.claim_owner(), processes.owner_is_gone)
         self._syllabi = Syllabi(self.state)
 
     # Bot state

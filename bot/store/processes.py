@@ -42,6 +42,23 @@ def identity(pid: int) -> str:
     return fields[19] if len(fields) > 19 else ""
 
 
+def claim_owner() -> str:
+    """This process, as a claim records it: "host:pid:start" (see `identity`)."""
+    host, pid = this_process()
+    return f"{host}:{pid}:{identity(pid)}"
+
+
+def owner_is_gone(owner: str) -> bool:
+    """Whether the process that recorded `owner` (claim_owner) has surely stopped: it ran on this
+    machine and no process with its pid and start runs now. One on another machine, or one
+    this system cannot tell of, is never taken for gone."""
+    host, _, rest = owner.partition(":")
+    pid_text, _, started = rest.partition(":")
+    if host != socket.gethostname() or not pid_text.isdigit() or not started:
+        return False
+    return identity(int(pid_text)) != started
+
+
 async def register(connection: aiosqlite.Connection, now: int) -> None:
     host, pid = this_process()
     async with transaction(connection):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from bot.store.answers import FINISHED, START, Claim, Place, Schedule
 from bot.store.shards import Shards
@@ -35,10 +36,15 @@ def _schedule(row: Row) -> Schedule:
 
 
 class Schedules:
-    """Reads and writes of schedules; every write is one transaction."""
+    """Reads and writes of schedules; every write is one transaction. A claim records `owner`
+    (this process); one whose owner `gone` says has stopped is taken over at once."""
 
-    def __init__(self, db: StateDB) -> None:
+    def __init__(
+        self, db: StateDB, owner: str = "", gone: Callable[[str], bool] = lambda _: False
+    ) -> None:
         self.db = db
+        self.owner = owner
+        self.gone = gone
 
     async def _one(self, sql: str, params: tuple = (), via: StateDB | None = None) -> Row | None:
         rows = await (via or self.db).fetch(sql, params)
@@ -111,23 +117,35 @@ class Schedules:
             place = schedule.place
             inserted = await tx.execute(
                 "INSERT INTO posts (guild_id, local_date, reading, item, position, nonce, status, "
-                "claimed_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', ?) ON CONFLICT DO NOTHING",
-                (*key, place.reading, place.item, place.index, nonce, now),
+                "claimed_at, claimed_by) VALUES (?, ?, ?, ?, ?, ?, 'claimed', ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (*key, place.reading, place.item, place.index, nonce, now, self.owner),
             )
             if inserted:
                 return Claim.OURS
-            taken = await tx.execute(
-                "UPDATE posts SET status = 'claimed', claimed_at = ? "
-                "WHERE guild_id = ? AND local_date = ? "
-                "AND (status = 'failed' OR (status = 'claimed' AND claimed_at <= ?))",
-                (now, *key, now - stale_after),
-            )
-            if taken:  # after a failure, or from a process that stopped mid-send
-                return Claim.RESUMED
             row = await self._one(
-                "SELECT status FROM posts WHERE guild_id = ? AND local_date = ?", key, tx
+                "SELECT status, claimed_at, claimed_by FROM posts "
+                "WHERE guild_id = ? AND local_date = ?",
+                key,
+                tx,
             )
-        return Claim.BUSY if row is not None and row[0] == "claimed" else Claim.DONE
+            if row is None or row[0] not in ("claimed", "failed"):
+                return Claim.DONE
+            status, claimed_at, owner = row
+            # After a failure; from a process that stopped mid-send (its claim stale, or its
+            # owner gone from this machine).
+            if (
+                status == "failed"
+                or claimed_at <= now - stale_after
+                or (owner != self.owner and self.gone(owner))
+            ):
+                await tx.execute(
+                    "UPDATE posts SET status = 'claimed', claimed_at = ?, claimed_by = ? "
+                    "WHERE guild_id = ? AND local_date = ?",
+                    (now, self.owner, *key),
+                )
+                return Claim.RESUMED
+        return Claim.BUSY
 
     async def post_of(self, guild_id: int, local_date: str) -> tuple[Place, str, str] | None:
         """(place, nonce, status) of the post claimed for a local date."""

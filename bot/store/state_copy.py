@@ -20,7 +20,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     "posts": (
         "guild_id", "local_date", "position", "nonce", "status", "claimed_at", "message_id",
-        "reading", "item",
+        "reading", "item", "claimed_by",
     ),
     "quiz_questions": (
         "id", "guild_id", "member_id", "kind", "reading", "item", "question", "asked_at",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
+import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -16,8 +18,10 @@ from bot.store import Store
 from bot.store.answers import FINISHED, START, Claim, Excerpt, Place, Schedule
 from bot.store.errors import UserError
 from bot.store.poster import Posted, PostError, post_nonce
+from bot.store.processes import identity
 from bot.store.rate_budget import RateBudget
 from bot.store.scheduler import PREVIEW_MAX, Scheduler, SchedulerConfig
+from bot.store.schedules import Schedules
 from bot.store.shards import Shards
 from tests.conftest import DATA_DIR, READING_ID, FakeClock
 
@@ -667,3 +671,30 @@ async def test_on_postgresql_a_schedule_another_process_is_writing_is_skipped_no
             assert await store.claim_post(due, nonce, now, 120) is Claim.OURS
         finally:
             await other.close()
+
+
+async def test_a_claim_whose_process_is_gone_from_this_machine_is_taken_over_at_once(
+    scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
+) -> None:
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    schedule = await plan(scheduler, "09:00", "UTC")
+    fake_clock.set("2026-03-10T09:00", "UTC")
+    now = int(fake_clock().timestamp())
+    (due,) = await store.due_schedules(now, 10)
+    nonce = post_nonce(GUILD, schedule.next_date)
+    # Another machine's process claimed it a moment ago: left alone until the claim is stale.
+    elsewhere = Schedules(store.state, "another-host:4242:99")
+    assert await elsewhere.claim(due, nonce, now, 120) is Claim.OURS
+    await scheduler.tick()
+    assert poster.attempts == 0
+    # A process of this machine that has ended (killed mid-post): taken over at once.
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import sys; sys.stdin.read()", stdin=asyncio.subprocess.PIPE
+    )
+    ended = f"{socket.gethostname()}:{child.pid}:{identity(child.pid)}"
+    await child.communicate(b"")
+    await store.state.execute("UPDATE posts SET claimed_by = ?", (ended,))
+    fake_clock.advance(seconds=10)
+    await scheduler.tick()
+    assert (poster.looked, poster.attempts, len(poster.posts)) == (1, 1, 1)
+    assert (await store.schedule(GUILD)).next_date == "2026-03-11"

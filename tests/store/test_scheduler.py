@@ -215,16 +215,25 @@ async def test_two_processes_on_one_database_post_once(
     assert len(poster.posts) == 1
 
 
+async def due_at_nine(
+    scheduler: Scheduler, store: Store, fake_clock: FakeClock
+) -> tuple[Schedule, str, int]:
+    """A schedule planned at 08:00 for 09:00 UTC and the clock at 09:00: the schedule as found
+    due, its post's nonce, and now in epoch seconds."""
+    fake_clock.set("2026-03-10T08:00", "UTC")
+    await plan(scheduler, "09:00", "UTC")
+    fake_clock.set("2026-03-10T09:00", "UTC")
+    now = int(fake_clock().timestamp())
+    (due,) = await store.due_schedules(now, 10)
+    return due, post_nonce(GUILD, due.next_date), now
+
+
 async def test_a_post_sent_before_a_crash_is_found_in_the_channel_not_sent_again(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
-    fake_clock.set("2026-03-10T08:00", "UTC")
-    schedule = await plan(scheduler, "09:00", "UTC")
-    fake_clock.set("2026-03-10T09:00", "UTC")
+    due, nonce, now = await due_at_nine(scheduler, store, fake_clock)
     # The first process claimed and sent, then died before recording it.
-    due = (await store.due_schedules(int(fake_clock().timestamp()), 10))[0]
-    nonce = post_nonce(GUILD, schedule.next_date)
-    await store.claim_post(due, nonce, int(fake_clock().timestamp()), 120)
+    await store.claim_post(due, nonce, now, 120)
     await poster.post(
         CHANNEL,
         due,
@@ -246,13 +255,9 @@ async def test_a_post_sent_before_a_crash_is_found_in_the_channel_not_sent_again
 async def test_a_stale_claim_whose_post_never_went_out_is_posted(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
-    fake_clock.set("2026-03-10T08:00", "UTC")
-    schedule = await plan(scheduler, "09:00", "UTC")
-    fake_clock.set("2026-03-10T09:00", "UTC")
+    due, nonce, now = await due_at_nine(scheduler, store, fake_clock)
     # The first process claimed, then died before it sent anything.
-    (due,) = await store.due_schedules(int(fake_clock().timestamp()), 10)
-    nonce = post_nonce(GUILD, schedule.next_date)
-    await store.claim_post(due, nonce, int(fake_clock().timestamp()), 120)
+    await store.claim_post(due, nonce, now, 120)
     fake_clock.advance(minutes=5)
     await scheduler.tick()
     assert (poster.looked, poster.attempts, len(poster.posts)) == (1, 1, 1)
@@ -676,12 +681,7 @@ async def test_on_postgresql_a_schedule_another_process_is_writing_is_skipped_no
 async def test_a_claim_whose_process_is_gone_from_this_machine_is_taken_over_at_once(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
-    fake_clock.set("2026-03-10T08:00", "UTC")
-    schedule = await plan(scheduler, "09:00", "UTC")
-    fake_clock.set("2026-03-10T09:00", "UTC")
-    now = int(fake_clock().timestamp())
-    (due,) = await store.due_schedules(now, 10)
-    nonce = post_nonce(GUILD, schedule.next_date)
+    due, nonce, now = await due_at_nine(scheduler, store, fake_clock)
     # Another machine's process claimed it a moment ago: left alone until the claim is stale.
     elsewhere = Schedules(store.state, "another-host:4242:99")
     assert await elsewhere.claim(due, nonce, now, 120) is Claim.OURS

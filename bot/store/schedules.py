@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.store.answers import FINISHED, START, Claim, Place, Schedule
 from bot.store.shards import Shards
-from bot.store.state_db import POSTGRES, Row, StateDB
+from bot.store.state_db import POSTGRES, Row, StateDB, owner_alive
 
 ALL = Shards()
 
@@ -133,11 +133,11 @@ class Schedules:
                 return Claim.DONE
             status, claimed_at, owner = row
             # After a failure; from a process that stopped mid-send (its claim stale, or its
-            # owner gone from this machine).
+            # owner gone).
             if (
                 status == "failed"
                 or claimed_at <= now - stale_after
-                or (owner != self.owner and self.gone(owner))
+                or await self._owner_gone(tx, owner)
             ):
                 await tx.execute(
                     "UPDATE posts SET status = 'claimed', claimed_at = ?, claimed_by = ? "
@@ -146,6 +146,16 @@ class Schedules:
                 )
                 return Claim.RESUMED
         return Claim.BUSY
+
+    async def _owner_gone(self, tx: StateDB, owner: str) -> bool:
+        """Whether the process that claimed as `owner` has stopped: gone from this machine, or
+        on PostgreSQL, no longer holding its lock (from any machine). A claim that names no
+        owner (from before owners were recorded) is never taken for gone."""
+        if not owner or owner == self.owner:
+            return False
+        if self.gone(owner):
+            return True
+        return tx.dialect == POSTGRES and not await owner_alive(tx, owner)
 
     async def post_of(self, guild_id: int, local_date: str) -> tuple[Place, str, str] | None:
         """(place, nonce, status) of the post claimed for a local date."""

@@ -144,13 +144,18 @@ class PostgresConnection:
             yield self
 
 
+OWNER_LOCK = "claim owner"  # lock_key(OWNER_LOCK, owner): held while a claim's owner lives
+
+
 class PostgresState:
-    """State in PostgreSQL, through a pool of connections (asyncpg)."""
+    """State in PostgreSQL, through a pool of connections (asyncpg). With `alive`, a connection
+    of its own holding a shared session lock for this process's claims (see `owner_alive`)."""
 
     dialect = POSTGRES
 
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: Any, alive: Any = None) -> None:
         self.pool = pool
+        self._alive = alive
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         async with self.pool.acquire() as connection:
@@ -172,20 +177,39 @@ class PostgresState:
             yield PostgresConnection(connection)
 
     async def close(self) -> None:
-        await self.pool.close()
+        try:
+            if self._alive is not None:
+                await self._alive.close()  # the owner's lock goes with its session
+        finally:
+            await self.pool.close()
 
 
-async def open_state(url: str) -> PostgresState:
-    """The PostgreSQL state at `url` (postgresql://...), its migrations applied."""
+async def owner_alive(tx: StateDB, owner: str) -> bool:
+    """Whether a process that claims as `owner` holds its lock now, on any machine (inside a
+    transaction on PostgreSQL: the probe's own lock ends with it)."""
+    rows = await tx.fetch("SELECT pg_try_advisory_xact_lock(?)", (lock_key(OWNER_LOCK, owner),))
+    return not rows[0][0]
+
+
+async def open_state(url: str, owner: str = "") -> PostgresState:
+    """The PostgreSQL state at `url` (postgresql://...), its migrations applied. With `owner`
+    (the process, as its claims name it), a session of its own holds a shared lock for it for
+    as long as the state is open: when the process dies, the lock goes, and its claims are
+    taken over at once (several stores of one process share the lock)."""
     import asyncpg  # only a bot configured for PostgreSQL needs it loaded
 
     from bot.store.state_migrations import migrate
 
     pool = await asyncpg.create_pool(url, min_size=1, max_size=8)
-    state = PostgresState(pool)
+    alive = None
     try:
-        await migrate(state)
+        await migrate(PostgresState(pool))
+        if owner:
+            alive = await asyncpg.connect(url)
+            await alive.execute("SELECT pg_advisory_lock_shared($1)", lock_key(OWNER_LOCK, owner))
     except BaseException:
+        if alive is not None:
+            await alive.close()
         await pool.close()
         raise
-    return state
+    return PostgresState(pool, alive)

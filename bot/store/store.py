@@ -13,7 +13,7 @@ from typing import Self
 
 import aiosqlite
 
-from bot.store import checkpoints, database
+from bot.store import checkpoints, database, processes
 from bot.store.answers import (
     ReadingOverview,
 )
@@ -149,7 +149,7 @@ class Store(ContentFace, LibraryFace, GuildState):
             if not str(database_path).startswith((":memory:", "file::memory:")):
                 readers = await ReadPool.open(database_path)
             if state_url:
-                state = await open_state(state_url)
+                state = await open_state(state_url, processes.claim_owner())
             store = cls(connection, database_path, data_dir, readers, state)
             await store._current()
         except sqlite3.DatabaseError as error:  # a full disk while building, say: one line

@@ -23,6 +23,7 @@ from bot.store.rate_budget import RateBudget
 from bot.store.scheduler import PREVIEW_MAX, Scheduler, SchedulerConfig
 from bot.store.schedules import Schedules
 from bot.store.shards import Shards
+from bot.store.state_db import open_state
 from tests.conftest import DATA_DIR, READING_ID, FakeClock
 
 GUILD, CHANNEL, MODERATOR = 1, 2, 3
@@ -682,19 +683,42 @@ async def test_a_claim_whose_process_is_gone_from_this_machine_is_taken_over_at_
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
     due, nonce, now = await due_at_nine(scheduler, store, fake_clock)
-    # Another machine's process claimed it a moment ago: left alone until the claim is stale.
-    elsewhere = Schedules(store.state, "another-host:4242:99")
-    assert await elsewhere.claim(due, nonce, now, 120) is Claim.OURS
-    await scheduler.tick()
-    assert poster.attempts == 0
     # A process of this machine that has ended (killed mid-post): taken over at once.
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-c", "import sys; sys.stdin.read()", stdin=asyncio.subprocess.PIPE
     )
     ended = f"{socket.gethostname()}:{child.pid}:{identity(child.pid)}"
     await child.communicate(b"")
-    await store.state.execute("UPDATE posts SET claimed_by = ?", (ended,))
+    assert await Schedules(store.state, ended).claim(due, nonce, now, 120) is Claim.OURS
     fake_clock.advance(seconds=10)
     await scheduler.tick()
     assert (poster.looked, poster.attempts, len(poster.posts)) == (1, 1, 1)
     assert (await store.schedule(GUILD)).next_date == "2026-03-11"
+
+
+async def test_a_claim_of_another_machine_is_waited_out_while_its_process_lives(
+    scheduler: Scheduler,
+    store: Store,
+    poster: FakePoster,
+    fake_clock: FakeClock,
+    state_url: str | None,
+) -> None:
+    """On SQLite (one machine's file) another host's claim waits until it is stale; on
+    PostgreSQL, until its process lets go of its lock (it stops), from any machine."""
+    due, nonce, now = await due_at_nine(scheduler, store, fake_clock)
+    owner = "another-host:4242:99"
+    elsewhere = None if state_url is None else await open_state(state_url, owner)
+    try:
+        assert await Schedules(store.state, owner).claim(due, nonce, now, 120) is Claim.OURS
+        fake_clock.advance(seconds=10)
+        await scheduler.tick()
+        assert poster.attempts == 0, "a live claim is left alone"
+    finally:
+        if elsewhere is not None:
+            await elsewhere.close()  # the other machine's process stops
+    fake_clock.advance(seconds=10)
+    await scheduler.tick()
+    assert poster.attempts == (0 if state_url is None else 1)
+    fake_clock.advance(minutes=3)  # stale by now, on either database
+    await scheduler.tick()
+    assert (poster.attempts, len(poster.posts)) == (1, 1)

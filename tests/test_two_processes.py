@@ -172,8 +172,9 @@ async def test_each_daily_excerpt_goes_out_once_when_a_process_dies_mid_post(
             assert (await answer.first_response(within=10))["data"]["embeds"]
             assert answer.errors == []
 
-            # Started again: the claim's process is gone from this machine, so the new one
-            # takes it over at once (not after the 2 minutes a claim takes to go stale), finds
+            # Started again: the claim's process is gone (its PostgreSQL session, and the lock
+            # it held, went with it), so the new one takes the claim over at once (not after
+            # the 2 minutes a claim takes to go stale), finds
             # the post in the channel and records it, without sending it again (Discord's
             # nonce check lasts only minutes).
             processes[shard] = await start_shard(server, tmp_path, shard, postgres_url, **timing)

@@ -7,6 +7,7 @@ import json
 import os
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiosqlite
 
@@ -42,21 +43,47 @@ def identity(pid: int) -> str:
     return fields[19] if len(fields) > 19 else ""
 
 
+def _machine() -> str:
+    """This machine, as a claim names it: its host name, boot and process namespace ("" for
+    a part the system does not say), so that containers sharing a host name differ."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        boot = ""
+    try:
+        namespace = str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()}/{boot}/{namespace}"
+
+
 def claim_owner() -> str:
-    """This process, as a claim records it: "host:pid:start" (see `identity`)."""
-    host, pid = this_process()
-    return f"{host}:{pid}:{identity(pid)}"
+    """This process, as a claim records it: "machine:pid:start" (see `_machine`, `identity`)."""
+    pid = os.getpid()
+    return f"{_machine()}:{pid}:{identity(pid)}"
 
 
 def owner_is_gone(owner: str) -> bool:
     """Whether the process that recorded `owner` (claim_owner) has surely stopped: it ran on this
-    machine and no process with its pid and start runs now. One on another machine, or one
-    this system cannot tell of, is never taken for gone."""
-    host, _, rest = owner.partition(":")
+    machine, in this process namespace, and no process with its pid and start runs now. One
+    elsewhere, or one this system cannot tell of (no /proc, a process it may not look at), is
+    never taken for gone."""
+    machine, _, rest = owner.partition(":")
     pid_text, _, started = rest.partition(":")
-    if host != socket.gethostname() or not pid_text.isdigit() or not started:
+    here = _machine()
+    if machine != here or here.endswith("/") or "//" in here:
         return False
-    return identity(int(pid_text)) != started
+    if not pid_text.isdigit() or not started:
+        return False
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # it runs, as another user: its start tells whether it is the same process
+    now = identity(pid)
+    return bool(now) and now != started
 
 
 async def register(connection: aiosqlite.Connection, now: int) -> None:

@@ -93,6 +93,10 @@ class Schedules:
     async def claim(self, schedule: Schedule, nonce: str, now: int, stale_after: int) -> Claim:
         """Claim the post for the schedule's next local date before sending it."""
         key = (schedule.guild_id, schedule.next_date)
+        # On PostgreSQL a claim names this process only while its lock is held (taken again if
+        # its connection dropped): else others would take a live claim for a dead one's.
+        holds = getattr(self.db, "hold_owner_lock", None)
+        claimant = self.owner if holds is None or await holds() else ""
         async with self.db.transaction() as tx:
             # On PostgreSQL the schedule's row is locked first, as by every write of a post
             # (one order: no deadlock), and one another process is writing is skipped, not
@@ -119,7 +123,7 @@ class Schedules:
                 "INSERT INTO posts (guild_id, local_date, reading, item, position, nonce, status, "
                 "claimed_at, claimed_by) VALUES (?, ?, ?, ?, ?, ?, 'claimed', ?, ?) "
                 "ON CONFLICT DO NOTHING",
-                (*key, place.reading, place.item, place.index, nonce, now, self.owner),
+                (*key, place.reading, place.item, place.index, nonce, now, claimant),
             )
             if inserted:
                 return Claim.OURS
@@ -142,20 +146,21 @@ class Schedules:
                 await tx.execute(
                     "UPDATE posts SET status = 'claimed', claimed_at = ?, claimed_by = ? "
                     "WHERE guild_id = ? AND local_date = ?",
-                    (now, self.owner, *key),
+                    (now, claimant, *key),
                 )
                 return Claim.RESUMED
         return Claim.BUSY
 
     async def _owner_gone(self, tx: StateDB, owner: str) -> bool:
-        """Whether the process that claimed as `owner` has stopped: gone from this machine, or
-        on PostgreSQL, no longer holding its lock (from any machine). A claim that names no
-        owner (from before owners were recorded) is never taken for gone."""
+        """Whether the process that claimed as `owner` has stopped: on PostgreSQL, its session
+        no longer holds its lock (from any machine); on SQLite, it has ended on this machine.
+        A claim that names no owner (from before owners were recorded, or made while the
+        process could not hold its lock) is never taken for gone: it goes stale."""
         if not owner or owner == self.owner:
             return False
-        if self.gone(owner):
-            return True
-        return tx.dialect == POSTGRES and not await owner_alive(tx, owner)
+        if tx.dialect == POSTGRES:
+            return not await owner_alive(tx, owner)
+        return self.gone(owner)
 
     async def post_of(self, guild_id: int, local_date: str) -> tuple[Place, str, str] | None:
         """(place, nonce, status) of the post claimed for a local date."""

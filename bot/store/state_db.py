@@ -9,8 +9,10 @@ committed together or not at all.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any, Protocol
@@ -20,6 +22,8 @@ import aiosqlite
 from bot.store import database
 
 Row = Any  # aiosqlite.Row or asyncpg.Record: both index by position and by name
+log = logging.getLogger(__name__)
+
 SQLITE, POSTGRES = "sqlite", "postgres"
 
 
@@ -145,6 +149,7 @@ class PostgresConnection:
 
 
 OWNER_LOCK = "claim owner"  # lock_key(OWNER_LOCK, owner): held while a claim's owner lives
+LOCK_CHECK_S = 5.0  # seconds the owner's lock connection may take to answer before it is redone
 
 
 class PostgresState:
@@ -153,9 +158,43 @@ class PostgresState:
 
     dialect = POSTGRES
 
-    def __init__(self, pool: Any, alive: Any = None) -> None:
+    def __init__(self, pool: Any, url: str = "", owner: str = "") -> None:
         self.pool = pool
-        self._alive = alive
+        self.owner = owner
+        self._url = url
+        self._alive: Any = None  # the connection holding the owner's lock
+        self._holding = asyncio.Lock()  # one check of it at a time (one query a connection)
+
+    async def hold_owner_lock(self) -> bool:
+        """Whether this process holds its owner's lock now: taken on a connection of its own
+        at the first ask, and again when that connection has dropped (a restart of the server,
+        a network fault), which each ask checks. False without an owner, or while it cannot
+        be taken."""
+        if not self.owner:
+            return False
+        import asyncpg
+
+        async with self._holding:
+            if self._alive is not None:
+                try:
+                    async with asyncio.timeout(LOCK_CHECK_S):
+                        await self._alive.fetchval("SELECT 1")
+                    return True
+                except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    self._alive.terminate()
+                    self._alive = None
+            connection = None
+            try:
+                connection = await asyncpg.connect(self._url)
+                key = lock_key(OWNER_LOCK, self.owner)
+                await connection.execute("SELECT pg_advisory_lock_shared($1)", key)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("cannot hold this process's claim lock (%s): claims name none", error)
+                if connection is not None:
+                    connection.terminate()
+                return False
+            self._alive = connection
+            return True
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         async with self.pool.acquire() as connection:
@@ -201,15 +240,11 @@ async def open_state(url: str, owner: str = "") -> PostgresState:
     from bot.store.state_migrations import migrate
 
     pool = await asyncpg.create_pool(url, min_size=1, max_size=8)
-    alive = None
+    state = PostgresState(pool, url, owner)
     try:
-        await migrate(PostgresState(pool))
-        if owner:
-            alive = await asyncpg.connect(url)
-            await alive.execute("SELECT pg_advisory_lock_shared($1)", lock_key(OWNER_LOCK, owner))
+        await migrate(state)
+        await state.hold_owner_lock()
     except BaseException:
-        if alive is not None:
-            await alive.close()
-        await pool.close()
+        await state.close()
         raise
-    return PostgresState(pool, alive)
+    return state

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from bot.store import Store
 from bot.store.answers import FINISHED, START, Claim, Excerpt, Place, Schedule
 from bot.store.errors import UserError
 from bot.store.poster import Posted, PostError, post_nonce
-from bot.store.processes import identity
+from bot.store.processes import claim_owner, identity
 from bot.store.rate_budget import RateBudget
 from bot.store.scheduler import PREVIEW_MAX, Scheduler, SchedulerConfig
 from bot.store.schedules import Schedules
@@ -679,15 +678,17 @@ async def test_on_postgresql_a_schedule_another_process_is_writing_is_skipped_no
             await other.close()
 
 
-async def test_a_claim_whose_process_is_gone_from_this_machine_is_taken_over_at_once(
+async def test_a_claim_whose_process_has_ended_is_taken_over_at_once(
     scheduler: Scheduler, store: Store, poster: FakePoster, fake_clock: FakeClock
 ) -> None:
+    """On SQLite, known by its pid and start on this machine; on PostgreSQL, by its lock, which
+    a process that ended does not hold."""
     due, nonce, now = await due_at_nine(scheduler, store, fake_clock)
     # A process of this machine that has ended (killed mid-post): taken over at once.
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-c", "import sys; sys.stdin.read()", stdin=asyncio.subprocess.PIPE
     )
-    ended = f"{socket.gethostname()}:{child.pid}:{identity(child.pid)}"
+    ended = f"{claim_owner().partition(':')[0]}:{child.pid}:{identity(child.pid)}"
     await child.communicate(b"")
     assert await Schedules(store.state, ended).claim(due, nonce, now, 120) is Claim.OURS
     fake_clock.advance(seconds=10)

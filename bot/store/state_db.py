@@ -153,8 +153,8 @@ LOCK_CHECK_S = 5.0  # seconds the owner's lock connection may take to answer bef
 
 
 class PostgresState:
-    """State in PostgreSQL, through a pool of connections (asyncpg). With `alive`, a connection
-    of its own holding a shared session lock for this process's claims (see `owner_alive`)."""
+    """State in PostgreSQL, through a pool of connections (asyncpg). With `owner`, a connection
+    of its own holds a shared session lock for this process's claims (see `owner_alive`)."""
 
     dialect = POSTGRES
 
@@ -185,10 +185,10 @@ class PostgresState:
                     self._alive = None
             connection = None
             try:
-                connection = await asyncpg.connect(self._url)
+                connection = await asyncpg.connect(self._url, timeout=LOCK_CHECK_S)
                 key = lock_key(OWNER_LOCK, self.owner)
                 await connection.execute("SELECT pg_advisory_lock_shared($1)", key)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 log.warning("cannot hold this process's claim lock (%s): claims name none", error)
                 if connection is not None:
                     connection.terminate()

@@ -51,7 +51,7 @@ def asked_again(
                 if attempt == ASKED_AGAIN:
                     raise
                 await store._swapped.wait()
-                store._catalog.know(await load_reading_meta(store._reader))
+                store._catalog.learn(await load_reading_meta(store._reader, store._catalog))
             except NotFoundError:
                 changed = store._catalog.version != served or not store._swapped.is_set()
                 if attempt == ASKED_AGAIN or not changed:

@@ -104,8 +104,8 @@ class Store(ContentFace, LibraryFace, GuildState):
         return [self._catalog[row] for row in scope]
 
     def _committing(self, readings: dict[int, ReadingMeta]) -> None:
-        """A reload is about to commit `readings`: know their rows, and have answers that
-        meet them wait until they are served."""
+        """A reload is about to commit `readings` (those it adds or replaces, or all): know
+        their rows, and have answers that find nothing wait until what is served is swapped."""
         self._catalog.know(readings)
         self._swapped.clear()
 
@@ -173,15 +173,20 @@ class Store(ContentFace, LibraryFace, GuildState):
             try:
                 if self._files:  # a file: the Python work in a process of its own
                     report = await sync_in_a_process(
-                        Path(self._files[1]), self.data_dir, self._swapped.clear
+                        Path(self._files[1]), self.data_dir, self._committing
                     )
                     if report.added or report.replaced or report.removed:
-                        report.readings = await load_reading_meta(self._reader)
+                        report.readings = await load_reading_meta(self._reader, self._catalog)
                 else:
-                    report = await sync_content(self.connection, self.data_dir, self._committing)
+                    report = await sync_content(
+                        self.connection,
+                        self.data_dir,
+                        lambda committing: self._committing(committing.readings or {}),
+                    )
                 if report.readings is not None:
                     self._answer_from(report.readings)  # no await since the commit: one step
             finally:
+                self._catalog.forget_early()  # rows known early whose commit failed
                 self._syncing = False
                 self._swapped.set()
             self._content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
@@ -223,7 +228,7 @@ class Store(ContentFace, LibraryFace, GuildState):
                     if self._content is not None:
                         log.warning("another process rebuilt the store's content: reloading it")
                     served = self._catalog.version
-                    readings = await load_reading_meta(self.connection)
+                    readings = await load_reading_meta(self.connection, self._catalog)
                     if self._syncing or self._catalog.version != served:
                         return  # this process's own reload is swapping in newer content
                     self._answer_from(readings)

@@ -206,12 +206,12 @@ def _loaded(
 async def sync_content(
     connection: aiosqlite.Connection,
     data_dir: Path,
-    before_commit: Callable[[dict[int, ReadingMeta]], None] | None = None,
+    before_commit: Callable[[SyncReport], None] | None = None,
 ) -> SyncReport:
     """Bring the content tables up to date with `data_dir`'s reading folders. A reading that
     fails validation is not loaded; the version built before, if any, keeps serving.
-    `before_commit` learns the readings to be served just before a change commits (readers on
-    other connections may see them before this coroutine returns)."""
+    `before_commit` learns the report, with the readings to be served, just before a change
+    commits (readers on other connections may see them before this coroutine returns)."""
     folders, hashes, looks = await asyncio.to_thread(_folders, data_dir, await _looks(connection))
     report = SyncReport()
     if await _built(connection):
@@ -247,7 +247,7 @@ async def _apply(
     hashes: dict[str, str],
     ready: list[tuple[Reading, str]],
     report: SyncReport,
-    before_commit: Callable[[dict[int, ReadingMeta]], None] | None,
+    before_commit: Callable[[SyncReport], None] | None,
 ) -> None:
     """Inside the write transaction: replace the readings loaded (unless another process has
     built the same version meanwhile), delete those whose folders are gone or now drafts."""
@@ -305,7 +305,7 @@ async def _finish(
     data_dir: Path,
     report: SyncReport,
     full: bool,
-    before_commit: Callable[[dict[int, ReadingMeta]], None] | None,
+    before_commit: Callable[[SyncReport], None] | None,
     labels_changed: bool = True,
 ) -> None:
     """Autocomplete, common words and the content's version, then what is served now (read
@@ -321,5 +321,5 @@ async def _finish(
     await set_meta(connection, CONTENT_SOURCE_KEY, source)
     report.readings = await load_reading_meta(connection)
     if before_commit is not None:
-        before_commit(report.readings)
+        before_commit(report)
     log.info("content: %s", report.summary())

@@ -1,6 +1,7 @@
 """The child of a reload (bot/store/sync_process.py): brings the database up to date with the
-data folder, prints `committing` just before its change commits, then its report as one line
-of JSON; its log goes to standard error, which it shares with the bot.
+data folder, prints `committing` and the readings it adds or replaces (as JSON) just before its
+change commits, then its report as one line of JSON; its log goes to standard error, which it
+shares with the bot.
 
     python -m bot.store.sync_child DATABASE DATA_DIR
 """
@@ -8,6 +9,7 @@ of JSON; its log goes to standard error, which it shares with the bot.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sys
 from pathlib import Path
@@ -20,9 +22,17 @@ from bot.store.sync_process import COMMITTING
 async def _sync(database_path: Path, data_dir: Path) -> SyncReport:
     connection = await database.connect(database_path)
     try:
-        return await sync_content(connection, data_dir, lambda _: print(COMMITTING, flush=True))
+        return await sync_content(connection, data_dir, _committing)
     finally:
         await connection.close()
+
+
+def _committing(report: SyncReport) -> None:
+    """Tell the serving process the readings about to be committed, so that an answer meeting
+    their rows before the swap need not wait for it."""
+    new = {*report.added, *report.replaced}
+    readings = [meta.to_dict() for meta in (report.readings or {}).values() if meta.id in new]
+    print(COMMITTING, json.dumps(readings, ensure_ascii=False), flush=True)
 
 
 def main(argv: list[str]) -> int:

@@ -7,13 +7,15 @@ The child is `python -m bot.store.sync_child DATABASE DATA_DIR`."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.store.library import ReadingMeta
 from bot.store.sync import SyncReport
 
-COMMITTING = "committing"  # what the child prints just before its change commits
+COMMITTING = "committing"  # what the child prints, and the readings, just before it commits
 REPORT_MAX = 16 << 20  # bytes of the one-line report (every problem of every failed reading)
 
 
@@ -22,10 +24,11 @@ class SyncProcessError(RuntimeError):
 
 
 async def sync_in_a_process(
-    database_path: Path, data_dir: Path, committing: Callable[[], None]
+    database_path: Path, data_dir: Path, committing: Callable[[dict[int, ReadingMeta]], None]
 ) -> SyncReport:
     """Run the sync in a child process (its log goes to this process's standard error); call
-    `committing` when it is about to commit. The report's `readings` is left for the caller."""
+    `committing` with the readings it adds or replaces when it is about to commit them. The
+    report's `readings` is left for the caller."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -41,8 +44,9 @@ async def sync_in_a_process(
     try:
         async for line in child.stdout:
             text = line.decode().strip()
-            if text == COMMITTING:
-                committing()
+            if text.startswith(COMMITTING):
+                found = json.loads(text.removeprefix(COMMITTING))
+                committing({reading["row"]: ReadingMeta.from_dict(reading) for reading in found})
             elif text.startswith("{"):
                 report = SyncReport.from_json(text)
     finally:

@@ -4,14 +4,18 @@ what changed rebuilt, and lookups answering while it happens."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store, database, sync, sync_process
 from bot.store.answers import START
+from bot.store.build import NEXT_ROWS_KEY
 from bot.store.errors import NotFoundError
+from bot.store.library import ReadingMeta, load_reading_meta
 from tests.conftest import READING_ID, library_copy
 
 VANTOR = "vantor-chip-plant-delay"
@@ -141,6 +145,65 @@ async def test_row_numbers_are_never_given_to_another_reading(tmp_path: Path) ->
         )
         assert rows[0][0] > before[0][0]
         assert rows[1][0] > before[1][0]
+
+
+def _fields(meta: ReadingMeta) -> tuple[object, ...]:
+    return (meta.row, meta.id, meta.title, meta.sections, meta.first, meta.sizes)
+
+
+async def test_a_reload_process_names_the_readings_it_commits_and_they_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = library_copy(tmp_path)
+    nk_info = data / "readings" / NK_INFO
+    shutil.move(nk_info, tmp_path / "later")
+    async with await Store.open(tmp_path / "s.db", data) as store:
+        told: list[dict[int, ReadingMeta]] = []
+        committing = store._committing
+        monkeypatch.setattr(
+            store, "_committing", lambda found: (told.append(found), committing(found))
+        )
+        shutil.move(tmp_path / "later", nk_info)
+        concepts = data / "readings" / VANTOR / "concepts.toml"
+        concepts.write_text(concepts.read_text("utf-8").replace("Weak auto", "Soft"), "utf-8")
+        report = await store.reload()
+        assert (report.added, report.replaced) == ([NK_INFO], [VANTOR])
+        (early,) = told  # before the commit, only the two readings it adds or replaces
+        assert sorted(meta.id for meta in early.values()) == [NK_INFO, VANTOR]
+        committed = await load_reading_meta(store.connection)  # everything read afresh
+        for row, meta in early.items():
+            assert _fields(meta) == _fields(committed[row])
+            assert store._catalog.by_id[meta.id] is meta  # served without being read again
+        assert sorted(map(_fields, store._catalog.current)) == sorted(
+            map(_fields, committed.values())
+        )
+
+
+async def test_rows_known_before_a_commit_that_failed_never_name_the_reading_given_them_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed commit gives its row numbers out again: what the serving process was told of
+    them before the commit must not outlive it."""
+    data = library_copy(tmp_path)
+    nk_info = data / "readings" / NK_INFO
+    shutil.move(nk_info, tmp_path / "later")
+    async with await Store.open(tmp_path / "s.db", data) as store:
+        row = json.loads(await database.get_meta(store.connection, NEXT_ROWS_KEY))["readings"]
+
+        async def failed(_database: Path, _data: Path, committing: Callable) -> None:
+            committing({row: ReadingMeta(row, "phantom", "A Reading Never Committed", [])})
+            raise sync_process.SyncProcessError("the content sync process ended with code 1")
+
+        monkeypatch.setattr("bot.store.store.sync_in_a_process", failed)
+        with pytest.raises(sync_process.SyncProcessError):
+            await store.reload()
+        monkeypatch.undo()
+        shutil.move(tmp_path / "later", nk_info)
+        async with await Store.open(tmp_path / "s.db", data):  # another process adds it
+            pass
+        (entry,) = await store.define("shortwave radio")
+        assert entry.reading.startswith("Thumb Drives and Shortwave")
+        assert store._catalog.by_id[NK_INFO].row == row  # the same number, given out again
 
 
 async def test_an_answer_meeting_a_reading_committed_a_moment_ago_learns_it(

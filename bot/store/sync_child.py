@@ -1,7 +1,8 @@
 """The child of a reload (bot/store/sync_process.py): brings the database up to date with the
 data folder, prints `committing` and the readings it adds or replaces (as JSON) just before its
-change commits, then its report as one line of JSON; its log goes to standard error, which it
-shares with the bot.
+change commits, and commits once it reads a line (or the end) on standard input: the serving
+process's go-ahead. Then it prints its report as one line of JSON. Its log goes to standard
+error, which it shares with the bot.
 
     python -m bot.store.sync_child DATABASE DATA_DIR
 """
@@ -28,11 +29,13 @@ async def _sync(database_path: Path, data_dir: Path) -> SyncReport:
 
 
 def _committing(report: SyncReport) -> None:
-    """Tell the serving process the readings about to be committed, so that an answer meeting
-    their rows before the swap need not wait for it."""
+    """Tell the serving process the readings about to be committed, and wait until it knows:
+    an answer that meets their rows before the swap then finds their titles, and one that
+    finds nothing is asked again after the swap."""
     new = {*report.added, *report.replaced}
     readings = [meta.to_dict() for meta in (report.readings or {}).values() if meta.id in new]
     print(COMMITTING, json.dumps(readings, ensure_ascii=False), flush=True)
+    sys.stdin.readline()
 
 
 def main(argv: list[str]) -> int:

@@ -7,6 +7,7 @@ The child is `python -m bot.store.sync_child DATABASE DATA_DIR`."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -27,8 +28,8 @@ async def sync_in_a_process(
     database_path: Path, data_dir: Path, committing: Callable[[dict[int, ReadingMeta]], None]
 ) -> SyncReport:
     """Run the sync in a child process (its log goes to this process's standard error); call
-    `committing` with the readings it adds or replaces when it is about to commit them. The
-    report's `readings` is left for the caller."""
+    `committing` with the readings it adds or replaces when it is about to commit them (the
+    child waits for it). The report's `readings` is left for the caller."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -36,10 +37,11 @@ async def sync_in_a_process(
         str(database_path),
         str(data_dir),
         stdout=asyncio.subprocess.PIPE,
-        stdin=asyncio.subprocess.DEVNULL,
+        stdin=asyncio.subprocess.PIPE,
         limit=REPORT_MAX,
     )
     assert child.stdout is not None
+    assert child.stdin is not None
     report: SyncReport | None = None
     try:
         async for line in child.stdout:
@@ -47,9 +49,13 @@ async def sync_in_a_process(
             if text.startswith(COMMITTING):
                 found = json.loads(text.removeprefix(COMMITTING))
                 committing({reading["row"]: ReadingMeta.from_dict(reading) for reading in found})
+                with contextlib.suppress(ConnectionError):  # ended: its code tells
+                    child.stdin.write(b"commit\n")
+                    await child.stdin.drain()
             elif text.startswith("{"):
                 report = SyncReport.from_json(text)
     finally:
+        child.stdin.close()  # the end of input lets a waiting child go on
         code = await child.wait()
     if code != 0 or report is None:
         raise SyncProcessError(f"the content sync process ended with code {code}: see its log")

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.store.answers import ReadingOverview
 from bot.store.codec import ITEM_CLASSES, item_from_dict, reading_from_dict, speaker_from_json
-from bot.store.database import fetch_all
+from bot.store.database import Queryable, fetch_all
 from bot.store.models import Library, Section, Speaker
 
 COUNTED = ("passages", "quotes", "concepts", "publications")
@@ -94,6 +94,9 @@ class Catalog:
         self.by_id = {reading.id: reading for reading in self.current}
         self.version += 1
 
+    def get(self, row: int) -> ReadingMeta | None:
+        return self._rows.get(row)
+
     def known(self) -> list[int]:
         """Every row whose reading this catalog knows."""
         return list(self._rows)
@@ -112,19 +115,21 @@ class UnknownReadingError(KeyError):
 
 
 async def load_reading_meta(
-    connection: aiosqlite.Connection, catalog: Catalog | None = None
+    connection: Queryable, catalog: Catalog | None = None
 ) -> dict[int, ReadingMeta]:
-    """Every reading's ReadingMeta, by row. The rows `catalog` knows are taken from it (a row
-    always names the same reading) and only the others read: a reading's counts lie past its
-    source text in the row, which SQLite walks to reach them (7 ms at 100 readings), and this
-    runs as a reload swaps in. One statement: the rows are those of one commit."""
-    known = json.dumps(catalog.known() if catalog is not None else [])
-    rows = await fetch_all(connection, _META_SQL, (known,))
+    """Every reading's ReadingMeta, by row. The rows `catalog` knows under the same id are
+    taken from it (a row always names the same reading) and only the others read: a reading's
+    counts lie past its source text in the row, which SQLite walks to reach them (7 ms at 100
+    readings), and this runs as a reload swaps in. One statement: the rows of one commit."""
+    known = catalog.known() if catalog is not None else []
+    rows = await fetch_all(connection, _META_SQL, (json.dumps(known),))
     readings = {}
     for rowid, reading_id, title, sections, first_p, passages, first_q, quotes in rows:
-        if reading_id is None:
-            assert catalog is not None
-            readings[rowid] = catalog[rowid]
+        if title is None:  # a row the catalog knew (a title is never NULL)
+            meta = catalog.get(rowid) if catalog is not None else None
+            if meta is None or meta.id != reading_id:  # forgotten meanwhile, or not the same
+                return await load_reading_meta(connection)
+            readings[rowid] = meta
             continue
         parsed = [item_from_dict(Section, s) for s in json.loads(sections)]
         readings[rowid] = ReadingMeta(
@@ -138,8 +143,9 @@ async def load_reading_meta(
     return readings
 
 
+# The rows known: their id only, which lies before the reading's long columns in the row.
 _META_SQL = (
-    "SELECT rowid, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM readings "
+    "SELECT rowid, id, NULL, NULL, NULL, NULL, NULL, NULL FROM readings "
     "WHERE rowid IN (SELECT value FROM json_each(?1)) UNION ALL "
     "SELECT rowid, id, title, json_extract(item, '$.sections'), first_passage, passage_count, "
     "first_quote, quote_count FROM readings WHERE rowid NOT IN (SELECT value FROM json_each(?1))"

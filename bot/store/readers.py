@@ -64,11 +64,13 @@ class LoopReader:
 
     async def execute_fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Every row of one query."""
+        await self.idle()  # never beside a query of its own on a thread
         self._deadline = time.perf_counter() + LOOP_BUDGET_S
         try:
             return self._connection.execute(sql, params).fetchall()
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode & 0xFF not in _HANDED_OVER:
+            code = getattr(error, "sqlite_errorcode", None)  # None: not SQLite's own error
+            if code is None or code & 0xFF not in _HANDED_OVER:
                 raise
         finally:
             self._deadline = math.inf
@@ -80,23 +82,32 @@ class LoopReader:
 
     async def _on_a_thread(self, sql: str, params: Params) -> list[sqlite3.Row]:
         """Run the query on a thread, waiting for locks as long as other connections do. If
-        the caller is cancelled, the connection is lent again only once the query ended."""
+        the caller is cancelled, the query runs on, and the connection's next use waits."""
         self._thread = asyncio.ensure_future(asyncio.to_thread(self._waiting, sql, params))
         return await asyncio.shield(self._thread)
 
     def _waiting(self, sql: str, params: Params) -> list[sqlite3.Row]:
+        # Off the loop no budget applies: no look at the clock, which would take the GIL.
+        self._connection.set_progress_handler(None, 0)
         self._connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             return self._connection.execute(sql, params).fetchall()
         finally:
             self._connection.execute("PRAGMA busy_timeout = 0")
+            self._connection.set_progress_handler(self._over_budget, PROGRESS_STEPS)
 
     async def idle(self) -> None:
-        """Until no query of this connection runs on a thread."""
+        """Until no query of this connection runs on a thread (its outcome was its caller's)."""
         if self._thread is not None:
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._thread)
             self._thread = None
+
+    async def ready(self) -> None:
+        """Idle, and out of any read transaction a cancelled answer left open."""
+        await self.idle()
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
 
     async def close(self) -> None:
         await self.idle()
@@ -134,7 +145,7 @@ class ReadPool:
         await asyncio.sleep(0)
         connection = await self._free.get()
         try:
-            await connection.idle()  # a cancelled caller's query may still be running
+            await connection.ready()  # after a cancelled answer: its query may still run
         except BaseException:
             self._free.put_nowait(connection)
             raise

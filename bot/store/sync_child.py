@@ -1,8 +1,9 @@
 """The child of a reload (bot/store/sync_process.py): brings the database up to date with the
 data folder, prints `committing` and the readings it adds or replaces (as JSON) just before its
-change commits, and commits once it reads a line (or the end) on standard input: the serving
-process's go-ahead. Then it prints its report as one line of JSON. Its log goes to standard
-error, which it shares with the bot.
+change commits, and commits once it reads `commit` on standard input: the serving process's
+go-ahead (the end of its input instead rolls the change back; run from a terminal, it does not
+wait). Then it prints its report as one line of JSON. Its log goes to standard error, which it
+shares with the bot.
 
     python -m bot.store.sync_child DATABASE DATA_DIR
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from bot.store import database
 from bot.store.sync import SyncReport, sync_content
-from bot.store.sync_process import COMMITTING
+from bot.store.sync_process import COMMITTING, GO_AHEAD, SyncProcessError
 
 
 async def _sync(database_path: Path, data_dir: Path) -> SyncReport:
@@ -35,7 +36,8 @@ def _committing(report: SyncReport) -> None:
     new = {*report.added, *report.replaced}
     readings = [meta.to_dict() for meta in (report.readings or {}).values() if meta.id in new]
     print(COMMITTING, json.dumps(readings, ensure_ascii=False), flush=True)
-    sys.stdin.readline()
+    if not sys.stdin.isatty() and sys.stdin.readline().strip() != GO_AHEAD:
+        raise SyncProcessError("the serving process gave no go-ahead: nothing committed")
 
 
 def main(argv: list[str]) -> int:

@@ -17,6 +17,7 @@ from bot.store.library import ReadingMeta
 from bot.store.sync import SyncReport
 
 COMMITTING = "committing"  # what the child prints, and the readings, just before it commits
+GO_AHEAD = "commit"  # what the child waits for before it commits
 REPORT_MAX = 16 << 20  # bytes of the one-line report (every problem of every failed reading)
 
 
@@ -50,12 +51,16 @@ async def sync_in_a_process(
                 found = json.loads(text.removeprefix(COMMITTING))
                 committing({reading["row"]: ReadingMeta.from_dict(reading) for reading in found})
                 with contextlib.suppress(ConnectionError):  # ended: its code tells
-                    child.stdin.write(b"commit\n")
+                    child.stdin.write(f"{GO_AHEAD}\n".encode())
                     await child.stdin.drain()
             elif text.startswith("{"):
                 report = SyncReport.from_json(text)
+    except BaseException:  # cancelled (the bot stopping), say: nothing more is committed
+        with contextlib.suppress(ProcessLookupError):  # it has ended already
+            child.kill()
+        raise
     finally:
-        child.stdin.close()  # the end of input lets a waiting child go on
+        child.stdin.close()  # a child waiting for the go-ahead rolls back
         code = await child.wait()
     if code != 0 or report is None:
         raise SyncProcessError(f"the content sync process ended with code {code}: see its log")

@@ -145,3 +145,30 @@ async def test_a_cancelled_query_keeps_its_connection_until_it_ends(
     rows = await readers_pool.execute_fetchall("SELECT x FROM t")
     assert running.done()  # the next query waited for it
     assert [tuple(row) for row in rows] == [(1,)]
+
+
+async def test_an_answer_cancelled_while_its_query_runs_on_a_thread_leaves_the_connection_whole(
+    pool: tuple[ReadPool, sqlite3.Connection],
+) -> None:
+    """Its snapshot ends only once the query did (never two threads on one connection), and
+    the next answer gets the connection out of any transaction."""
+    readers_pool, writer = pool
+    (connection,) = readers_pool._connections
+
+    async def answer() -> None:
+        async with readers_pool.snapshot():
+            await readers_pool.execute_fetchall(LONG_QUERY)
+
+    asking = asyncio.create_task(answer())
+    async with asyncio.timeout(10):
+        while connection._thread is None:  # noqa: ASYNC110 (no event tells it)
+            await asyncio.sleep(0.001)
+    running = connection._thread
+    asking.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asking
+    assert running.done()  # its snapshot's end waited for the query
+    writer.execute("UPDATE t SET x = 3")
+    async with readers_pool.snapshot():  # BEGIN: no transaction was left open
+        (row,) = await readers_pool.execute_fetchall("SELECT x FROM t")
+    assert row[0] == 3

@@ -4,8 +4,11 @@ what changed rebuilt, and lookups answering while it happens."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
+import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from bot.store import Store, database, sync, sync_process
 from bot.store.answers import START
 from bot.store.build import NEXT_ROWS_KEY
 from bot.store.errors import NotFoundError
-from bot.store.library import ReadingMeta, load_reading_meta
+from bot.store.library import Catalog, ReadingMeta, load_reading_meta
 from tests.conftest import READING_ID, library_copy
 
 VANTOR = "vantor-chip-plant-delay"
@@ -177,6 +180,37 @@ async def test_a_reload_process_names_the_readings_it_commits_and_they_are_not_r
         assert sorted(map(_fields, store._catalog.current)) == sorted(
             map(_fields, committed.values())
         )
+
+
+async def test_a_reload_process_without_the_go_ahead_commits_nothing(tmp_path: Path) -> None:
+    data = library_copy(tmp_path)
+    async with await Store.open(tmp_path / "s.db", data):
+        pass
+    shutil.rmtree(data / "readings" / NK_INFO)
+    child = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot.store.sync_child", str(tmp_path / "s.db"), str(data)),
+        stdin=asyncio.subprocess.DEVNULL,  # the end of input at once: no go-ahead
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await child.communicate()
+    assert child.returncode != 0
+    assert out.decode().startswith(sync_process.COMMITTING)  # it got as far as committing
+    assert "gave no go-ahead" in err.decode()
+    with contextlib.closing(sqlite3.connect(tmp_path / "s.db")) as other:
+        served = {row[0] for row in other.execute("SELECT id FROM readings")}
+    assert NK_INFO in served
+
+
+async def test_a_known_row_that_names_another_reading_is_read_again(tmp_path: Path) -> None:
+    data = library_copy(tmp_path)
+    async with await Store.open(tmp_path / "s.db", data) as store:
+        served = await load_reading_meta(store.connection)
+        row = next(meta.row for meta in served.values() if meta.id == VANTOR)
+        catalog = Catalog()
+        catalog.learn({row: ReadingMeta(row, "another-reading", "Another Reading", [])})
+        read = await load_reading_meta(store.connection, catalog)
+        assert (read[row].id, read[row].title) == (VANTOR, served[row].title)
 
 
 async def test_rows_known_before_a_commit_that_failed_never_name_the_reading_given_them_next(

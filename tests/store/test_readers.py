@@ -4,6 +4,7 @@ run long or meet a lock on a thread, without holding the loop up."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import readers
-from bot.store.readers import ReadPool
+from bot.store.readers import LoopReader, ReadPool
 
 # About a million steps of SQLite's machine: far past the loop's budget on any machine.
 LONG_QUERY = (
@@ -55,13 +56,32 @@ class Ticker:
         self._task.cancel()
 
 
+@contextlib.asynccontextmanager
+async def _opened(
+    path: Path, journal: str = "WAL"
+) -> AsyncIterator[tuple[ReadPool, sqlite3.Connection]]:
+    """A pool of one reader on a new database, and the database's writer."""
+    writer = _database(path, journal)
+    readers_pool = await ReadPool.open(path, size=1)
+    try:
+        yield readers_pool, writer
+    finally:
+        await readers_pool.close()
+        writer.close()
+
+
 @pytest.fixture
 async def pool(tmp_path: Path) -> AsyncIterator[tuple[ReadPool, sqlite3.Connection]]:
-    writer = _database(tmp_path / "s.db")
-    pool = await ReadPool.open(tmp_path / "s.db", size=1)
-    yield pool, writer
-    await pool.close()
-    writer.close()
+    async with _opened(tmp_path / "s.db") as opened:
+        yield opened
+
+
+async def _on_its_thread(connection: LoopReader) -> asyncio.Future[object]:
+    """The query of `connection` once it has moved to a thread."""
+    async with asyncio.timeout(10):
+        while connection._thread is None:  # noqa: ASYNC110 (no event tells it)
+            await asyncio.sleep(0.001)
+    return connection._thread
 
 
 async def test_a_short_query_answers_on_the_loops_own_thread(
@@ -95,9 +115,7 @@ async def test_a_query_past_the_loop_budget_finishes_on_a_thread_while_the_loop_
 async def test_a_query_meeting_a_lock_waits_for_it_on_a_thread(tmp_path: Path) -> None:
     # A rollback-journal file: there a reader waits for a writer's lock (in WAL it never does,
     # but a crashed writer's log being recovered by another process takes such a lock).
-    writer = _database(tmp_path / "locked.db", journal="DELETE")
-    readers_pool = await ReadPool.open(tmp_path / "locked.db", size=1)
-    try:
+    async with _opened(tmp_path / "locked.db", journal="DELETE") as (readers_pool, writer):
         writer.execute("BEGIN EXCLUSIVE")
         writer.execute("UPDATE t SET x = 2")
         asyncio.get_running_loop().call_later(0.3, writer.execute, "COMMIT")
@@ -105,12 +123,9 @@ async def test_a_query_meeting_a_lock_waits_for_it_on_a_thread(tmp_path: Path) -
             start = time.perf_counter()
             rows = await readers_pool.execute_fetchall("SELECT x FROM t")
             waited = time.perf_counter() - start
-        assert [tuple(row) for row in rows] == [(2,)]  # after the commit
-        assert waited >= 0.25
-        assert ticker.longest < 0.1  # the loop went on meanwhile: it ran the COMMIT
-    finally:
-        await readers_pool.close()
-        writer.close()
+    assert [tuple(row) for row in rows] == [(2,)]  # after the commit
+    assert waited >= 0.25
+    assert ticker.longest < 0.1  # the loop went on meanwhile: it ran the COMMIT
 
 
 async def test_one_answer_sees_one_commit_even_when_a_query_moved_to_a_thread(
@@ -134,10 +149,7 @@ async def test_a_cancelled_query_keeps_its_connection_until_it_ends(
     readers_pool, _ = pool  # one connection: the next query must wait for it
     (connection,) = readers_pool._connections
     asking = asyncio.create_task(readers_pool.execute_fetchall(LONG_QUERY))
-    async with asyncio.timeout(10):
-        while connection._thread is None:  # noqa: ASYNC110 (no event tells it)
-            await asyncio.sleep(0.001)
-    running = connection._thread
+    running = await _on_its_thread(connection)
     asking.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asking
@@ -160,10 +172,7 @@ async def test_an_answer_cancelled_while_its_query_runs_on_a_thread_leaves_the_c
             await readers_pool.execute_fetchall(LONG_QUERY)
 
     asking = asyncio.create_task(answer())
-    async with asyncio.timeout(10):
-        while connection._thread is None:  # noqa: ASYNC110 (no event tells it)
-            await asyncio.sleep(0.001)
-    running = connection._thread
+    running = await _on_its_thread(connection)
     asking.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asking

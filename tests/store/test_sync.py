@@ -150,6 +150,15 @@ async def test_row_numbers_are_never_given_to_another_reading(tmp_path: Path) ->
         assert rows[1][0] > before[1][0]
 
 
+def _held_back(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the library with one reading moved aside to `tmp_path / "later"`, to be added
+    later: the data folder, and where the reading's folder goes back."""
+    data = library_copy(tmp_path)
+    nk_info = data / "readings" / NK_INFO
+    shutil.move(nk_info, tmp_path / "later")
+    return data, nk_info
+
+
 def _fields(meta: ReadingMeta) -> tuple[object, ...]:
     return (meta.row, meta.id, meta.title, meta.sections, meta.first, meta.sizes)
 
@@ -157,9 +166,7 @@ def _fields(meta: ReadingMeta) -> tuple[object, ...]:
 async def test_a_reload_process_names_the_readings_it_commits_and_they_are_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = library_copy(tmp_path)
-    nk_info = data / "readings" / NK_INFO
-    shutil.move(nk_info, tmp_path / "later")
+    data, nk_info = _held_back(tmp_path)
     async with await Store.open(tmp_path / "s.db", data) as store:
         told: list[dict[int, ReadingMeta]] = []
         committing = store._committing
@@ -218,9 +225,7 @@ async def test_rows_known_before_a_commit_that_failed_never_name_the_reading_giv
 ) -> None:
     """A failed commit gives its row numbers out again: what the serving process was told of
     them before the commit must not outlive it."""
-    data = library_copy(tmp_path)
-    nk_info = data / "readings" / NK_INFO
-    shutil.move(nk_info, tmp_path / "later")
+    data, nk_info = _held_back(tmp_path)
     async with await Store.open(tmp_path / "s.db", data) as store:
         row = json.loads(await database.get_meta(store.connection, NEXT_ROWS_KEY))["readings"]
 
@@ -243,9 +248,7 @@ async def test_rows_known_before_a_commit_that_failed_never_name_the_reading_giv
 async def test_an_answer_meeting_a_reading_committed_a_moment_ago_learns_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = library_copy(tmp_path)
-    nk_info = data / "readings" / NK_INFO
-    shutil.move(nk_info, tmp_path / "later")
+    data, nk_info = _held_back(tmp_path)
     async with await Store.open(tmp_path / "s.db", data) as serving:
         await serving.define("weak auto demand")
         shutil.move(tmp_path / "later", nk_info)

@@ -31,9 +31,10 @@ Args = Sequence[str]  # what an answer was asked with, as the command's options 
 Pages = Sequence[discord.Embed]
 # Remakes an answer's pages from the interaction and the arguments it was first asked with.
 PageMaker = Callable[[discord.Interaction, Args], Awaitable[Pages]]
-# The buttons that keep what page `page` of an answer shows (Save, Add to review).
+# The buttons that keep what page `page` of an answer's pages shows (Save, Add to review): made
+# from the pages themselves (see render.ShownPages), so that a button keeps what its page shows.
 Items = list[discord.ui.Item[discord.ui.View]]
-KeepMaker = Callable[[discord.Interaction, Args, int], Awaitable[Items]]
+KeepMaker = Callable[[discord.Interaction, Pages, int], Items]
 LONG_ARGUMENTS_KEPT = 500  # answers whose arguments do not fit in a custom id...
 LONG_ARGUMENTS_MAX = 2000  # ...and are no longer than this (characters of JSON)
 EXPIRED = "This answer is too old to turn its pages: ask again."
@@ -68,12 +69,10 @@ class Answers:
         if keep is not None:
             self._keepers[name] = keep
 
-    async def keep(
-        self, interaction: discord.Interaction, name: str, arguments: Sequence[str], page: int
-    ) -> Items:
-        """The buttons that keep page `page` of the answer `name`."""
+    def keep(self, interaction: discord.Interaction, name: str, pages: Pages, page: int) -> Items:
+        """The buttons that keep page `page` of `pages`, the answer `name`."""
         keeper = self._keepers.get(name)
-        own = await keeper(interaction, arguments, page) if keeper is not None else []
+        own = keeper(interaction, pages, page) if keeper is not None else []
         return own if name in self._unsaved else [*self.keep_any(), *own]
 
     async def pages(
@@ -159,7 +158,7 @@ class TurnButton(
             await send_private(interaction, EXPIRED)
             return
         page = min(self.page, len(pages) - 1)
-        kept = await answers.keep(interaction, self.answer, arguments, page)
+        kept = answers.keep(interaction, self.answer, pages, page)
         view = page_view(answers, self.answer, arguments, page, len(pages), True, kept)
         await interaction.response.edit_message(**as_page(interaction, pages[page]), view=view)
 
@@ -250,7 +249,7 @@ async def send_answer(
     answers = answers_of(interaction)
     pages = await answers.pages(interaction, answer, arguments)
     assert pages, f"{answer} is registered with {len(arguments)} arguments and answers"
-    kept = await answers.keep(interaction, answer, arguments, 0)
+    kept = answers.keep(interaction, answer, pages, 0)
     await send_pages(
         interaction, pages, ephemeral=True, answer=answer, arguments=arguments, kept=kept
     )

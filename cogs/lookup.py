@@ -10,6 +10,7 @@ from bot import render
 from bot.client import ReadingRoomBot
 from bot.keep import AddCardButton
 from bot.store import Store
+from bot.store.answers import ConceptEntry
 from bot.ui import READING_OPTION, Answers, Args, Pages, scoped, send_answer
 
 
@@ -24,18 +25,14 @@ class Lookup(commands.Cog):
         found = await self.store.define(term, interaction.guild_id, reading)
         return render.concept_pages(found)
 
-    async def define_keep(
-        self, interaction: discord.Interaction, args: Args, page: int
+    def define_keep(
+        self, interaction: discord.Interaction, pages: Pages, page: int
     ) -> list[discord.ui.Item[discord.ui.View]]:
         """Add to review, for the concept page `page` shows."""
-        term, reading = args
-        for entry in await self.store.define(term, interaction.guild_id, reading):
-            page -= len(render.concept_pages([entry]))
-            if page < 0:
-                return [
-                    AddCardButton.of(interaction, "concept", entry.reading_id, entry.concept.id)
-                ]
-        return []
+        entry = pages.shows[page] if isinstance(pages, render.ShownPages) else None
+        if not isinstance(entry, ConceptEntry):
+            return []
+        return [AddCardButton.of(interaction, "concept", entry.reading_id, entry.concept.id)]
 
     async def search_pages(self, interaction: discord.Interaction, args: Args) -> Pages:
         query, reading = args

@@ -267,3 +267,12 @@ async def test_a_section_title_of_our_own_is_marked_as_ours(store: Store) -> Non
     sections = next(f.value for f in page.fields if f.name == "Sections").splitlines()
     assert sections[0] == "Introduction *(our label)*"
     assert sections[1] == "A Look at Markets in North Korea"
+
+
+async def test_concept_pages_know_the_concept_each_page_shows(store: Store) -> None:
+    entries = [*await store.define("civil society"), *await store.define("trust networks")]
+    pages = render.concept_pages(entries)
+    assert len(pages.shows) == len(pages)
+    assert {id(shown) for shown in pages.shows} == {id(entry) for entry in entries}
+    for page, shown in zip(pages, pages.shows, strict=True):
+        assert page.title == shown.concept.term

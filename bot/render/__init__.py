@@ -22,7 +22,7 @@ from bot.render.lookups import (
     quote_embed,
     search_pages,
 )
-from bot.render.pages import LazyPages
+from bot.render.pages import LazyPages, ShownPages
 from bot.render.text import (
     choices,
     clean,
@@ -38,6 +38,7 @@ from bot.render.text import (
 __all__ = [
     "UNSCHEDULED_TEXT",
     "LazyPages",
+    "ShownPages",
     "choices",
     "clean",
     "clip",

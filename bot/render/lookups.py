@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.limits import EMBED_AUTHOR_MAX, EMBED_FIELD_VALUE_MAX, EMBED_FOOTER_MAX
-from bot.render.pages import LazyPages, paginate
+from bot.render.pages import LazyPages, ShownPages, paginate
 from bot.render.text import COLOUR, clean, clip
 from bot.store.answers import (
     HIGHLIGHT_END,
@@ -50,8 +50,9 @@ def quote_line(item: Attributed, with_speaker: bool = True) -> str:
     return text
 
 
-def concept_pages(entries: Sequence[ConceptEntry]) -> list[discord.Embed]:
-    pages = []
+def concept_pages(entries: Sequence[ConceptEntry]) -> ShownPages:
+    """Each concept's pages, each page with the entry it shows."""
+    pages = ShownPages()
     for entry in entries:
         concept = entry.concept
         description = clean(concept.definition)
@@ -66,7 +67,7 @@ def concept_pages(entries: Sequence[ConceptEntry]) -> list[discord.Embed]:
         if entry.related:
             fields.append(("Related", clean(", ".join(entry.related))))
         footer = f"{entry.reading} · section: {entry.section}"
-        pages += paginate(concept.term, description, fields, footer)
+        pages.add(paginate(concept.term, description, fields, footer), entry)
     return pages
 
 

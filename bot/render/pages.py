@@ -55,6 +55,18 @@ def paginate(
     return pages
 
 
+class ShownPages(list[discord.Embed]):
+    """Pages, each with the item it shows (`shows[i]` for page i): what its buttons keep."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shows: list[object] = []
+
+    def add(self, pages: Sequence[discord.Embed], shown: object) -> None:
+        self.extend(pages)
+        self.shows += [shown] * len(pages)
+
+
 class LazyPages(Sequence[discord.Embed]):
     """Pages made when first shown, then kept: an answer of many pages costs one to send."""
 

@@ -111,3 +111,27 @@ async def test_answers_as_text_where_the_bot_may_not_embed(sandbox: Sandbox) -> 
     shared = await server.click(record, "Share")
     content = (await shared.first_response())["data"]["content"]
     assert content.startswith(f"Shared by <@{server.member_id}>\n**Andrew Yeo**")
+
+
+async def test_define_asks_the_store_once_and_its_add_button_keeps_the_concept_shown(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = sandbox.bot.store
+    (entry,) = await store.define("civil society")
+    asked: list[tuple[object, ...]] = []
+    define = store.define
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        asked.append(args)
+        return await define(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "define", counted)
+    response = await sandbox.ask("define", {"term": "civil society"})
+    assert len(asked) == 1  # the page and its buttons from one answer
+    (add,) = [
+        c
+        for row in response["data"]["components"]
+        for c in row["components"]
+        if c.get("label") == "Add to review"
+    ]
+    assert add["custom_id"] == f'rr:card:c:["{entry.reading_id}","{entry.concept.id}"]'

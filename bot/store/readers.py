@@ -98,10 +98,12 @@ class LoopReader:
 
     async def idle(self) -> None:
         """Until no query of this connection runs on a thread (its outcome was its caller's)."""
-        if self._thread is not None:
+        while self._thread is not None:
+            thread = self._thread
             with contextlib.suppress(Exception):
-                await asyncio.shield(self._thread)
-            self._thread = None
+                await asyncio.shield(thread)
+            if self._thread is thread:  # not another query's, started meanwhile
+                self._thread = None
 
     async def ready(self) -> None:
         """Idle, and out of any read transaction a cancelled answer left open."""
@@ -114,15 +116,16 @@ class LoopReader:
         self._connection.close()
 
 
-# The connection a task's snapshot holds, if it holds one.
-_pinned: ContextVar[LoopReader | None] = ContextVar("pinned_reader", default=None)
-
-
 class ReadPool:
     """Read-only connections to one database file, lent one query at a time."""
 
     def __init__(self, connections: Sequence[LoopReader]) -> None:
         self._connections = list(connections)
+        # The connection a task's snapshot holds, and that task: a task it starts inherits
+        # the variable, not the snapshot (one connection is never used by two tasks).
+        self._pinned: ContextVar[tuple[LoopReader, asyncio.Task[Any] | None] | None] = ContextVar(
+            "pinned_reader", default=None
+        )
         self._free: asyncio.Queue[LoopReader] = asyncio.Queue()
         for connection in connections:
             self._free.put_nowait(connection)
@@ -154,8 +157,9 @@ class ReadPool:
     async def execute_fetchall(self, sql: str, params: Params = ()) -> Iterable[sqlite3.Row]:
         """Every row of one query: in this task's snapshot if it holds one, else on whichever
         connection is free first."""
-        pinned = _pinned.get()
+        pinned = self._pinned_here()
         if pinned is not None:
+            await asyncio.sleep(0)  # a long answer lets the others in between its queries
             return await pinned.execute_fetchall(sql, params)
         connection = await self._lend()
         try:
@@ -168,11 +172,11 @@ class ReadPool:
         """Every query of this task, until the block ends, on one connection in one read
         transaction: one answer sees the content as one commit left it, never a reading
         replaced halfway through its queries."""
-        if _pinned.get() is not None:  # already in one
+        if self._pinned_here() is not None:  # already in one
             yield
             return
         connection = await self._lend()
-        token = _pinned.set(connection)
+        token = self._pinned.set((connection, asyncio.current_task()))
         try:
             await connection.execute("BEGIN")
             try:
@@ -180,8 +184,15 @@ class ReadPool:
             finally:
                 await connection.execute("COMMIT")  # a read transaction: only ends it
         finally:
-            _pinned.reset(token)
+            self._pinned.reset(token)
             self._free.put_nowait(connection)
+
+    def _pinned_here(self) -> LoopReader | None:
+        """The connection this task's snapshot holds, if it is in one."""
+        pinned = self._pinned.get()
+        if pinned is None or pinned[1] is not asyncio.current_task():
+            return None
+        return pinned[0]
 
     async def close(self) -> None:
         await _close_all(self._connections)

@@ -185,11 +185,20 @@ class Store(ContentFace, LibraryFace, GuildState):
                     )
                 if report.readings is not None:
                     self._answer_from(report.readings)  # no await since the commit: one step
+            except BaseException:
+                # It may have committed before it failed (a child told to go ahead, then
+                # stopped): what is served is read afresh at the next answer or reload.
+                self._content = self._files_seen = None
+                self._data_version = -1
+                raise
             finally:
                 self._catalog.forget_early()  # rows known early whose commit failed
                 self._syncing = False
                 self._swapped.set()
-            self._content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
+            content = await database.get_meta(self.connection, database.CONTENT_HASH_KEY)
+            if report.readings is None and content != self._content:  # a failed one committed
+                self._answer_from(await load_reading_meta(self._reader, self._catalog))
+            self._content = content
             self._files_seen = None
         return report
 

@@ -55,7 +55,7 @@ async def sync_in_a_process(
                     await child.stdin.drain()
             elif text.startswith("{"):
                 report = SyncReport.from_json(text)
-    except BaseException:  # cancelled (the bot stopping), say: nothing more is committed
+    except BaseException:  # cancelled (the bot stopping), say: the child stops at once
         with contextlib.suppress(ProcessLookupError):  # it has ended already
             child.kill()
         raise

@@ -181,3 +181,45 @@ async def test_an_answer_cancelled_while_its_query_runs_on_a_thread_leaves_the_c
     async with readers_pool.snapshot():  # BEGIN: no transaction was left open
         (row,) = await readers_pool.execute_fetchall("SELECT x FROM t")
     assert row[0] == 3
+
+
+async def test_an_answer_cancelled_again_while_its_snapshot_ends_leaves_no_transaction_open(
+    pool: tuple[ReadPool, sqlite3.Connection],
+) -> None:
+    readers_pool, writer = pool
+    (connection,) = readers_pool._connections
+
+    async def answer() -> None:
+        async with readers_pool.snapshot():
+            await readers_pool.execute_fetchall(LONG_QUERY)
+
+    asking = asyncio.create_task(answer())
+    await _on_its_thread(connection)
+    asking.cancel()
+    await asyncio.sleep(0.005)  # its snapshot's end now waits for the query...
+    asking.cancel()  # ...and is cancelled too: no COMMIT
+    with pytest.raises(asyncio.CancelledError):
+        await asking
+    writer.execute("UPDATE t SET x = 5")
+    async with readers_pool.snapshot():  # a new read transaction, seeing the new commit
+        (row,) = await readers_pool.execute_fetchall("SELECT x FROM t")
+    assert row[0] == 5
+
+
+async def test_a_task_started_inside_a_snapshot_reads_on_a_connection_of_its_own(
+    tmp_path: Path,
+) -> None:
+    _database(tmp_path / "s.db").close()
+    readers_pool = await ReadPool.open(tmp_path / "s.db", size=2)
+    try:
+        async with readers_pool.snapshot():
+            held = readers_pool._pinned_here()
+
+            async def other() -> object:
+                await readers_pool.execute_fetchall("SELECT x FROM t")
+                return readers_pool._pinned_here()
+
+            assert await asyncio.create_task(other()) is None  # not the snapshot's
+            assert readers_pool._pinned_here() is held
+    finally:
+        await readers_pool.close()

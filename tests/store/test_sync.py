@@ -7,10 +7,12 @@ import asyncio
 import contextlib
 import json
 import shutil
+import signal
 import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -207,6 +209,53 @@ async def test_a_reload_process_without_the_go_ahead_commits_nothing(tmp_path: P
     with contextlib.closing(sqlite3.connect(tmp_path / "s.db")) as other:
         served = {row[0] for row in other.execute("SELECT id FROM readings")}
     assert NK_INFO in served
+
+
+async def test_a_reload_that_failed_after_its_commit_is_served_once_a_reload_finds_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, nk_info = _held_back(tmp_path)
+    async with await Store.open(tmp_path / "s.db", data) as store:
+        real = sync_process.sync_in_a_process
+
+        async def committed_then_failed(*args: Any) -> None:  # stopped before its report
+            await real(*args)
+            raise sync_process.SyncProcessError("the content sync process ended with code -9")
+
+        monkeypatch.setattr("bot.store.store.sync_in_a_process", committed_then_failed)
+        shutil.move(tmp_path / "later", nk_info)
+        with pytest.raises(sync_process.SyncProcessError):
+            await store.reload()
+        monkeypatch.undo()
+        assert not (await store.reload()).changed  # a second SIGHUP queued behind the first
+        assert NK_INFO in store._catalog.by_id
+        (entry,) = await store.define("shortwave radio", reading=NK_INFO)
+        assert entry.reading.startswith("Thumb Drives and Shortwave")
+
+
+async def test_a_cancelled_reload_stops_its_process_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = library_copy(tmp_path)
+    async with await Store.open(tmp_path / "s.db", data) as store:
+        started: list[asyncio.subprocess.Process] = []
+        spawn = asyncio.create_subprocess_exec
+
+        async def slow_child(*_: Any, **options: Any) -> asyncio.subprocess.Process:
+            child = await spawn(sys.executable, "-c", "import time; time.sleep(60)", **options)
+            started.append(child)
+            return child
+
+        monkeypatch.setattr(sync_process.asyncio, "create_subprocess_exec", slow_child)
+        reloading = asyncio.create_task(store.reload())
+        async with asyncio.timeout(10):
+            while not started:  # noqa: ASYNC110 (no event tells it)
+                await asyncio.sleep(0.01)
+        reloading.cancel()
+        async with asyncio.timeout(5):  # not the child's 60 s
+            with pytest.raises(asyncio.CancelledError):
+                await reloading
+        assert started[0].returncode == -signal.SIGKILL
 
 
 async def test_a_known_row_that_names_another_reading_is_read_again(tmp_path: Path) -> None:

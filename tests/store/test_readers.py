@@ -159,12 +159,9 @@ async def test_a_cancelled_query_keeps_its_connection_until_it_ends(
     assert [tuple(row) for row in rows] == [(1,)]
 
 
-async def test_an_answer_cancelled_while_its_query_runs_on_a_thread_leaves_the_connection_whole(
-    pool: tuple[ReadPool, sqlite3.Connection],
-) -> None:
-    """Its snapshot ends only once the query did (never two threads on one connection), and
-    the next answer gets the connection out of any transaction."""
-    readers_pool, writer = pool
+async def _cancelled_on_its_thread(readers_pool: ReadPool, times: int) -> asyncio.Future[object]:
+    """An answer whose query, in its snapshot, moved to a thread, cancelled `times` times (the
+    second while its snapshot's end waits for the query); that query."""
     (connection,) = readers_pool._connections
 
     async def answer() -> None:
@@ -173,9 +170,20 @@ async def test_an_answer_cancelled_while_its_query_runs_on_a_thread_leaves_the_c
 
     asking = asyncio.create_task(answer())
     running = await _on_its_thread(connection)
-    asking.cancel()
+    for _ in range(times):
+        asking.cancel()
+        await asyncio.sleep(0.005)
     with pytest.raises(asyncio.CancelledError):
         await asking
+    return running
+
+
+async def test_an_answer_cancelled_while_its_query_runs_on_a_thread_leaves_the_connection_whole(
+    pool: tuple[ReadPool, sqlite3.Connection],
+) -> None:
+    """Its snapshot ends only once the query did (never two threads on one connection)."""
+    readers_pool, writer = pool
+    running = await _cancelled_on_its_thread(readers_pool, times=1)
     assert running.done()  # its snapshot's end waited for the query
     writer.execute("UPDATE t SET x = 3")
     async with readers_pool.snapshot():  # BEGIN: no transaction was left open
@@ -187,19 +195,7 @@ async def test_an_answer_cancelled_again_while_its_snapshot_ends_leaves_no_trans
     pool: tuple[ReadPool, sqlite3.Connection],
 ) -> None:
     readers_pool, writer = pool
-    (connection,) = readers_pool._connections
-
-    async def answer() -> None:
-        async with readers_pool.snapshot():
-            await readers_pool.execute_fetchall(LONG_QUERY)
-
-    asking = asyncio.create_task(answer())
-    await _on_its_thread(connection)
-    asking.cancel()
-    await asyncio.sleep(0.005)  # its snapshot's end now waits for the query...
-    asking.cancel()  # ...and is cancelled too: no COMMIT
-    with pytest.raises(asyncio.CancelledError):
-        await asking
+    await _cancelled_on_its_thread(readers_pool, times=2)  # the second: no COMMIT
     writer.execute("UPDATE t SET x = 5")
     async with readers_pool.snapshot():  # a new read transaction, seeing the new commit
         (row,) = await readers_pool.execute_fetchall("SELECT x FROM t")

@@ -4,8 +4,8 @@ them half a reading, and an answer's queries see one commit (`ReadPool.snapshot`
 
 A lookup's query runs on the event loop. An index lookup takes 0.05-0.6 ms at 100k quotes,
 where handing it to a thread and back took about 0.5 ms of the loop's time per query on
-this 2-core machine (four hand-offs an answer; measured with the end-to-end benchmark: an
-answer's whole CPU fell from 3.3 to 1.1 ms, and the p99 of 50 asked at once halved).
+this 2-core machine (four hand-offs an answer: measured through the local Discord, the bot's
+CPU for one /define fell from about 3 ms to 1.3 ms, and the p99 of 50 asked at once halved).
 A query that runs past LOOP_BUDGET_S is stopped and run again on a thread of its own, and
 one that meets a lock (another process recovering the file, say) waits there: neither
 holds the other members' answers up."""
